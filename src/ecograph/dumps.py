@@ -1,0 +1,179 @@
+"""`ecograph build`: map every article, validate, and publish the dumps — atomically.
+
+Everything is written into a fresh folder beside the output; only when every file is complete does that folder
+take the output's place. A failing build leaves the previous dist/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import RdfFormat
+
+from .errors import BuildError, EcographError, InputError
+from .graph import (
+    Dataset,
+    entity_kinds,
+    jsonld_context,
+    prefixes,
+    write_jsonld,
+    write_ntriples_gzip,
+    write_rdf,
+)
+from .mapping import ArticleGraph, map_article
+from .metadata import write_void
+from .ontology import Vocabulary
+from .project import Project
+from .shacl import validate_articles
+
+
+class Progress(Protocol):
+    def step(self, name: str) -> contextlib.AbstractContextManager[None]: ...
+
+
+class NoProgress:
+    @contextlib.contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    articles: int
+    triples: int
+    files: list[str] = field(default_factory=list)
+
+
+class MappingErrors(BuildError):
+    """Several mappings are wrong; every problem is listed so they can all be fixed in one go."""
+
+    exit_code = 1
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        listing = "\n".join(str(e) for e in errors)
+        super().__init__(f"{len(errors)} problem(s) in the mappings; nothing was published:\n{listing}")
+
+
+def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
+    """Map every mappings/*.yaml; collect every file's first error instead of stopping at the first file."""
+    articles, errors = [], []
+    for path in project.mapping_files():
+        try:
+            articles.append(map_article(project, vocabulary, path))
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise MappingErrors(errors)
+    if not articles:
+        raise BuildError(f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
+                         "(ecograph new seeds/ARTICLE.txt writes a first version)")
+    _check_unique_slugs(articles)
+    return articles
+
+
+def _check_unique_slugs(articles: list[ArticleGraph]) -> None:
+    seen: dict[str, ArticleGraph] = {}
+    for article in articles:
+        if article.slug in seen:
+            raise BuildError(f"the articles {seen[article.slug].stem} and {article.stem} share the slug "
+                             f"'{article.slug}': give each seeds/<stem>.yaml its own slug")
+        seen[article.slug] = article
+
+
+def build_dist(project: Project, out: Path, progress: Progress | None = None) -> BuildResult:
+    """Build the dumps into `out`. On any error nothing in `out` changes."""
+    progress = progress or NoProgress()
+    with progress.step("reading the ontology"):
+        vocabulary = Vocabulary.of(project)
+    with progress.step("mapping articles"):
+        articles = map_all(project, vocabulary)
+    with progress.step("validating with the SHACL shapes"):
+        validate_articles(project, vocabulary, articles)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        result = _write_all(project, Dataset(articles), staging, progress)
+        with progress.step("publishing"):
+            _replace(staging, out)
+    except EcographError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise BuildError(f"could not write {out}: {error}. The previous build is unchanged; "
+                             "free disk space or fix permissions and build again.") from error
+        raise
+    result.out = out
+    return result
+
+
+def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
+    quads = dataset.quads()
+    triples = dataset.triples()
+    table = prefixes(project, entity_kinds(quads, project))
+    with progress.step("writing per-article Turtle"):
+        (folder / "articles").mkdir()
+        for article in sorted(dataset.articles, key=lambda a: a.slug):
+            article_triples = sorted({q.triple for q in article.quads}, key=str)
+            write_rdf(article_triples, folder / "articles" / f"{article.slug}.ttl", RdfFormat.TURTLE, table)
+    with progress.step("writing TriG"):
+        write_rdf(quads, folder / "ecograph.trig", RdfFormat.TRIG, table)
+    with progress.step("writing Turtle"):
+        write_rdf(triples, folder / "ecograph.ttl", RdfFormat.TURTLE, table)
+    with progress.step("writing N-Triples (gzip)"):
+        write_ntriples_gzip(triples, folder / "ecograph.nt.gz")
+    with progress.step("writing JSON-LD"):
+        (folder / "context.jsonld").write_text(_json(jsonld_context(table)), encoding="utf-8")
+        write_jsonld(quads, folder / "ecograph.jsonld", f"{project.base}dumps/context.jsonld", table)
+    with progress.step("copying ontology, shapes and queries"):
+        _concatenate(project, project.ontology_files(), folder / "ontology.ttl")
+        _concatenate(project, project.shape_files(), folder / "shapes.ttl")
+        (folder / "queries").mkdir()
+        for query in project.query_files():
+            (folder / "queries" / query.name).write_text(
+                project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8")
+    with progress.step("describing the dataset (VoID, DCAT)"):
+        write_void(project, dataset, folder, triple_count=len(triples), quad_count=len(quads))
+    return BuildResult(out=folder, articles=len(dataset.articles), triples=len(triples),
+                       files=sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
+
+
+def _concatenate(project: Project, sources: list[Path], target: Path) -> None:
+    """Copy the Turtle files as written (comments and layout kept), rebased to the project's base."""
+    parts = [f"# ---- {source.name}\n" + project.rebase(source.read_text(encoding="utf-8"))
+             for source in sources]
+    target.write_text("\n".join(parts), encoding="utf-8")
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Swap the finished folder in. The old build is moved aside first and removed only after the swap."""
+    os.chmod(staging, 0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    if not out.is_dir():
+        raise BuildError(f"{out} exists and is not a folder: move it away or choose another --out")
+    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except OSError:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,61 @@
+"""Typed errors. Each one says what is wrong, where, and what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class EcographError(Exception):
+    """Base class: a problem the user can fix; the CLI prints it without a traceback."""
+
+    exit_code = 2
+
+
+@dataclass
+class Location:
+    """A place in a file: path, 1-based line and field path (e.g. entities[3].facts[1].amount)."""
+
+    path: Path | str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        text = _shown(Path(self.path))
+        if self.line:
+            text += f":{self.line}"
+        if self.field:
+            text += f": {self.field}"
+        return text
+
+
+class InputError(EcographError):
+    """A file the user wrote is wrong. Names the file, line and field, and says how to fix it."""
+
+    def __init__(self, location: Location, problem: str, hint: str = "") -> None:
+        self.location = location
+        self.problem = problem
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.problem}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ProjectError(EcographError):
+    """The project folder is missing something (a folder, a seed, the ontology)."""
+
+
+class BuildError(EcographError):
+    """The build could not publish; dist/ was left as it was."""
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working folder when it is inside it (shorter, and what the user typed)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,154 @@
+"""The published graph: all article graphs together, in a stable order, and its serialisations."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import BinaryIO
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+
+from .mapping import ArticleGraph
+from .project import Project
+
+STANDARD_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def prefixes(project: Project, kinds: Iterable[str] = ()) -> dict[str, str]:
+    """Prefixes for dumps: the standard vocabularies, eco:, and one per kind of entity (organisation: …)."""
+    table = {"eco": project.vocab, **STANDARD_PREFIXES}
+    for kind in sorted(set(kinds)):
+        if kind not in table:
+            table[kind] = f"{project.base}id/{kind}/"
+    table["graph"] = f"{project.base}graph/"
+    return table
+
+
+def entity_kinds(quads: Iterable[Quad], project: Project) -> set[str]:
+    """The kinds of entity (the first path segment after id/) that occur as subjects."""
+    start = f"{project.base}id/"
+    kinds = set()
+    for quad in quads:
+        iri = quad.subject.value
+        if iri.startswith(start):
+            kinds.add(iri[len(start):].split("/", 1)[0])
+    return kinds
+
+
+@dataclass
+class Dataset:
+    """All article graphs, quads sorted so every serialisation is byte-for-byte repeatable."""
+
+    articles: list[ArticleGraph]
+
+    def quads(self) -> list[Quad]:
+        return sorted((q for a in sorted(self.articles, key=lambda a: a.slug) for q in a.quads), key=_quad_key)
+
+    def triples(self) -> list[Triple]:
+        """The union of the article graphs: each distinct triple once."""
+        unique = {_triple_key(q): q.triple for a in self.articles for q in a.quads}
+        return [unique[k] for k in sorted(unique)]
+
+
+def _term_key(term: object) -> str:
+    return str(term)
+
+
+def _triple_key(quad: Quad | Triple) -> tuple[str, str, str]:
+    return (_term_key(quad.subject), _term_key(quad.predicate), _term_key(quad.object))
+
+
+def _quad_key(quad: Quad) -> tuple[str, str, str, str]:
+    return (_term_key(quad.graph_name), *_triple_key(quad))
+
+
+def write_rdf(items: list[Quad] | list[Triple], path: Path, fmt: RdfFormat, table: dict[str, str]) -> None:
+    with path.open("wb") as out:
+        serialize(items, out, fmt, prefixes=table)
+
+
+def write_ntriples_gzip(triples: list[Triple], path: Path) -> None:
+    """N-Triples, gzipped with a zero timestamp and no file name so the bytes never change."""
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        serialize(triples, out, RdfFormat.N_TRIPLES)
+
+
+def write_jsonld(quads: list[Quad], path: Path, context_url: str, table: dict[str, str]) -> None:
+    """Compact JSON-LD: one object per named graph, nodes with prefixed names, and the context by URL.
+
+    pyoxigraph only writes expanded JSON-LD; this writes the compact form from the sorted quads in one pass,
+    so it stays fast and repeatable on a million triples. The context itself goes in context.jsonld.
+    """
+    compact = _Compactor(table)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{\n  "@context": ' + json.dumps(context_url) + ',\n  "@graph": [')
+        for index, (graph, graph_quads) in enumerate(groupby(quads, key=lambda q: q.graph_name)):
+            out.write("," if index else "")
+            out.write('\n    {"@id": ' + json.dumps(compact.iri(graph.value)) + ', "@graph": [')
+            for n, node in enumerate(_nodes(graph_quads, compact)):
+                out.write(("," if n else "") + "\n      " + json.dumps(node, ensure_ascii=False, sort_keys=True))
+            out.write("\n    ]}")
+        out.write("\n  ]\n}\n")
+
+
+def jsonld_context(table: dict[str, str]) -> dict:
+    return {"@context": dict(sorted(table.items()))}
+
+
+def _nodes(quads: Iterable[Quad], compact: _Compactor) -> Iterator[dict]:
+    for subject, group in groupby(quads, key=lambda q: q.subject):
+        node: dict[str, object] = {"@id": compact.iri(subject.value)}
+        for predicate, values in groupby(group, key=lambda q: q.predicate):
+            objects = [compact.value(q.object) for q in values]
+            if predicate.value == STANDARD_PREFIXES["rdf"] + "type":
+                node["@type"] = [o["@id"] for o in objects]
+            else:
+                node[compact.iri(predicate.value)] = objects
+        yield node
+
+
+class _Compactor:
+    def __init__(self, table: dict[str, str]) -> None:
+        # longest namespace first, so organisation: wins over a shorter base
+        self.table = sorted(table.items(), key=lambda item: -len(item[1]))
+
+    def iri(self, iri: str) -> str:
+        for prefix, namespace in self.table:
+            if iri.startswith(namespace) and len(iri) > len(namespace) and "#" not in iri[len(namespace):]:
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def value(self, term: object) -> dict[str, str]:
+        if isinstance(term, NamedNode):
+            return {"@id": self.iri(term.value)}
+        assert isinstance(term, Literal)
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def copy_stream(source: BinaryIO, path: Path) -> None:
+    with path.open("wb") as out:
+        out.write(source.read())

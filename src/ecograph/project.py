@@ -1,0 +1,126 @@
+"""The data project: the one place that knows where seeds, ontology, mappings, shapes and queries live."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import ProjectError
+
+DEFAULT_BASE = "https://w3id.org/ecograph/"
+FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A folder holding seeds/, ontology/, mappings/, shapes/ and queries/.
+
+    The base IRI comes from the `base` argument, else `[tool.ecograph] base` in the project's pyproject.toml,
+    else the ECOGRAPH_BASE environment variable, else https://w3id.org/ecograph/.
+    """
+
+    root: Path
+    base: str = field(default="")
+
+    @classmethod
+    def open(cls, root: Path | str = ".", base: str | None = None) -> Project:
+        root = Path(root).resolve()
+        missing = [name for name in FOLDERS if not (root / name).is_dir()]
+        if missing:
+            raise ProjectError(
+                f"{root} is not an ecograph project: it lacks {', '.join(f + '/' for f in missing)}. "
+                "Run ecograph in the project folder or pass --project DIR."
+            )
+        chosen = base or _configured_base(root) or os.environ.get("ECOGRAPH_BASE") or DEFAULT_BASE
+        if not chosen.endswith(("/", "#")):
+            chosen += "/"
+        return cls(root=root, base=chosen)
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.root / "mappings"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def default_dist(self) -> Path:
+        return self.root / "dist"
+
+    def ontology_files(self) -> list[Path]:
+        return sorted(self.ontology_dir.glob("*.ttl"))
+
+    def shape_files(self) -> list[Path]:
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def mapping_files(self) -> list[Path]:
+        return sorted(self.mappings_dir.glob("*.yaml"))
+
+    def query_files(self) -> list[Path]:
+        return sorted(self.queries_dir.glob("*.rq"))
+
+    def seed_text(self, stem: str) -> Path:
+        return self.seeds_dir / f"{stem}.txt"
+
+    def seed_metadata(self, stem: str) -> Path:
+        return self.seeds_dir / f"{stem}.yaml"
+
+    # IRIs -------------------------------------------------------------------------------------------
+
+    @property
+    def vocab(self) -> str:
+        """The ontology namespace, e.g. https://w3id.org/ecograph/def#."""
+        return f"{self.base}def#"
+
+    def entity_iri(self, entity_id: str) -> str:
+        return f"{self.base}id/{entity_id}"
+
+    def article_iri(self, slug: str) -> str:
+        return f"{self.base}id/article/{slug}"
+
+    def graph_iri(self, slug: str) -> str:
+        return f"{self.base}graph/{slug}"
+
+    def rebase(self, text: str) -> str:
+        """Rewrite IRIs written with the default base (ontology, shapes, queries) to this project's base."""
+        if self.base == DEFAULT_BASE:
+            return text
+        return text.replace(DEFAULT_BASE, self.base)
+
+    @cached_property
+    def source_date_epoch(self) -> int:
+        """The time the inputs last changed: SOURCE_DATE_EPOCH if set, else the newest input file's mtime.
+
+        Used for modification dates in published metadata so that builds never depend on the clock.
+        """
+        if os.environ.get("SOURCE_DATE_EPOCH"):
+            return int(os.environ["SOURCE_DATE_EPOCH"])
+        inputs = [p for folder in FOLDERS for p in (self.root / folder).rglob("*") if p.is_file()]
+        return int(max((p.stat().st_mtime for p in inputs), default=0))
+
+
+def _configured_base(root: Path) -> str | None:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ProjectError(f"{pyproject}: cannot read it ({error}). Fix the TOML syntax.") from error
+    return config.get("tool", {}).get("ecograph", {}).get("base")

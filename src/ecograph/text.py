@@ -1,0 +1,98 @@
+"""Article texts, and finding a quote in them.
+
+Quotes are compared with runs of white space folded to one space (articles copied from the web carry double
+spaces and line breaks in odd places); every other character must match exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Location
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage of an article and the 1-based line on which it starts."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    path: Path
+    raw: bytes
+
+    @classmethod
+    def read(cls, path: Path) -> ArticleText:
+        try:
+            raw = path.read_bytes()
+            raw.decode("utf-8")
+        except OSError as error:
+            raise InputError(Location(path), f"cannot read the article ({error.strerror})") from error
+        except UnicodeDecodeError as error:
+            raise InputError(Location(path), "the article is not UTF-8 text", "save it as UTF-8") from error
+        return cls(path, raw)
+
+    @cached_property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @cached_property
+    def _folded(self) -> tuple[str, list[int]]:
+        """The text with white space folded, and for each folded character the line it comes from."""
+        chars: list[str] = []
+        lines: list[int] = []
+        line = 1
+        for match in re.finditer(r"\s+|\S+", self.text):
+            piece = match.group()
+            if piece.isspace():
+                chars.append(" ")
+                lines.append(line)
+                line += piece.count("\n")
+            else:
+                chars.extend(piece)
+                lines.extend([line] * len(piece))
+        return "".join(chars), lines
+
+    def locate(self, quote: Any, where: Location) -> Quote:
+        """The quote as found in the text; InputError if it does not occur verbatim."""
+        if not isinstance(quote, str) or not quote.strip():
+            raise InputError(where, "the quote must be non-empty text",
+                             "copy the sentence that states the fact from the article")
+        wanted = _SPACE.sub(" ", quote.strip())
+        folded, lines = self._folded
+        start = folded.find(wanted)
+        if start < 0:
+            raise InputError(where, f"the quote does not occur in {self.path.name}: \"{_short(wanted)}\"",
+                             _near_miss(folded, wanted))
+        return Quote(wanted, lines[start])
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _near_miss(folded: str, wanted: str) -> str:
+    """Say how much of the quote matches, so the contributor can spot the changed character."""
+    matched = 0
+    for size in range(len(wanted), 0, -1):
+        if folded.find(wanted[:size]) >= 0:
+            matched = size
+            break
+    if matched >= 10:
+        return (f"the text matches up to \"{_short(wanted[:matched][-40:])}\" and then differs at "
+                f"\"{_short(wanted[matched:matched + 20])}\": copy the quote exactly (quotes ’ “ ” too)")
+    return "copy the quote exactly from the article's text file"

@@ -1,0 +1,119 @@
+"""Read YAML files safely and remember on which line each value stands, so errors can point at it.
+
+Anchors and aliases are refused: mappings never need them, and they are how a "YAML bomb" multiplies a small
+file into billions of nodes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location
+
+MAX_BYTES = 5_000_000
+MAX_NODES = 500_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases before they are expanded."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class Map(dict):
+    """A YAML mapping that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class Seq(list):
+    """A YAML sequence that knows its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file into Map/Seq/scalars, raising InputError with file and line on any problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(Location(path), f"cannot read the file ({error.strerror})") from error
+    if len(raw) > MAX_BYTES:
+        raise InputError(Location(path), f"the file is {len(raw):,} bytes; mappings are limited to "
+                         f"{MAX_BYTES:,}", "split the article's facts over smaller files")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(Location(path, line), "the file is not UTF-8 text",
+                         "save it as UTF-8") from error
+    loader = _NoAliasLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise InputError(Location(path, 1), "the file is empty", "see mappings/ for an example")
+        return _Builder(path, loader).build(root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(filter(None, [error.context, error.problem]))
+        raise InputError(Location(path, line), f"YAML syntax error: {problem}",
+                         "check the indentation and quoting on that line") from error
+    except yaml.YAMLError as error:
+        raise InputError(Location(path), f"YAML error: {error}") from error
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, path: Path, loader: _NoAliasLoader) -> None:
+        self.path = path
+        self.loader = loader
+        self.nodes = 0
+
+    def build(self, node: yaml.Node) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputError(Location(self.path, node.start_mark.line + 1),
+                             f"more than {MAX_NODES:,} YAML nodes", "split the file")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode) -> Map:
+        result = Map()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise InputError(Location(self.path, line, key), f"the key '{key}' appears twice",
+                                 "keep one of them")
+            result[key] = self.build(value_node)
+            result.key_lines[key] = line
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode) -> Seq:
+        result = Seq()
+        result.line = node.start_mark.line + 1
+        result.item_lines = []
+        for item in node.value:
+            result.append(self.build(item))
+            result.item_lines.append(item.start_mark.line + 1)
+        return result
