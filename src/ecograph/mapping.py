@@ -369,10 +369,24 @@ def _date_literal(value: Any, where: Location) -> Literal:
             return Literal(value, datatype=NamedNode(XSD_NS + "gYear"))
         if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
             return Literal(value, datatype=NamedNode(XSD_NS + "gYearMonth"))
+        if _month_day(value):
+            return Literal(value, datatype=NamedNode(XSD_NS + "gMonthDay"))
         try:
             return Literal(dt.date.fromisoformat(value).isoformat(), datatype=NamedNode(XSD_NS + "date"))
         except ValueError:
             pass
     raise InputError(where, f"{value!r} is not a date",
-                     "write YYYY-MM-DD (e.g. 2023-12-19), \"YYYY-MM\" or YYYY, and check the day exists")
+                     "write YYYY-MM-DD (e.g. 2023-12-19), \"YYYY-MM\", YYYY, or \"--MM-DD\" when the text gives "
+                     "no year, and check the day exists")
+
+
+def _month_day(value: str) -> bool:
+    """An xsd:gMonthDay such as --10-09 (a day the text gives without a year), checked against a leap year."""
+    if not re.fullmatch(r"--\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date(2000, int(value[2:4]), int(value[5:7]))
+    except ValueError:
+        return False
+    return True
 
