@@ -78,5 +78,30 @@ def build(ctx: click.Context, out: Path | None) -> None:
     click.echo(f"built {result.triples} triples from {result.articles} articles into {result.out}")
 
 
+@main.command()
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The built dumps to serve (default: dist/ in the project; built first when missing).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Results per answer; longer answers are cut and say so.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Query worker processes (default: one per core, at least 2).")
+@click.pass_context
+def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: float, max_rows: int,
+          workers: int | None) -> None:
+    """Serve the SPARQL endpoint, dumps and pages of a built dist/."""
+    from .serve.model import Limits
+    from .serve.server import prepare_server
+
+    server = prepare_server(dist or _project(ctx).default_dist, project=lambda: _project(ctx), host=host,
+                            port=port, limits=Limits(timeout=timeout, max_rows=max_rows), workers=workers)
+    for name, url in server.urls.items():
+        click.echo(f"{name:>7}: {url}")
+    server.run()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -116,7 +116,7 @@ def _nodes(quads: Iterable[Quad], compact: _Compactor) -> Iterator[dict]:
         node: dict[str, object] = {"@id": compact.iri(subject.value)}
         for predicate, values in groupby(group, key=lambda q: q.predicate):
             objects = [compact.value(q.object) for q in values]
-            if predicate.value == STANDARD_PREFIXES["rdf"] + "type":
+            if predicate.value == STANDARD_PREFIXES["rdf"] + "type" and all("@id" in o for o in objects):
                 node["@type"] = [o["@id"] for o in objects]
             else:
                 node[compact.iri(predicate.value)] = objects

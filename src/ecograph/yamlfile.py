@@ -15,6 +15,8 @@ from .errors import InputError, Location
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 500_000
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -65,9 +67,12 @@ def load_yaml(path: Path) -> Any:
             raise InputError(Location(path, 1), "the file is empty", "see mappings/ for an example")
         return _Builder(path, loader).build(root)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # the context mark is where the broken construct starts (e.g. an unclosed '{'): the line to fix
+        mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else None
         problem = " ".join(filter(None, [error.context, error.problem]))
+        if error.problem_mark and line and error.problem_mark.line + 1 != line:
+            problem += f" (noticed on line {error.problem_mark.line + 1})"
         raise InputError(Location(path, line), f"YAML syntax error: {problem}",
                          "check the indentation and quoting on that line") from error
     except yaml.YAMLError as error:
@@ -87,11 +92,21 @@ class _Builder:
         if self.nodes > MAX_NODES:
             raise InputError(Location(self.path, node.start_mark.line + 1),
                              f"more than {MAX_NODES:,} YAML nodes", "split the file")
+        if node.tag not in PLAIN_TAGS:
+            raise InputError(Location(self.path, node.start_mark.line + 1),
+                             f"the YAML tag {node.tag} is not allowed", "write plain values without !! tags")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node)
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """The scalar's value; text that only looks like a date (2023-02-30) stays text for the caller to judge."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode) -> Map:
         result = Map()

@@ -1,0 +1,61 @@
+"""Reading a SPARQL text before running it: its form (SELECT, ..., or an update) and whether it uses SERVICE.
+
+pyoxigraph exposes no parser, and rdflib's is too slow for every request, so this is a small lexer that
+blanks out what can hide a keyword — comments, strings, IRIs, escaped characters — and then looks for
+keywords as whole words. It errs on the side of refusing: a SERVICE keyword is never missed (codepoint
+escapes such as \\u0053ERVICE are decoded first, as SPARQL requires), while a name merely resembling one
+(`ex:service`, `?service`, `service:x`) is not mistaken for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_HIDING = re.compile(
+    r"""
+      '''(?:''?(?:[^'\\]|\\.))*?'''       # long strings
+    | \"\"\"(?:""?(?:[^"\\]|\\.))*?\"\"\"
+    | '(?:[^'\\\n\r]|\\.)*'               # short strings
+    | "(?:[^"\\\n\r]|\\.)*"
+    | <[^<>"{}|^`\\\x00-\x20]*>           # IRIs
+    | \\.                                 # escapes in local names (ex:a\#b): not a comment
+    | \#[^\n\r]*                          # comments
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# A keyword is a whole word: not part of a prefixed name, variable, language tag or longer name.
+_NOT_NAME_BEFORE = r"(?<![\w:?$@\-])"
+_NOT_NAME_AFTER = r"(?![\w:\-])"
+_SERVICE = re.compile(rf"{_NOT_NAME_BEFORE}service{_NOT_NAME_AFTER}", re.IGNORECASE)
+_FORM = re.compile(
+    rf"{_NOT_NAME_BEFORE}(select|ask|construct|describe|insert|delete|load|clear|create|drop|copy|move|add|with)"
+    rf"{_NOT_NAME_AFTER}",
+    re.IGNORECASE,
+)
+QUERY_FORMS = {"select": "solutions", "ask": "boolean", "construct": "graph", "describe": "graph"}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """`kind`: "solutions", "boolean", "graph", "update", or None when no form keyword was found."""
+
+    kind: str | None
+    uses_service: bool
+
+
+def analyse(sparql: str) -> Analysis:
+    code = _HIDING.sub(" ", decode_codepoints(sparql))
+    form = _FORM.search(code)
+    kind = None if form is None else QUERY_FORMS.get(form.group(1).lower(), "update")
+    return Analysis(kind=kind, uses_service=_SERVICE.search(code) is not None)
+
+
+def decode_codepoints(sparql: str) -> str:
+    r"""Apply SPARQL's \uXXXX and \UXXXXXXXX escapes, which the grammar applies before anything else."""
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _CODEPOINT.sub(char, sparql)

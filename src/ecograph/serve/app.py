@@ -1,0 +1,42 @@
+"""The web application: B's endpoint routes (/sparql, /dumps/, /.well-known/void) plus C's pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route
+
+from . import files, sparql
+from .errors import HANDLERS
+from .pages import routes as page_routes
+from .site import Site
+
+EXPOSED_HEADERS = ["X-Ecograph-Truncated", "X-Ecograph-Limit", "ETag", "Content-Length", "Link"]
+
+
+def create_app(site: Site) -> Starlette:
+    """The Starlette app; its lifespan starts and stops the site's query workers."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await site.engine.start()
+        try:
+            yield
+        finally:
+            await site.engine.stop()
+
+    routes = [
+        Route("/sparql", sparql.endpoint, methods=["GET", "POST", "OPTIONS"]),
+        Route("/dumps/{path:path}", files.dump, methods=["GET"]),
+        Route("/.well-known/void", files.void, methods=["GET"]),
+        *page_routes(site),
+    ]
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                      allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
+    app = Starlette(routes=routes, middleware=[cors], exception_handlers=HANDLERS, lifespan=lifespan)
+    app.state.site = site
+    return app

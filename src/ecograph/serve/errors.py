@@ -1,0 +1,43 @@
+"""One error shape for every route: `{"ok": false, "status": N, "error": "..."}`, or text when preferred."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from ..errors import EcographError
+from .formats import prefers
+from .model import EndpointBusy
+
+
+def error_response(request: Request, status: int, message: str,
+                   headers: dict[str, str] | None = None) -> Response:
+    """The error as JSON, or as text/plain when the client prefers text over JSON."""
+    if prefers(request.headers.get("accept"), "text/plain", "application/json"):
+        return PlainTextResponse(f"{message}\n", status, headers=headers)
+    return JSONResponse({"ok": False, "status": status, "error": message}, status, headers=headers)
+
+
+async def on_http_exception(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    message = error.detail
+    if error.status_code == 404:
+        message = f"Not found: {request.url.path}"
+    elif error.status_code == 405:
+        message = (f"{request.method} is not allowed on {request.url.path}: this server is read-only "
+                   f"(allowed: {(error.headers or {}).get('Allow', 'GET')}).")
+    return error_response(request, error.status_code, message, dict(error.headers or {}))
+
+
+async def on_ecograph_error(request: Request, error: Exception) -> Response:
+    status = getattr(error, "status", 500)
+    headers = {"Retry-After": "5"} if isinstance(error, EndpointBusy) or status == 503 else None
+    return error_response(request, status, str(error), headers)
+
+
+async def on_unexpected(request: Request, error: Exception) -> Response:
+    return error_response(request, 500, f"Internal error: {type(error).__name__}. It was logged.")
+
+
+HANDLERS = {HTTPException: on_http_exception, EcographError: on_ecograph_error, Exception: on_unexpected}

@@ -1,0 +1,108 @@
+"""The served site: what every route needs (the dist/ folder, the base IRI, the VoID graph, queries).
+
+Queries never run in the web process: they run in worker processes (see `engine.py`) so that a query past
+its time limit can be stopped by killing its worker, while other requests keep being answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+import rdflib
+
+from ..project import DEFAULT_BASE
+from .engine import QueryEngine
+from .model import (
+    EndpointBusy,
+    EndpointFailure,
+    Limits,
+    QueryOutcome,
+    QueryRejected,
+    QueryRequest,
+    QueryTimedOut,
+    Term,
+)
+from .store import prepare_store
+
+__all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
+           "Site"]
+
+VOID_DATASET = rdflib.URIRef("http://rdfs.org/ns/void#Dataset")
+COMMON_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+class Site:
+    """Everything a route needs: `dist`, `base`, `void`, `limits`, and `query()`.
+
+    `Site.open(dist)` prepares the query store and its workers; `create_app(site)` starts and stops the
+    workers with the app.
+    """
+
+    def __init__(self, dist: Path, *, engine: QueryEngine, base: str | None = None,
+                 limits: Limits | None = None) -> None:
+        self.dist = Path(dist).resolve()
+        self.engine = engine
+        self.limits = limits or Limits()
+        self.base = base or self._base_from_void() or DEFAULT_BASE
+        self._named_graphs: list[str] | None = None
+
+    @classmethod
+    def open(cls, dist: Path, *, base: str | None = None, limits: Limits | None = None,
+             workers: int | None = None) -> Site:
+        """A site over a built dist/ (raises DistError when dist/ecograph.trig is missing or unreadable)."""
+        store = prepare_store(Path(dist))
+        return cls(dist, engine=QueryEngine(store, workers=workers), base=base, limits=limits)
+
+    @cached_property
+    def void(self) -> rdflib.Graph:
+        """dist/void.ttl (VoID + DCAT description of the dataset and its dumps)."""
+        graph = rdflib.Graph()
+        graph.parse(self.dist / "void.ttl", format="turtle")
+        return graph
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes for Turtle and RDF/XML answers."""
+        return {"eco": f"{self.base}def#", **COMMON_PREFIXES}
+
+    async def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs (one per article), sorted; asked once."""
+        if self._named_graphs is None:
+            outcome = await self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g")
+            self._named_graphs = [row[0].value for row in outcome.rows if row[0] is not None]
+        return self._named_graphs
+
+    async def query(self, sparql: str, *, timeout: float | None = None,
+                    bindings: Mapping[str, Term] | None = None) -> QueryOutcome:
+        """Run a read-only query on the union default graph.
+
+        Raises QueryRejected (syntax error: status 400 with the parser's position; update or SERVICE: 403/400),
+        QueryTimedOut (stopped after `timeout`, default the site's limit), EndpointBusy, EndpointFailure.
+        `bindings` are bound as terms (pyoxigraph substitutions), never spliced into the query text.
+        """
+        request = QueryRequest(sparql, bindings=bindings)
+        return await self.engine.outcome(request, timeout=timeout or self.limits.timeout,
+                                         max_rows=self.limits.max_rows)
+
+    def _base_from_void(self) -> str | None:
+        """The base IRI is that of the dataset (<base>dataset) that dist/void.ttl describes."""
+        if not (self.dist / "void.ttl").is_file():
+            return None
+        for subject in self.void.subjects(rdflib.RDF.type, VOID_DATASET):
+            if isinstance(subject, rdflib.URIRef) and str(subject).endswith("/dataset"):
+                return str(subject)[: -len("dataset")]
+        return None

@@ -1,0 +1,179 @@
+"""The SPARQL 1.1 Protocol at /sparql: read-only queries, a service description, and their refusals.
+
+Everything that can be refused is refused here, before a worker is involved: updates, SERVICE (the endpoint
+never makes outbound requests), oversized requests, formats nobody can give. Queries that pass run in a worker
+under the time limit; the worker writes the answer, so this process only forwards bytes.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .analysis import analyse
+from .formats import GRAPH_FORMATS, NotAcceptable, choose, negotiate, prefers
+from .model import QueryRejected, QueryRequest
+from .site import Site
+
+Params = list[tuple[str, str]]
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted. Download the dumps (/dumps/) to change a copy."
+NO_SERVICE = ("SERVICE (federated query) is disabled on this endpoint: it never sends requests to other "
+              "servers. Query the other endpoint yourself and combine the answers, or use VALUES.")
+ALLOW = "GET, POST, HEAD, OPTIONS"
+
+
+async def endpoint(request: Request) -> Response:
+    site: Site = request.app.state.site
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": ALLOW})
+    params = await _params(request, site)
+    if any(key == "update" for key, _ in params):
+        raise QueryRejected(READ_ONLY, 403)
+    query = _one(params, "query")
+    if query is None:
+        return await _service_description(request, site)
+    return await _answer(request, site, query, params)
+
+
+async def _answer(request: Request, site: Site, query: str, params: Params) -> Response:
+    analysis = analyse(query)
+    if analysis.kind == "update":
+        raise QueryRejected(READ_ONLY, 403)
+    if analysis.uses_service:
+        raise QueryRejected(NO_SERVICE, 400)
+    try:
+        fmt = choose(analysis.kind or "solutions", request.headers.get("accept"),
+                     _one(params, "format") or _one(params, "output"))
+    except NotAcceptable as error:
+        raise QueryRejected(str(error), 406) from None
+    dataset = QueryRequest(query, default_graphs=_all(params, "default-graph-uri"),
+                           named_graphs=_all(params, "named-graph-uri"))
+    answer = await site.engine.answer(dataset, fmt, timeout=site.limits.timeout,
+                                      max_rows=site.limits.max_rows, prefixes=site.prefixes)
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["X-Ecograph-Truncated"] = "true"
+        headers["X-Ecograph-Limit"] = str(site.limits.max_rows)
+    return Response(answer.body, media_type=answer.fmt.content_type, headers=headers)
+
+
+async def _params(request: Request, site: Site) -> Params:
+    """The protocol parameters, from the URL and (for POST) the body; enforces the size limits."""
+    raw = request.scope["query_string"]
+    if len(raw) > site.limits.max_query_string:
+        raise QueryRejected(f"The URL's query string is longer than {site.limits.max_query_string} "
+                            "characters: send long queries with POST.", 414)
+    params = _decode(raw, "the URL's query string")
+    if request.method != "POST":
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == UPDATE:
+        raise QueryRejected(READ_ONLY, 403)
+    body = await _body(request, site.limits.max_body)
+    if content_type == FORM:
+        return params + _decode(body, "the form body")
+    if content_type == QUERY:
+        return [*params, ("query", _text(body, "the query"))]
+    raise QueryRejected(f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}.", 415)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    too_big = QueryRejected(f"The request body is larger than {limit} bytes.", 413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_big
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_big
+    return bytes(body)
+
+
+def _text(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryRejected(f"{what} is not UTF-8 ({error}).", 400) from None
+
+
+def _decode(data: bytes, what: str) -> Params:
+    try:
+        return parse_qsl(_text(data, what), keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError) as error:
+        raise QueryRejected(f"{what} is not valid URL encoding ({error}).", 400) from None
+
+
+def _one(params: Params, key: str) -> str | None:
+    values = [value for name, value in params if name == key]
+    if len(values) > 1:
+        raise QueryRejected(f"The parameter {key!r} is given {len(values)} times; give it once.", 400)
+    return values[0] if values else None
+
+
+def _all(params: Params, key: str) -> tuple[str, ...]:
+    return tuple(value for name, value in params if name == key)
+
+
+# Service description ---------------------------------------------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+async def _service_description(request: Request, site: Site) -> Response:
+    accept = request.headers.get("accept")
+    if prefers(accept, "text/html", "text/turtle"):
+        return RedirectResponse("/sparql/editor", 303, headers={"Vary": "Accept"})
+    try:
+        fmt = negotiate(accept, GRAPH_FORMATS)
+    except NotAcceptable as error:
+        raise QueryRejected(str(error), 406) from None
+    endpoint_iri = str(request.url.replace(query=""))
+    body = ox.serialize(await _description(site, endpoint_iri), format=fmt.rdf,
+                        prefixes={"sd": SD, "formats": FORMATS, "rdfs": RDFS, "void": VOID})
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+VOID = "http://rdfs.org/ns/void#"
+
+
+async def _description(site: Site, endpoint_iri: str) -> list[ox.Triple]:
+    service = ox.NamedNode(endpoint_iri)
+    dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("default")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    limits = site.limits
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(service, ox.NamedNode(RDFS + "comment"), ox.Literal(
+            f"Read-only SPARQL 1.1 endpoint. SERVICE is disabled; queries are stopped after "
+            f"{limits.timeout:g} s; answers are cut at {limits.max_rows} rows (header X-Ecograph-Truncated).",
+            language="en")),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(f"{site.base}dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
+    ]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
+    for index, graph in enumerate(await site.named_graphs()):
+        named = ox.BlankNode(f"g{index}")
+        triples += [ox.Triple(dataset, sd("namedGraph"), named), ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+                    ox.Triple(named, sd("name"), ox.NamedNode(graph))]
+    return triples

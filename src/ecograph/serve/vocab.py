@@ -1,0 +1,109 @@
+"""The ontology as the pages need it: labels in English and Dutch, definitions, the class hierarchy, and
+short names (CURIEs) for the terms of other vocabularies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "foaf": FOAF,
+    "org": "http://www.w3.org/ns/org#",
+    "schema": SCHEMA,
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name", FOAF + "name")
+LANGUAGES = ("en", "nl")
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """The prefixes of our serialisations: eco:, one per entity path, and the standard vocabularies."""
+    return {"eco": f"{base}def#", "id": f"{base}id/", "graph": f"{base}graph/", **PREFIXES}
+
+
+def pick_label(labels: dict[str, str], lang: str = "en") -> str | None:
+    """The label in `lang`, else English, else Dutch, else one without a language, else any."""
+    for key in (lang, *LANGUAGES, ""):
+        if key in labels:
+            return labels[key]
+    return next(iter(labels.values()), None)
+
+
+class Vocabulary:
+    """Labels and the class hierarchy of dist/ontology.ttl (empty when the file is missing)."""
+
+    def __init__(self, triples: Iterable[ox.Triple], base: str) -> None:
+        self.base = base
+        self.prefixes = prefixes(base)
+        self._labels: dict[str, dict[str, str]] = defaultdict(dict)
+        self._definitions: dict[str, str] = {}
+        self._parents: dict[str, set[str]] = defaultdict(set)
+        for triple in triples:
+            self._add(triple)
+
+    @classmethod
+    def load(cls, path: Path, base: str) -> Vocabulary:
+        if not path.is_file():
+            return cls([], base)
+        return cls(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), base)
+
+    def _add(self, triple: ox.Triple) -> None:
+        subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+        if not isinstance(subject, ox.NamedNode):
+            return
+        if predicate == RDFS + "label" and isinstance(obj, ox.Literal):
+            self._labels[subject.value].setdefault(obj.language or "", obj.value)
+        elif predicate == SKOS + "definition" and isinstance(obj, ox.Literal):
+            self._definitions.setdefault(subject.value, obj.value)
+        elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
+            self._parents[subject.value].add(obj.value)
+
+    def labels(self, iri: str) -> dict[str, str]:
+        return dict(self._labels.get(iri, {}))
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """The term's label, else its CURIE (e.g. skos:altLabel), else the IRI."""
+        return pick_label(self._labels.get(iri, {}), lang) or self.curie(iri)
+
+    def definition(self, iri: str) -> str:
+        return self._definitions.get(iri, "")
+
+    def curie(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def subclasses(self, iri: str) -> set[str]:
+        """`iri` and every class below it (transitively)."""
+        found = {iri}
+        changed = True
+        while changed:
+            more = {child for child, parents in self._parents.items() if parents & found} - found
+            found |= more
+            changed = bool(more)
+        return found
+
+    def is_term(self, iri: str) -> bool:
+        return iri in self._labels
