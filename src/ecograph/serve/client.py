@@ -17,14 +17,14 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import EcographError, ProjectError
-from ..project import Project
+from ..project import DEFAULT_BASE, Project
 from .analysis import analyse
 from .formats import BY_NAME
-from .model import QueryOutcome, Term
+from .model import QueryOutcome, QueryRequest, Term
 from .results import write_solutions
+from .site import COMMON_PREFIXES
 from .store import prepare_store
-from .worker import Job, _outcome, _dataset
-from .model import QueryRequest
+from .worker import dataset_options, to_outcome
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 CELL_WIDTH = 60  # characters of a table cell; longer values are cut with …
@@ -77,9 +77,8 @@ def _query_dirs(dist: Path | None, project: Callable[[], Project] | None) -> lis
 
 def _local(sparql: str, dist: Path) -> QueryOutcome:
     store = ox.Store.read_only(str(prepare_store(dist)))
-    request = QueryRequest(sparql)
     try:
-        return _outcome(store.query(sparql, **_dataset(request)), Job(request, max_rows=1 << 62))
+        return to_outcome(store.query(sparql, **dataset_options(QueryRequest(sparql))), max_rows=1 << 62)
     except SyntaxError as error:
         raise QueryFailed(f"SPARQL syntax error: {error}") from None
 
@@ -108,7 +107,7 @@ def _remote(sparql: str, endpoint: str, timeout: float) -> QueryOutcome:
 
 # Rendering -------------------------------------------------------------------------------------------
 
-def render(outcome: QueryOutcome, fmt: str, *, prefixes: dict[str, str] | None = None) -> str:
+def render(outcome: QueryOutcome, fmt: str, *, base: str = DEFAULT_BASE) -> str:
     """The outcome as a terminal `table`, SPARQL `json` or `csv` (graphs: subject/predicate/object)."""
     variables, rows = _tabular(outcome)
     if outcome.kind == "boolean":
@@ -118,7 +117,7 @@ def render(outcome: QueryOutcome, fmt: str, *, prefixes: dict[str, str] | None =
     if fmt in ("json", "csv"):
         body = write_solutions(BY_NAME[fmt], variables, rows, truncated=outcome.truncated, limit=len(rows))
         return body.decode().rstrip("\r\n")
-    return _table(variables, rows, prefixes or {})
+    return _table(variables, rows, {"id": f"{base}id/", "eco": f"{base}def#", **COMMON_PREFIXES})
 
 
 def _tabular(outcome: QueryOutcome) -> tuple[list[str], list[tuple[Term | None, ...]]]:

@@ -88,15 +88,16 @@ def main(sock: socket.socket, store_path: str) -> None:
 
 def run(store: ox.Store, job: Job) -> QueryOutcome | Answer | Failure:
     try:
-        result = store.query(job.request.sparql, **_dataset(job.request))
-        return _outcome(result, job) if job.fmt is None else _answer(result, job)
+        result = store.query(job.request.sparql, **dataset_options(job.request))
+        return to_outcome(result, job.max_rows) if job.fmt is None else _answer(result, job)
     except SyntaxError as error:
         return Failure(f"SPARQL syntax error: {error}", 400)
     except Exception as error:  # a worker answers every job; a failing query must not end it
         return Failure(f"the query failed: {error}", 500)
 
 
-def _dataset(request: QueryRequest) -> dict[str, Any]:
+def dataset_options(request: QueryRequest) -> dict[str, Any]:
+    """pyoxigraph query options: the protocol's dataset, else the union default graph; the bindings."""
     options: dict[str, Any] = {}
     if request.bindings:
         options["substitutions"] = {ox.Variable(k): v for k, v in request.bindings.items()}
@@ -119,15 +120,16 @@ def _take(iterator: Any, limit: int) -> tuple[list[Any], bool]:
     return items, False
 
 
-def _outcome(result: Any, job: Job) -> QueryOutcome:
+def to_outcome(result: Any, max_rows: int) -> QueryOutcome:
+    """A pyoxigraph result as terms, at most `max_rows` rows or triples."""
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("boolean", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows, truncated = _take(result, job.max_rows)
+        rows, truncated = _take(result, max_rows)
         return QueryOutcome("solutions", variables=variables, rows=[tuple(r) for r in rows],
                             truncated=truncated)
-    triples, truncated = _take(result, job.max_rows)
+    triples, truncated = _take(result, max_rows)
     return QueryOutcome("graph", triples=triples, truncated=truncated)
 
 
