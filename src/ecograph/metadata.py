@@ -29,6 +29,7 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_RESOURCE = "http://www.w3.org/2000/01/rdf-schema#Resource"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 LICENCE = "http://creativecommons.org/licenses/by/4.0/"
@@ -71,7 +72,7 @@ def write_void(project: Project, dataset: Dataset, folder: Path, triple_count: i
         describer.distribution(distribution, folder / distribution.file, statements)
     for article in sorted(dataset.articles, key=lambda a: a.slug):
         describer.article_distribution(article.slug, folder / "articles" / f"{article.slug}.ttl")
-    triples = sorted(describer.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    triples = sorted(set(describer.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     serialize(triples, folder / "void.ttl", RdfFormat.TURTLE, prefixes={
         "dcat": DCAT, "dct": DCT, "void": VOID, "foaf": FOAF, "spdx": SPDX, "xsd": XSD, "sd": SD,
         "vcard": VCARD, "dumps": f"{project.base}dumps/", "dataset": f"{project.base}dataset/"})
@@ -89,6 +90,16 @@ class _Describer:
     def add(self, subject: NamedNode, predicate: str, obj: NamedNode | Literal) -> None:
         self.triples.append(Triple(subject, NamedNode(predicate), obj))
 
+    def link(self, subject: NamedNode, predicate: str, obj: NamedNode, kind: str) -> None:
+        """A link to a resource, with the class DCAT-AP expects of it.
+
+        The DCAT-AP 3.0 shapes check the class of linked resources (a licence is a dct:LicenseDocument, a media
+        type a dct:MediaType, a download URL an rdfs:Resource...) and validators do not infer it from the
+        properties' ranges, so the description states it.
+        """
+        self.add(subject, predicate, obj)
+        self.add(obj, RDF_TYPE, NamedNode(kind))
+
     def text(self, value: str) -> Literal:
         return Literal(value, language="en")
 
@@ -103,16 +114,16 @@ class _Describer:
             "A knowledge graph of MedTech innovation ecosystems in the Netherlands — clusters, companies, "
             "universities, hospitals, funders, people, facilities, programmes, funding, events and "
             "innovations — taken from news articles, every fact with the verbatim quote that supports it."))
-        self.add(root, DCT + "license", NamedNode(LICENCE))
+        self.link(root, DCT + "license", NamedNode(LICENCE), DCT + "LicenseDocument")
         self.add(root, DCT + "modified", self.modified)
         self.add(root, DCAT + "version", self.version)
         self.add(root, DCT + "publisher", publisher)
-        self.add(root, DCAT + "contactPoint", contact)
-        self.add(root, DCAT + "landingPage", NamedNode(base))
+        self.link(root, DCAT + "contactPoint", contact, VCARD + "Kind")
+        self.link(root, DCAT + "landingPage", NamedNode(base), FOAF + "Document")
         for keyword in ("innovation ecosystem", "MedTech", "linked open data", "Netherlands"):
             self.add(root, DCAT + "keyword", self.text(keyword))
         for lang in ("ENG", "NLD"):
-            self.add(root, DCT + "language", NamedNode(EU_LANGUAGE + lang))
+            self.link(root, DCT + "language", NamedNode(EU_LANGUAGE + lang), DCT + "LinguisticSystem")
         self.add(root, VOID + "triples", _integer(triple_count))
         self.add(root, VOID + "sparqlEndpoint", NamedNode(f"{base}sparql"))
         self.add(root, VOID + "uriSpace", Literal(f"{base}id/"))
@@ -139,7 +150,7 @@ class _Describer:
         node = self._file(distribution.file, path, distribution.title, distribution.media_type,
                           distribution.file_type)
         if distribution.compressed:
-            self.add(node, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"))
+            self.link(node, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"), DCT + "MediaType")
         self.add(node, VOID + "triples", _integer(_count(path, distribution, statements)))
         self.add(self.root, VOID + "dataDump", NamedNode(f"{self.project.base}dumps/{distribution.file}"))
 
@@ -157,17 +168,18 @@ class _Describer:
         self.add(self.root, DCAT + "distribution", node)
         self.add(node, RDF_TYPE, NamedNode(DCAT + "Distribution"))
         self.add(node, DCT + "title", self.text(title))
-        self.add(node, DCAT + "accessURL", url)
-        self.add(node, DCAT + "downloadURL", url)
-        self.add(node, DCAT + "mediaType", NamedNode(IANA + media_type))
-        self.add(node, DCT + "format", NamedNode(EU_FILE_TYPE + file_type))
+        self.link(node, DCAT + "accessURL", url, RDFS_RESOURCE)
+        self.link(node, DCAT + "downloadURL", url, RDFS_RESOURCE)
+        self.link(node, DCAT + "mediaType", NamedNode(IANA + media_type), DCT + "MediaType")
+        self.link(node, DCT + "format", NamedNode(EU_FILE_TYPE + file_type), DCT + "MediaTypeOrExtent")
         self.add(node, DCAT + "byteSize", _integer(len(data)))
-        self.add(node, DCT + "license", NamedNode(LICENCE))
+        self.link(node, DCT + "license", NamedNode(LICENCE), DCT + "LicenseDocument")
         self.add(node, DCT + "modified", self.modified)
         self.add(node, DCAT + "version", self.version)
         self.add(node, SPDX + "checksum", checksum)
         self.add(checksum, RDF_TYPE, NamedNode(SPDX + "Checksum"))
-        self.add(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"))
+        self.link(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"),
+                  SPDX + "ChecksumAlgorithm")
         self.add(checksum, SPDX + "checksumValue",
                  Literal(hashlib.sha256(data).hexdigest(), datatype=NamedNode(XSD + "hexBinary")))
         return node

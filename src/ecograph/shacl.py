@@ -81,7 +81,7 @@ def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Problem]:
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=hierarchy, inference="none",
                                     advanced=True, allow_warnings=True)
     problems = []
-    for result in report.subjects(SH.focusNode, None):
+    for result in report.objects(None, SH.result):  # top-level results only, not their sh:detail
         def value(predicate: URIRef, result: object = result) -> str | None:
             found = report.value(result, predicate)
             return None if found is None else str(found)
@@ -100,9 +100,10 @@ def validate_articles(project: Project, vocabulary: Vocabulary, articles: list[A
     if not len(shapes):
         return
     hierarchy = class_hierarchy(vocabulary.graph)
-    context_key = hashlib.sha256(
-        shapes.serialize(format="nt", encoding="utf-8") + hierarchy.serialize(format="nt", encoding="utf-8")
-    ).hexdigest()
+    # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process
+    context_key = hashlib.sha256(b"\0".join(
+        project.rebase(path.read_text(encoding="utf-8")).encode()
+        for path in [*project.shape_files(), *project.ontology_files()])).hexdigest()
     cache = project.root / ".ecograph-cache" / "shacl"
     todo = [a for a in articles if not (cache / _key(a, context_key)).exists()]
     results = _run(todo, shapes, hierarchy)
