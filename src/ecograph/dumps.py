@@ -28,7 +28,8 @@ from .graph import (
     write_ntriples_gzip,
     write_rdf,
 )
-from .mapping import ArticleGraph, map_article
+from .mapcache import map_article_cached
+from .mapping import ArticleGraph
 from .metadata import write_void
 from .ontology import Vocabulary
 from .project import Project
@@ -69,7 +70,7 @@ def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
     articles, errors = [], []
     for path in project.mapping_files():
         try:
-            articles.append(map_article(project, vocabulary, path))
+            articles.append(map_article_cached(project, vocabulary, path))
         except InputError as error:
             errors.append(error)
     if errors:
@@ -136,7 +137,7 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
         write_ntriples_gzip(triples, folder / "ecograph.nt.gz")
     with progress.step("writing JSON-LD"):
         (folder / "context.jsonld").write_text(_json(jsonld_context(table)), encoding="utf-8")
-        write_jsonld(quads, folder / "ecograph.jsonld", f"{project.base}dumps/context.jsonld", table)
+        write_jsonld(quads, folder / "ecograph.jsonld", table)
     with progress.step("copying ontology, shapes and queries"):
         _concatenate(project, project.ontology_files(), folder / "ontology.ttl")
         _concatenate(project, project.shape_files(), folder / "shapes.ttl")

@@ -89,15 +89,17 @@ def write_ntriples_gzip(triples: list[Triple], path: Path) -> None:
         serialize(triples, out, RdfFormat.N_TRIPLES)
 
 
-def write_jsonld(quads: list[Quad], path: Path, context_url: str, table: dict[str, str]) -> None:
-    """Compact JSON-LD: one object per named graph, nodes with prefixed names, and the context by URL.
+def write_jsonld(quads: list[Quad], path: Path, table: dict[str, str]) -> None:
+    """Compact JSON-LD: one object per named graph, nodes with prefixed names, the context inline.
 
     pyoxigraph only writes expanded JSON-LD; this writes the compact form from the sorted quads in one pass,
-    so it stays fast and repeatable on a million triples. The context itself goes in context.jsonld.
+    so it stays fast and repeatable on a million triples. The context is inline so that reading the file never
+    needs a download; the same context is published as context.jsonld for reuse.
     """
     compact = _Compactor(table)
     with path.open("w", encoding="utf-8") as out:
-        out.write('{\n  "@context": ' + json.dumps(context_url) + ',\n  "@graph": [')
+        context = json.dumps(jsonld_context(table)["@context"], sort_keys=True)
+        out.write('{\n  "@context": ' + context + ',\n  "@graph": [')
         for index, (graph, graph_quads) in enumerate(groupby(quads, key=lambda q: q.graph_name)):
             out.write("," if index else "")
             out.write('\n    {"@id": ' + json.dumps(compact.iri(graph.value)) + ', "@graph": [')
