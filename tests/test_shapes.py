@@ -115,7 +115,7 @@ def claimed(facts: str, *, article: str = ARTICLE) -> Graph:
         graph.add((claim, RDF.predicate, predicate))
         graph.add((claim, RDF.object, obj))
         graph.add((claim, ECO.quote, Literal("Micronit opens a new clean room")))
-        graph.add((claim, ECO.quoteLine, Literal(1, datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger"))))
+        graph.add((claim, ECO.quoteLine, Literal(1, datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))))
         graph.add((claim, PROV.wasQuotedFrom, source))
     return graph.parse(data=PREFIXES + article, format="turtle")
 

@@ -33,6 +33,7 @@ from .mapping import ArticleGraph
 from .metadata import write_void
 from .ontology import Vocabulary
 from .project import Project
+from .queries import load_queries
 from .shacl import validate_articles
 
 
@@ -98,6 +99,8 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         vocabulary = Vocabulary.of(project)
     with progress.step("mapping articles"):
         articles = map_all(project, vocabulary)
+    with progress.step("checking the stored queries"):
+        load_queries(project)
     with progress.step("validating with the SHACL shapes"):
         validate_articles(project, vocabulary, articles)
     out = out.resolve()

@@ -230,7 +230,7 @@ class _Builder:
         quads.append(Quad(claim, NamedNode(RDF_NS + "object"), obj, graph))
         quads.append(Quad(claim, NamedNode(self.project.vocab + "quote"), Literal(quote.text), graph))
         quads.append(Quad(claim, NamedNode(self.project.vocab + "quoteLine"),
-                          Literal(str(quote.line), datatype=NamedNode(XSD_NS + "positiveInteger")), graph))
+                          Literal(str(quote.line), datatype=NamedNode(XSD_NS + "integer")), graph))
         quads.append(Quad(claim, NamedNode(PROV + "wasQuotedFrom"), self.result.article, graph))
 
     # article metadata ----------------------------------------------------------------------------
