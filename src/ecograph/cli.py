@@ -7,6 +7,8 @@ Library errors (EcographError) are printed without a traceback and end with thei
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +19,8 @@ import click
 from . import __version__
 from .errors import EcographError
 from .project import Project
+
+WARNINGS_SHOWN = 10
 
 
 class TerminalProgress:
@@ -76,6 +80,16 @@ def build(ctx: click.Context, out: Path | None) -> None:
     project = _project(ctx)
     result = build_dist(project, out or project.default_dist, progress=TerminalProgress())
     click.echo(f"built {result.triples} triples from {result.articles} articles into {result.out}")
+    warnings = [line for line in result.warnings if ": Warning: " in line]
+    if warnings:
+        click.secho(f"{len(warnings)} warning(s) from the shapes (the graph was published anyway):", fg="yellow")
+        for line in warnings[:WARNINGS_SHOWN]:
+            click.echo(f"  {line}")
+        if len(warnings) > WARNINGS_SHOWN:
+            click.echo(f"  … and {len(warnings) - WARNINGS_SHOWN} more: `ecograph validate MAPPING` lists them all")
+    if len(result.warnings) > len(warnings):
+        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. Dutch labels): "
+                   "`ecograph validate MAPPING` lists them")
 
 
 @main.command()
@@ -89,18 +103,180 @@ def build(ctx: click.Context, out: Path | None) -> None:
               help="Results per answer; longer answers are cut and say so.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: one per core, at least 2).")
+@click.option("--store", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
+              help="Hold the data in memory (fast) or in the on-disk store (large data); auto: memory up to "
+                   "a 256 MB TriG.")
 @click.pass_context
 def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: float, max_rows: int,
-          workers: int | None) -> None:
+          workers: int | None, store: str) -> None:
     """Serve the SPARQL endpoint, dumps and pages of a built dist/."""
     from .serve.model import Limits
     from .serve.server import prepare_server
 
     server = prepare_server(dist or _project(ctx).default_dist, project=lambda: _project(ctx), host=host,
-                            port=port, limits=Limits(timeout=timeout, max_rows=max_rows), workers=workers)
+                            port=port, limits=Limits(timeout=timeout, max_rows=max_rows), workers=workers,
+                            store=store)
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")
     server.run()
+
+
+@main.command(name="query")
+@click.argument("source")
+@click.option("--endpoint", default=None, help="A SPARQL endpoint URL (default: the local build).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build to query (default: dist/ in the project).")
+@click.pass_context
+def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None) -> None:
+    """Run a stored query (NAME, from queries/) or a query FILE and print the answer."""
+    from .serve.client import render, run_query
+
+    outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx))
+    click.echo(render(outcome, fmt))
+
+
+VALIDATE_HELP = """Check a contribution before it is merged, and say what to fix.
+
+PATH is one or more files of one contribution: Turtle (.ttl), TriG (.trig), N-Triples (.nt), N-Quads (.nq),
+JSON-LD (.jsonld), RDF/XML (.rdf) or an article mapping (.yaml, mapped first). It is checked in the context of
+the published graph (DIST/ecograph.trig; build it with `ecograph build`): links to published entities resolve
+and their types count, but only the contribution's own entities are reported.
+
+\b
+Checks: SHACL shapes, ontology rules, OWL consistency (HermiT), references,
+provenance (claims and quotes), naming, and likely duplicates.
+
+\b
+Exit codes:
+  0  the contribution conforms (warnings allowed)
+  1  it has violations (the report says what to fix)
+  2  a file cannot be read (syntax, encoding, size) or the command is wrong
+
+\b
+Examples:
+  ecograph validate mappings/005_new-article.yaml
+  ecograph validate contribution.ttl --format json --against dist/
+"""
+
+
+@main.command(help=VALIDATE_HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="text for people, json for CI bots, turtle for the standard sh:ValidationReport.")
+@click.option("--against", type=click.Path(path_type=Path), default=None,
+              help="The published dist/ folder (or its ecograph.trig) to check against (default: the project's "
+                   "dist/).")
+@click.option("--reasoner/--no-reasoner", default=True, show_default=True,
+              help="Run the OWL reasoner HermiT (needs Java; adds about 1.5 s). Disjoint types are checked "
+                   "directly either way.")
+@click.option("--infos", is_flag=True, help="Show Info findings (suggestions) in the text report too.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Path | None, reasoner: bool,
+             infos: bool) -> None:
+    from .report import to_json, to_text, to_turtle
+    from .validate import validate as run_validation
+
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals are reported, not logged
+    try:
+        report = run_validation(list(paths), against, project=_project(ctx), reasoner=reasoner)
+    except EcographError as error:
+        if fmt != "json":
+            raise
+        click.echo(json.dumps({"ok": False, "exit_code": error.exit_code, "error": str(error)}, indent=2))
+        sys.exit(error.exit_code)
+    shown = to_text(report, infos=infos) if fmt == "text" else (to_json if fmt == "json" else to_turtle)(report)
+    click.echo(shown, nl=False)
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "stem", default=None,
+              help="The article's file stem (seeds/<ID>.txt, mappings/<ID>.yaml); default: the file's own stem "
+                   "when it is in seeds/, else the next number and the text's checksum.")
+@click.option("--against", type=click.Path(path_type=Path), default=None,
+              help="The published dist/ to find known entities in (default: the project's dist/).")
+@click.pass_context
+def new(ctx: click.Context, article: Path, stem: str | None, against: Path | None) -> None:
+    """Scaffold a mapping for a new article: seed, metadata, known entities and to-dos.
+
+    Copies ARTICLE (a UTF-8 text file) to seeds/ if it is not there, and writes seeds/<ID>.yaml (metadata to
+    check) and mappings/<ID>.yaml: the published entities the text mentions, with their ids, types, labels
+    and the sentence that mentions each, and a `todo:` list of every amount, date, count and percentage the
+    text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`.
+    """
+    from .scaffold import scaffold
+
+    result = scaffold(_project(ctx), article, stem=stem, against=against)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
+               f"{result.mapping}, then run: ecograph validate {result.mapping}")
+
+
+@main.group()
+def bench() -> None:
+    """Scale: generate a synthetic corpus, and benchmark build, endpoint, validate and serve on it."""
+
+
+@bench.command(name="generate")
+@click.option("--articles", "count", type=click.IntRange(min=1), required=True, help="How many articles.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder of the new data project (a corpus written there before is replaced).")
+@click.option("--seed", default=1, show_default=True, help="The same seed and size give the same bytes.")
+@click.pass_context
+def bench_generate(ctx: click.Context, count: int, out: Path, seed: int) -> None:
+    """Write a synthetic data project (seeds, mappings; ontology, shapes, queries copied from the project)."""
+    from .bench.synthetic import generate_corpus
+
+    summary = generate_corpus(out, count, seed=seed, template=_project(ctx).root)
+    click.echo(f"wrote {summary.articles} articles ({summary.entities} entities, {summary.text_bytes:,} bytes of "
+               f"text) into {summary.out}")
+
+
+@bench.command(name="run")
+@click.option("--sizes", default="50,500,5000", show_default=True, help="Corpus sizes, in articles.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("BENCHMARKS.md"),
+              show_default=True, help="The Markdown file whose measured section is rewritten.")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the corpora, builds and stores go (default: a folder in the system temp dir).")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--duration", default=10.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds of load per endpoint cell.")
+@click.option("--connections", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--endpoint/--no-endpoint", default=True, show_default=True, help="Run the endpoint comparison.")
+@click.option("--rdflib-max-articles", default=500, show_default=True, type=click.IntRange(min=0),
+              help="Skip rdflib-endpoint above this size (it is slow to load and holds everything in memory).")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Compare the incremental build byte for byte with a full build of the changed corpus.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the raw measurements as JSON.")
+@click.pass_context
+def bench_run(ctx: click.Context, sizes: str, out: Path, workdir: Path | None, seed: int, duration: float,
+              connections: int, endpoint: bool, rdflib_max_articles: int, verify: bool,
+              json_out: Path | None) -> None:
+    """Measure build, incremental build, endpoint load, validate and serve start-up; write the table."""
+    from .bench.run import BenchConfig, BenchReport, render_markdown, report_json, run_benchmark, write_report
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError as error:
+        raise click.BadParameter("write sizes as numbers separated by commas, e.g. 50,500", param_hint="--sizes") \
+            from error
+    config = BenchConfig(sizes=counts, template=_project(ctx).root, seed=seed, duration=duration,
+                         connections=connections, endpoint=endpoint, rdflib_max_articles=rdflib_max_articles,
+                         verify_identical=verify, log=lambda message: click.echo(message, err=True))
+    if workdir is not None:
+        config.workdir = workdir.resolve()
+    def save(report: BenchReport) -> None:  # after each size, so a long run keeps what it measured
+        write_report(out, render_markdown(report))
+        if json_out is not None:
+            json_out.write_text(report_json(report), encoding="utf-8")
+
+    report = run_benchmark(config, command=" ".join(["ecograph", *sys.argv[1:]]), on_size=save)
+    click.echo(render_markdown(report))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,6 +53,7 @@ class BuildResult:
     articles: int
     triples: int
     files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class MappingErrors(BuildError):
@@ -102,7 +103,7 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
     with progress.step("checking the stored queries"):
         load_queries(project)
     with progress.step("validating with the SHACL shapes"):
-        validate_articles(project, vocabulary, articles)
+        warnings = validate_articles(project, vocabulary, articles)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -120,6 +121,7 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
                              "free disk space or fix permissions and build again.") from error
         raise
     result.out = out
+    result.warnings = [f"{where}: {problem.severity}: {problem.message}" for where, problem in warnings]
     return result
 
 

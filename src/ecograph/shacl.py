@@ -9,10 +9,12 @@ ontology, so an unchanged article is not validated again.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import pyshacl
 from pyoxigraph import Quad, RdfFormat, serialize
@@ -94,29 +96,44 @@ def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.focus, p.path or "", p.message, p.value or ""))
 
 
-def validate_articles(project: Project, vocabulary: Vocabulary, articles: list[ArticleGraph]) -> None:
-    """Raise ShapesViolated listing every violation (warnings do not stop a build)."""
+def validate_articles(project: Project, vocabulary: Vocabulary,
+                      articles: list[ArticleGraph]) -> list[tuple[Location, Problem]]:
+    """Raise ShapesViolated listing every violation; return the warnings (they do not stop a build).
+
+    An article that conforms is cached with its warnings, so an unchanged article is not validated again.
+    """
     shapes = load_shapes(project)
     if not len(shapes):
-        return
+        return []
     hierarchy = class_hierarchy(vocabulary.graph)
     # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process
     context_key = hashlib.sha256(b"\0".join(
         project.rebase(path.read_text(encoding="utf-8")).encode()
         for path in [*project.shape_files(), *project.ontology_files()])).hexdigest()
     cache = project.root / ".ecograph-cache" / "shacl"
-    todo = [a for a in articles if not (cache / _key(a, context_key)).exists()]
-    results = _run(todo, shapes, hierarchy)
-    found: list[tuple[Location, Problem]] = []
-    for article, problems in zip(todo, results, strict=True):
-        violations = [p for p in problems if p.severity == "Violation"]
-        if violations:
-            found.extend((_where(project, article, p), p) for p in violations)
-        else:
-            cache.mkdir(parents=True, exist_ok=True)
-            (cache / _key(article, context_key)).touch()
-    if found:
-        raise ShapesViolated(found)
+    known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
+    todo = [a for a in articles if known[a.slug] is None]
+    for article, problems in zip(todo, _run(todo, shapes, hierarchy), strict=True):
+        known[article.slug] = problems
+        if not any(p.severity == "Violation" for p in problems):
+            _store(cache / _key(article, context_key), problems)
+    violations = [(_where(project, a, p), p) for a in articles for p in known[a.slug] or []
+                  if p.severity == "Violation"]
+    if violations:
+        raise ShapesViolated(violations)
+    return [(_where(project, a, p), p) for a in articles for p in known[a.slug] or []]
+
+
+def _cached(entry: Path) -> list[Problem] | None:
+    try:
+        return [Problem(**fields) for fields in json.loads(entry.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _store(entry: Path, problems: list[Problem]) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(json.dumps([asdict(p) for p in problems]), encoding="utf-8")
 
 
 def _key(article: ArticleGraph, context_key: str) -> str:
