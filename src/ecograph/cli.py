@@ -169,8 +169,8 @@ Examples:
               help="The published dist/ folder (or its ecograph.trig) to check against (default: the project's "
                    "dist/).")
 @click.option("--reasoner/--no-reasoner", default=True, show_default=True,
-              help="Run the OWL reasoner HermiT (needs Java; adds about 1.5 s). Disjoint types are checked "
-                   "directly either way.")
+              help="Run the OWL reasoner HermiT (needs Java; about 1 s of CPU, alongside the other checks). "
+                   "Disjoint types are checked directly either way.")
 @click.option("--infos", is_flag=True, help="Show Info findings (suggestions) in the text report too.")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Path | None, reasoner: bool,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _HIDING = re.compile(
@@ -34,6 +35,7 @@ _FORM = re.compile(
     rf"{_NOT_NAME_AFTER}",
     re.IGNORECASE,
 )
+CACHED_LENGTH = 8192  # characters: the cache holds at most 2048 texts of this length
 QUERY_FORMS = {"select": "solutions", "ask": "boolean", "construct": "graph", "describe": "graph"}
 
 
@@ -46,10 +48,19 @@ class Analysis:
 
 
 def analyse(sparql: str) -> Analysis:
+    """The query's form and whether it uses SERVICE; results for short texts are cached, since clients
+    repeat their queries (stored queries, pages)."""
+    return _analyse_cached(sparql) if len(sparql) <= CACHED_LENGTH else _analyse(sparql)
+
+
+def _analyse(sparql: str) -> Analysis:
     code = _HIDING.sub(" ", decode_codepoints(sparql))
     form = _FORM.search(code)
     kind = None if form is None else QUERY_FORMS.get(form.group(1).lower(), "update")
     return Analysis(kind=kind, uses_service=_SERVICE.search(code) is not None)
+
+
+_analyse_cached = lru_cache(maxsize=2048)(_analyse)
 
 
 def decode_codepoints(sparql: str) -> str:

@@ -52,10 +52,8 @@ def run_query(source: str, *, dist: Path | None = None, endpoint: str | None = N
 
 def load_query(source: str, folders: list[Path]) -> str:
     path = Path(source)
-    if path.suffix == ".rq" or path.is_file():
-        candidates = [path]
-    else:
-        candidates = [folder / f"{source}.rq" for folder in folders]
+    is_file = path.suffix == ".rq" or path.is_file()
+    candidates = [path] if is_file else [folder / f"{source}.rq" for folder in folders]
     for candidate in candidates:
         if candidate.is_file():
             return candidate.read_text(encoding="utf-8")

@@ -3,7 +3,8 @@
 `negotiate(accept, offered)` follows RFC 9110 §12.5.1: each offered media type gets the q-value of the most
 specific Accept range that matches it (`type/subtype` > `type/*` > `*/*`); the highest q wins, then the more
 specific match, then the server's order of preference (the order of `offered`). No Accept header means the
-first offered type. Nothing acceptable means 406. A format hint (`?_format=ttl` or a file extension such as
+first offered type. Nothing acceptable means 406. A client asking for application/json gets JSON-LD where only
+RDF is offered. A format hint (`?_format=ttl` or a file extension such as
 `/id/organisation/micronit.ttl`) overrides the Accept header.
 """
 
@@ -121,7 +122,7 @@ def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES,
         return Decision(media) if media else Decision(None, 406)
     if not accept or not accept.strip():
         return Decision(offered[0])
-    ranges = parse_accept(accept)
+    ranges = [_json_as_json_ld(r, offered) for r in parse_accept(accept)]
     if not ranges:
         return Decision(offered[0])
     best: tuple[float, int, int] | None = None
@@ -134,6 +135,14 @@ def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES,
         if best is None or key > best:
             best, chosen = key, media
     return Decision(chosen) if chosen else Decision(None, 406)
+
+
+def _json_as_json_ld(media_range: _Range, offered: Sequence[str]) -> _Range:
+    """A client asking for application/json gets JSON-LD where plain JSON is not offered."""
+    if (media_range.kind, media_range.subtype) == ("application", "json") and JSON not in offered \
+            and JSON_LD in offered:
+        return _Range("application", "ld+json", media_range.q)
+    return media_range
 
 
 def _score(ranges: list[_Range], media: str) -> tuple[float, int] | None:

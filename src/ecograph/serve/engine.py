@@ -1,9 +1,8 @@
-"""The query engine: a pool of worker processes, each holding the read-only store.
+"""The query engine: a pool of worker processes, each holding the store.
 
 pyoxigraph cannot cancel a running query, so a query runs in a worker process; when it passes its time
-limit the web process kills that worker (SIGKILL), answers with an error, and starts a replacement, while the
-other workers keep answering. Workers are forked from a forkserver that has pyoxigraph loaded, so a
-replacement is ready in milliseconds.
+limit the web process kills that worker (SIGKILL), answers with an error, and asks the zygote (zygote.py) for
+a replacement, while the other workers keep answering.
 """
 
 from __future__ import annotations
@@ -14,21 +13,21 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
-from . import worker
+from . import zygote
 from .formats import Format
-from .model import EndpointBusy, EndpointFailure, QueryOutcome, QueryRejected, QueryRequest, QueryTimedOut
+from .model import DistError, EndpointBusy, EndpointFailure, QueryOutcome, QueryRejected, QueryRequest, QueryTimedOut
+from .store import StoreSource
 from .worker import HEADER, Answer, Failure, Job
 
 log = logging.getLogger(__name__)
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["ecograph.serve.worker"])
-START_TIMEOUT = 60.0  # seconds for a new worker to open the store
+START_TIMEOUT = 600.0  # seconds for the zygote to load the store (large data in memory takes a while)
+WORKER_TIMEOUT = 60.0  # seconds for a new worker to say it is ready
 RESPAWN_PAUSE = 1.0  # seconds between attempts when a worker cannot be started
 
 
@@ -37,44 +36,92 @@ def default_workers() -> int:
     return max(2, os.cpu_count() or 2)
 
 
+async def _receive(reader: asyncio.StreamReader) -> Any:
+    (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
+    return pickle.loads(await reader.readexactly(size))
+
+
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
+    pid: int
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
 
     async def call(self, job: Job) -> Any:
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(HEADER.pack(len(data)) + data)
-        return await self.receive()
-
-    async def receive(self) -> Any:
-        (size,) = HEADER.unpack(await self.reader.readexactly(HEADER.size))
-        return pickle.loads(await self.reader.readexactly(size))
+        return await _receive(self.reader)
 
     def kill(self) -> None:
-        self.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
         self.writer.close()
 
 
-class QueryEngine:
-    """`workers` processes answering queries on the store at `store` (a folder made by prepare_store)."""
+class _Zygote:
+    """The process that holds the loaded store and forks workers (see zygote.py)."""
 
-    def __init__(self, store: Path, *, workers: int | None = None) -> None:
-        self.store = Path(store)
+    def __init__(self, source: StoreSource) -> None:
+        ours, theirs = socket.socketpair()
+        self.control = ours
+        self.process: BaseProcess = multiprocessing.get_context("spawn").Process(
+            target=zygote.main, args=(theirs, source), daemon=True, name="ecograph-zygote")
+        self.process.start()
+        theirs.close()
+
+    def ready(self) -> None:
+        """Wait until the store is loaded (blocking: call it in a thread)."""
+        self.control.settimeout(START_TIMEOUT)
+        header = self.control.recv(HEADER.size, socket.MSG_WAITALL)
+        if len(header) < HEADER.size:
+            raise EndpointFailure("the query store could not be loaded (the loading process ended)")
+        hello = pickle.loads(self.control.recv(HEADER.unpack(header)[0], socket.MSG_WAITALL))
+        if hello != "ready":
+            self.stop()
+            raise DistError(f"{hello.message if isinstance(hello, Failure) else hello}: "
+                            "rebuild it with `ecograph build`.")
+
+    def fork(self, sock: socket.socket) -> int:
+        """A new worker answering on `sock` (blocking: call it in a thread)."""
+        socket.send_fds(self.control, [b"w"], [sock.fileno()])
+        reply = self.control.recv(zygote.PID.size, socket.MSG_WAITALL)
+        if len(reply) < zygote.PID.size:
+            raise ConnectionError("the zygote process has ended")
+        return zygote.PID.unpack(reply)[0]
+
+    def stop(self) -> None:
+        self.control.close()
+        self.process.kill()
+        self.process.join()
+
+
+class QueryEngine:
+    """`workers` processes answering queries on the store that `source` describes."""
+
+    def __init__(self, source: StoreSource, *, workers: int | None = None) -> None:
+        self.source = source
         self.size = workers or default_workers()
+        self._zygote: _Zygote | None = None
         self._idle: asyncio.Queue[_Worker] | None = None
         self._busy: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._spawning = asyncio.Lock()
+        self._forking = asyncio.Lock()
         self._stopping = False
 
+    def load(self) -> None:
+        """Load the store (blocking; raises DistError when it cannot be read). start() does it if needed."""
+        if self._zygote is None:
+            zygote = _Zygote(self.source)
+            zygote.ready()
+            self._zygote = zygote
+
     async def start(self) -> None:
-        """Start the workers (raises EndpointFailure when the store cannot be opened)."""
+        """Start the workers, loading the store first if load() was not called."""
         self._stopping = False
         self._idle = asyncio.Queue()
-        for ready in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
-            self._idle.put_nowait(ready)
+        await asyncio.to_thread(self.load)
+        for _ in range(self.size):
+            self._idle.put_nowait(await self._spawn())
 
     async def stop(self) -> None:
         self._stopping = True
@@ -85,12 +132,14 @@ class QueryEngine:
             workers.append(self._idle.get_nowait())
         for each in workers:
             each.kill()
-        await asyncio.gather(*(asyncio.to_thread(each.process.join) for each in workers))
+        if self._zygote is not None:
+            await asyncio.to_thread(self._zygote.stop)
+            self._zygote = None
 
     async def answer(self, request: QueryRequest, fmt: Format, *, timeout: float, max_rows: int,
                      prefixes: dict[str, str]) -> Answer:
         """The answer serialized as `fmt` (the worker writes it, so the web process only forwards bytes)."""
-        reply = await self._run(Job(request, max_rows, fmt, prefixes), timeout)
+        reply = await self._run(Job(request, max_rows, fmt.name, prefixes), timeout)
         assert isinstance(reply, Answer)
         return reply
 
@@ -103,9 +152,12 @@ class QueryEngine:
         if self._idle is None:
             raise EndpointFailure("the query engine has not been started")
         try:
-            chosen = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise EndpointBusy(f"Every query worker stayed busy for {timeout:g} s; try again later.") from None
+            chosen = self._idle.get_nowait()  # the common case, without wait_for's extra task
+        except asyncio.QueueEmpty:
+            try:
+                chosen = await asyncio.wait_for(self._idle.get(), timeout)
+            except TimeoutError:
+                raise EndpointBusy(f"Every query worker stayed busy for {timeout:g} s; try again later.") from None
         self._busy.add(chosen)
         try:
             async with asyncio.timeout(timeout):
@@ -116,7 +168,7 @@ class QueryEngine:
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             self._retire(chosen)
             raise EndpointFailure(f"the query worker stopped unexpectedly ({error!r})") from error
-        except asyncio.CancelledError:  # the client went away: the worker may still be busy
+        except BaseException:  # e.g. the client went away: the worker may still be busy
             self._retire(chosen)
             raise
         self._busy.discard(chosen)
@@ -130,12 +182,11 @@ class QueryEngine:
         """Kill a worker (it may still be running a query) and start its replacement in the background."""
         self._busy.discard(stopped)
         stopped.kill()
-        task = asyncio.create_task(self._replace(stopped))
+        task = asyncio.create_task(self._replace())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _replace(self, stopped: _Worker) -> None:
-        await asyncio.to_thread(stopped.process.join)
+    async def _replace(self) -> None:
         while not self._stopping:
             try:
                 fresh = await self._spawn()
@@ -147,23 +198,32 @@ class QueryEngine:
             self._idle.put_nowait(fresh)
             return
 
+    async def _restart_zygote(self) -> None:
+        if self._zygote is not None:
+            await asyncio.to_thread(self._zygote.stop)
+            self._zygote = None
+        await asyncio.to_thread(self.load)
+
     async def _spawn(self) -> _Worker:
+        """A new worker, forked by the zygote (restarted first if it has died)."""
         ours, theirs = socket.socketpair()
-        process = _CONTEXT.Process(target=worker.main, args=(theirs, str(self.store)), daemon=True,
-                                   name="ecograph-query-worker")
-        async with self._spawning:  # multiprocessing's bookkeeping of children is not thread-safe
-            await asyncio.to_thread(process.start)
+        async with self._forking:  # one request at a time on the zygote's control socket
+            assert self._zygote is not None
+            try:
+                pid = await asyncio.to_thread(self._zygote.fork, theirs)
+            except OSError:
+                await self._restart_zygote()
+                assert self._zygote is not None
+                pid = await asyncio.to_thread(self._zygote.fork, theirs)
         theirs.close()
         reader, writer = await asyncio.open_unix_connection(sock=ours)
-        fresh = _Worker(process, reader, writer)
+        fresh = _Worker(pid, reader, writer)
         try:
-            async with asyncio.timeout(START_TIMEOUT):
-                hello = await fresh.receive()
+            async with asyncio.timeout(WORKER_TIMEOUT):
+                hello = await _receive(reader)
         except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as error:
             hello = Failure(f"the worker did not start ({error!r})", 500)
         if hello != "ready":
             fresh.kill()
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(process.join, 1.0)
             raise EndpointFailure(hello.message if isinstance(hello, Failure) else str(hello))
         return fresh

@@ -39,6 +39,7 @@ BY_NAME = {f.name: f for f in SOLUTION_FORMATS + GRAPH_FORMATS}
 FORMAT_PARAMETER_ALIASES = {
     "ttl": ("turtle", "turtle"), "nt": ("ntriples", "ntriples"), "n-triples": ("ntriples", "ntriples"),
     "json-ld": ("jsonld", "jsonld"), "rdf": ("rdfxml", "rdfxml"), "rdf/xml": ("rdfxml", "rdfxml"),
+    "rdf+xml": ("rdfxml", "rdfxml"), "n3": ("turtle", "turtle"),
     "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"),
 }
 
@@ -96,7 +97,9 @@ def prefers(accept: str | None, media_type: str, over: str) -> bool:
 
 
 def _quality(candidate: Format, ranges: list[tuple[str, float]]) -> float:
-    return max(_match_q(media, ranges) for media in (candidate.media_type, *candidate.aliases))
+    """q of the format's own media type; an alias (application/json, text/xml) counts only when named."""
+    named = [q for media, q in ranges if media in candidate.aliases]
+    return max([_match_q(candidate.media_type, ranges), *named])
 
 
 def _match_q(media_type: str, ranges: list[tuple[str, float]]) -> float:
@@ -113,16 +116,21 @@ def _specificity(media: str) -> int:
     return 0 if media == "*/*" else 1 if media.endswith("/*") else 2
 
 
-def choose(kind: str, accept: str | None, parameter: str | None) -> Format:
-    """The format for an answer of `kind` ("solutions", "boolean" or "graph"): ?format= wins over Accept."""
+def choose(kind: str, accept: str | None, parameters: list[str]) -> Format:
+    """The format for an answer of `kind` ("solutions", "boolean" or "graph").
+
+    `parameters` are the values of ?format= / ?output= (clients such as SPARQLWrapper send several, some
+    empty): the first one that names a format for this kind wins over Accept.
+    """
     candidates = GRAPH_FORMATS if kind == "graph" else SOLUTION_FORMATS
-    if not parameter:
+    given = [value.strip().lower() for value in parameters if value.strip()]
+    if not given:
         return negotiate(accept, candidates)
-    key = parameter.strip().lower()
-    key = FORMAT_PARAMETER_ALIASES.get(key, (key, key))[1 if kind == "graph" else 0]
-    for fmt in candidates:
-        if key in (fmt.name, fmt.media_type):
-            return fmt
+    for value in given:
+        key = FORMAT_PARAMETER_ALIASES.get(value, (value, value))[1 if kind == "graph" else 0]
+        for fmt in candidates:
+            if key in (fmt.name, fmt.media_type, *fmt.aliases):
+                return fmt
     names = ", ".join(f.name for f in candidates)
-    raise NotAcceptable(f"format={parameter!r} is not available for this query: use one of {names} "
+    raise NotAcceptable(f"format={given[0]!r} is not available for this query: use one of {names} "
                         "or one of their media types.")

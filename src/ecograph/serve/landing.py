@@ -19,7 +19,7 @@ VOID = "http://rdfs.org/ns/void#"
 SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
-TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
 ARTICLES = """SELECT ?article ?title ?graph WHERE {
   ?article a <ECO#Article> .
@@ -56,12 +56,22 @@ class Landing:
     modified: str = ""
     version: str = ""
     keywords: list[str] = field(default_factory=list)
+    example: str = ""
+    license_name: str = ""
     triples: int = 0
     classes: list[tuple[Link, int]] = field(default_factory=list)
     claims: int = 0
     articles: list[Article] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     schema_org: str = "{}"
+
+    @property
+    def main_downloads(self) -> list[Download]:
+        return [d for d in self.downloads if "/" not in d.name]
+
+    @property
+    def article_downloads(self) -> list[Download]:
+        return [d for d in self.downloads if "/" in d.name]
 
 
 def human_size(size: int) -> str:
@@ -110,6 +120,7 @@ def _describe_dataset(page: Landing, triples: list[ox.Triple], base: str, linker
     page.modified = first(DCTERMS + "modified")
     page.version = first(DCAT + "version")
     page.keywords = sorted(_value(k) for k in root.get(DCAT + "keyword", []))
+    page.example = first(VOID + "exampleResource")
     page.downloads = sorted((_download(props.get(_value(d), {}), props, base, linker)
                              for d in root.get(DCAT + "distribution", [])),
                             key=lambda d: ("/" in d.name, d.name))
@@ -168,7 +179,7 @@ def schema_org(page: Landing, base: str) -> str:
         "distribution": [
             {"@type": "DataDownload", "name": d.title, "contentUrl": f"{base}dumps/{d.name}",
              "encodingFormat": d.media_type, "contentSize": d.size_text}
-            for d in page.downloads if "/" not in d.name
+            for d in page.main_downloads
         ],
     }
     data = {k: v for k, v in data.items() if v not in ("", [], None)}

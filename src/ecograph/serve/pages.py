@@ -9,12 +9,12 @@ Handlers are thin: they negotiate, call describe/landing/network/storedqueries, 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,7 +23,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import conneg, openapi
+from ..errors import EcographError
+from . import api, conneg
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
 from .landing import landing, query_cards
 from .network import draw, ecosystem_network
@@ -41,6 +42,7 @@ LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "": "no language"}
 FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "JSON-LD",
                 conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
 EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}
+OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 LICENCES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 
 
@@ -105,15 +107,21 @@ class Pages:
 
     # ---------------------------------------------------------------------------------------- errors --
 
-    def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = ()) -> Response:
-        """An error as HTML for browsers, else JSON (APIs) or plain text, by Accept."""
-        choice = conneg.negotiate(request.headers.get("accept"), (conneg.HTML, *offered, conneg.TEXT)).media_type
+    def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = (),
+              chosen: str | None = None) -> Response:
+        """An error by Accept: for pages HTML (the default) or text; for APIs (`offered`) JSON (the default),
+        HTML for browsers, or text. When a representation was negotiated already (`chosen`), HTML only if
+        that was HTML."""
+        order = (*offered, conneg.HTML, conneg.TEXT) if offered else (conneg.HTML, conneg.TEXT)
+        choice = conneg.negotiate(request.headers.get("accept"), order).media_type
+        if chosen is not None and chosen not in offered:
+            choice = conneg.HTML if chosen == conneg.HTML else conneg.TEXT
         headers = {"Vary": "Accept"}
         if choice == conneg.HTML:
-            return self.render("error.html", status=status, headers=headers, status=status,
+            return self.render("error.html", status=status, headers=headers, code=status,
                                reason=HTTPStatus(status).phrase, message=message)
         if choice in (conneg.JSON, conneg.SPARQL_JSON):
-            return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+            return JSONResponse({"ok": False, "status": status, "error": message}, status_code=status, headers=headers)
         return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status,
                         media_type="text/plain; charset=utf-8", headers=headers)
 
@@ -121,7 +129,8 @@ class Pages:
         return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
                         status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
 
-    async def failed(self, request: Request, error: Exception, offered: tuple[str, ...] = ()) -> Response:
+    def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
+        """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
         status = getattr(error, "status", 500)
         return self.error(request, status if isinstance(status, int) else 500, str(error), offered)
 
@@ -130,26 +139,24 @@ class Pages:
     async def landing(self, request: Request) -> Response:
         try:
             page, network, edges = await self.cached("landing", self._landing)
-        except Exception as error:  # a query failed or timed out: say so, keep serving
-            return await self.failed(request, error)
+        except EcographError as error:  # a query failed or timed out: say so, keep serving
+            return self.failed(request, error)
         cards = [self._card(card) for card in query_cards(self.queries)]
-        example = next((e.link.href for e in [] if e), None)
         return self.render("landing.html", active="/", page=page, net=network, edges=edges, queries=cards,
                            entity_total=sum(n for _l, n in page.classes),
-                           example_href=example or self.linker.href(f"{self.site.base}id/organisation/micronit"))
+                           example_href=self.linker.href(page.example) if page.example else "")
 
     async def _landing(self) -> tuple[Any, Any, Any]:
         page = await landing(self.site, self.linker, self.dist)
-        page.license_name = LICENCES.get(page.license, page.license)  # type: ignore[attr-defined]
+        page.license_name = LICENCES.get(page.license, page.license)
         network = await ecosystem_network(self.site, self.linker)
         edges = draw(network)
         return page, network, edges
 
     def _card(self, card: dict[str, Any]) -> dict[str, Any]:
         example = card["example"]
-        query = "&".join(f"{k}={v}" for k, v in example.items())
-        return {**card, "example_query": f"?{query}" if query else "",
-                "example_query_csv": f"?{query}&format=csv" if query else "?format=csv"}
+        return {**card, "example_query": f"?{urlencode(example)}" if example else "",
+                "example_query_csv": f"?{urlencode({**example, 'format': 'csv'})}"}
 
     # ------------------------------------------------------------------------------ resources (IRIs) --
 
@@ -180,9 +187,10 @@ class Pages:
             else:
                 triples = await rdf(iri)
                 response = self._rdf_response(triples, decision.media_type, headers) if triples else None
-        except Exception as error:  # query errors: the status they carry (timeout 503, ...)
-            return await self.failed(request, error)
-        return response or self.error(request, 404, f"There is no resource <{iri}> in this dataset.")
+        except EcographError as error:  # query errors: the status they carry (timeout 503, ...)
+            return self.failed(request, error)
+        return response or self.error(request, 404, f"There is no resource <{iri}> in this dataset.",
+                                      chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
         body = serialize(triples, media_type, self.site.base, self.vocab)
@@ -200,7 +208,7 @@ class Pages:
         return await entity_triples(self.site, iri)
 
     async def _graph_html(self, iri: str, headers: dict[str, str]) -> Response | None:
-        triples = await graph_triples(self.site, iri)
+        triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None
         view = graph_view(iri, triples, self.linker)
@@ -208,27 +216,28 @@ class Pages:
                            alternates=_alternate_links(self.linker.href(iri)))
 
     async def _graph_rdf(self, iri: str) -> list[ox.Triple]:
-        return await graph_triples(self.site, iri)
+        return await graph_triples(self.site, iri, self.dist)
 
     # ------------------------------------------------------------------------------------- ontology --
 
     async def ontology(self, request: Request) -> Response:
-        version = request.path_params.get("version")
-        if version is not None and version.strip("/") not in ("", self._ontology_version()):
+        version, extension = request.path_params.get("version"), request.path_params.get("ext")
+        if version is not None and not await self._is_version(version.strip("/")):
             return self.error(request, 404, f"There is no ontology version {version!r}; see /def.")
-        hint = request.path_params.get("ext") or request.query_params.get("_format")
-        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES, hint)
+        if extension is not None and conneg.EXTENSIONS.get(extension) not in conneg.RESOURCE_TYPES:
+            return self.error(request, 404, "No such file; try /def.ttl, /def.jsonld, /def.nt or /def.rdf.")
+        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
+                                    extension or request.query_params.get("_format"))
         if decision.media_type is None:
-            return self.not_acceptable(request, conneg.RESOURCE_TYPES) if not request.path_params.get("ext") \
-                else self.error(request, 404, "No such file; try /def.ttl, /def.jsonld, /def.nt or /def.rdf.")
+            return self.not_acceptable(request, conneg.RESOURCE_TYPES)
         headers = {"Vary": "Accept", "Link": _alternates("/def")}
         try:
             if decision.media_type == conneg.HTML:
                 html = await self.cached("ontology-html", self._ontology_html)
                 return Response(html, media_type="text/html; charset=utf-8", headers=headers)
             triples = await self.cached("ontology-triples", self._ontology_triples)
-        except Exception as error:
-            return await self.failed(request, error)
+        except EcographError as error:
+            return self.failed(request, error)
         if not triples:
             return self.error(request, 404, "This build has no ontology (dist/ontology.ttl).")
         return self._rdf_response(triples, decision.media_type, headers)
@@ -240,8 +249,11 @@ class Pages:
         path = self.dist / "ontology.ttl"
         return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)) if path.is_file() else []
 
-    def _ontology_version(self) -> str:
-        return next((label for label in [self.vocab.labels(f"{self.site.base}def").get("")] if label), "0.1.0")
+    async def _is_version(self, version: str) -> bool:
+        """True for the version IRI's last segment (/def/0.1.0 is the ontology's owl:versionIRI)."""
+        triples = await self.cached("ontology-triples", self._ontology_triples)
+        iri = f"{self.site.base}def/{version}"
+        return any(t.predicate.value == OWL_VERSION_IRI and t.object.value == iri for t in triples)
 
     # --------------------------------------------------------------------------------------- search --
 
@@ -253,8 +265,8 @@ class Pages:
             return self.not_acceptable(request, (conneg.HTML, conneg.JSON))
         try:
             results, truncated = await search_labels(self.site, text, self.linker) if text else ([], False)
-        except Exception as error:
-            return await self.failed(request, error, (conneg.JSON,))
+        except EcographError as error:
+            return self.failed(request, error, (conneg.JSON,))
         headers = {"Vary": "Accept"}
         if decision.media_type == conneg.JSON:
             return JSONResponse({"query": text, "results": [r.as_json() for r in results],
@@ -280,10 +292,10 @@ class Pages:
     # ---------------------------------------------------------------------------------- queries API --
 
     async def query_list(self, request: Request) -> Response:
-        return JSONResponse([openapi.query_summary(q) for q in self.queries.values()])
+        return JSONResponse([api.query_summary(q) for q in self.queries.values()])
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi.document(self.queries, self.site.base))
+        return JSONResponse(api.document(self.queries, self.site.base))
 
     async def stored_query(self, request: Request) -> Response:
         query = self.queries.get(request.path_params["name"])
@@ -291,20 +303,22 @@ class Pages:
         if query is None:
             return self.error(request, 404, f"There is no stored query {request.path_params['name']!r}; "
                                             "see /api/queries.", offered)
+        if query.problem:
+            return self.error(request, 500, f"The stored query cannot be served: {query.problem}", offered)
         hint = request.query_params.get("format")
         decision = conneg.negotiate(request.headers.get("accept"), offered, hint)
         if decision.media_type is None:
             return self.not_acceptable(request, offered)
         args = {k: v for k, v in request.query_params.items() if k != "format"}
         try:
-            openapi.check_arguments(query, args)
+            api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
             outcome = await self.site.query(query.text, bindings=bindings)
         except ParameterError as error:
             return self.error(request, 400, str(error), offered)
-        except Exception as error:
-            return await self.failed(request, error, offered)
-        return openapi.answer(outcome, decision.media_type, self.site.base, self.vocab)
+        except EcographError as error:
+            return self.failed(request, error, offered)
+        return api.answer(outcome, decision.media_type, self.site.base, self.vocab)
 
 
 def _alternate_links(href: str) -> list[dict[str, str]]:
@@ -317,6 +331,3 @@ def _alternates(href: str) -> str:
     links += [f'<{link["href"]}>; rel="alternate"; type="{link["type"]}"' for link in _alternate_links(href)]
     return ", ".join(links)
 
-
-def json_body(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()

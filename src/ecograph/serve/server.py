@@ -40,10 +40,10 @@ class Server:
 
 
 def prepare_server(dist: Path, *, project: Callable[[], Project], host: str = "127.0.0.1", port: int = 8080,
-                   limits: Limits | None = None, workers: int | None = None) -> Server:
+                   limits: Limits | None = None, workers: int | None = None, store: str = "auto") -> Server:
     """A server over `dist`; builds dist/ from `project()` first when it has no ecograph.trig."""
     if not (dist / TRIG).is_file():
         from ..dumps import build_dist
 
         build_dist(project(), dist)
-    return Server(Site.open(dist, limits=limits, workers=workers), host, port)
+    return Server(Site.open(dist, limits=limits, workers=workers, store=store), host, port)

@@ -24,7 +24,7 @@ from .model import (
     QueryTimedOut,
     Term,
 )
-from .store import prepare_store
+from .store import store_source
 
 __all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
            "Site"]
@@ -62,10 +62,13 @@ class Site:
 
     @classmethod
     def open(cls, dist: Path, *, base: str | None = None, limits: Limits | None = None,
-             workers: int | None = None) -> Site:
-        """A site over a built dist/ (raises DistError when dist/ecograph.trig is missing or unreadable)."""
-        store = prepare_store(Path(dist))
-        return cls(dist, engine=QueryEngine(store, workers=workers), base=base, limits=limits)
+             workers: int | None = None, store: str = "auto") -> Site:
+        """A site over a built dist/, its store loaded (raises DistError when dist/ecograph.trig is missing or
+        unreadable). `store`: "memory", "disk" or "auto" (see store.py); `workers`: query worker processes.
+        """
+        engine = QueryEngine(store_source(Path(dist), store), workers=workers)
+        engine.load()
+        return cls(dist, engine=engine, base=base, limits=limits)
 
     @cached_property
     def void(self) -> rdflib.Graph:

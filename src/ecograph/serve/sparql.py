@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .analysis import analyse
-from .formats import GRAPH_FORMATS, NotAcceptable, choose, negotiate, prefers
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate, prefers
 from .model import QueryRejected, QueryRequest
 from .site import Site
 
@@ -49,9 +49,11 @@ async def _answer(request: Request, site: Site, query: str, params: Params) -> R
         raise QueryRejected(NO_SERVICE, 400)
     try:
         fmt = choose(analysis.kind or "solutions", request.headers.get("accept"),
-                     _one(params, "format") or _one(params, "output"))
+                     [value for key, value in params if key in ("format", "output")])
     except NotAcceptable as error:
-        raise QueryRejected(str(error), 406) from None
+        if analysis.kind is not None:
+            raise QueryRejected(str(error), 406) from None
+        fmt = SOLUTION_FORMATS[0]  # no query form: the worker answers with the syntax error
     dataset = QueryRequest(query, default_graphs=_all(params, "default-graph-uri"),
                            named_graphs=_all(params, "named-graph-uri"))
     answer = await site.engine.answer(dataset, fmt, timeout=site.limits.timeout,
@@ -60,7 +62,7 @@ async def _answer(request: Request, site: Site, query: str, params: Params) -> R
     if answer.truncated:
         headers["X-Ecograph-Truncated"] = "true"
         headers["X-Ecograph-Limit"] = str(site.limits.max_rows)
-    return Response(answer.body, media_type=answer.fmt.content_type, headers=headers)
+    return Response(answer.body, media_type=answer.content_type, headers=headers)
 
 
 async def _params(request: Request, site: Site) -> Params:
@@ -118,7 +120,14 @@ def _one(params: Params, key: str) -> str | None:
 
 
 def _all(params: Params, key: str) -> tuple[str, ...]:
-    return tuple(value for name, value in params if name == key)
+    """Every value of a graph IRI parameter (default-graph-uri, named-graph-uri), each checked as an IRI."""
+    values = tuple(value for name, value in params if name == key)
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            raise QueryRejected(f"{key}={value!r} is not an absolute IRI ({error}).", 400) from None
+    return values
 
 
 # Service description ---------------------------------------------------------------------------------

@@ -1,6 +1,14 @@
-"""The on-disk query store: built once from dist/ecograph.trig and reused while the TriG is unchanged.
+"""The query store: dist/ecograph.trig in memory (fast), or in an on-disk store built once and reused.
 
-The store lives outside dist/ (in <dist>/../.ecograph-cache/store-<sha256>) so that dist/ stays byte-identical
+Either way the store holds each article's named graph and, as its default graph, the RDF merge of all of them. That is
+the "union default graph" with set semantics: a fact stated by two articles is one triple, as in Jena's
+unionDefaultGraph. (pyoxigraph's use_default_graph_as_union would count it twice.)
+
+In memory, most stored queries ran 2-25x faster than on disk (none was slower beyond noise), so a TriG up to
+MEMORY_LIMIT bytes is loaded into memory, once, in the process that forks the query workers (engine.py), which
+share it copy-on-write. Larger data uses the on-disk store, which each worker opens read-only.
+
+The on-disk store lives outside dist/ (in <dist>/../.ecograph-cache/store-<sha256>) so that dist/ stays byte-identical
 to what `ecograph build` wrote. It is built in a temporary folder and renamed into place, so a half-built store
 is never opened, and two servers starting at once do not corrupt each other's.
 """
@@ -11,6 +19,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +28,35 @@ import pyoxigraph as ox
 from .model import DistError
 
 TRIG = "ecograph.trig"
+LAYOUT = "v2"  # bump when the store's layout changes, so that old stores are not reused
+MEMORY_LIMIT = 256 << 20  # bytes of TriG (about 1.5 M triples, 1 GB in memory) served from memory by default
+STORE_MODES = ("auto", "memory", "disk")
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """Where the query workers get their data: `path` is the TriG (in_memory) or an on-disk store folder."""
+
+    path: Path
+    in_memory: bool
+
+    def open(self) -> ox.Store:
+        if not self.in_memory:
+            return ox.Store.read_only(str(self.path))
+        store = ox.Store()
+        store.extend(_with_merge(ox.parse(path=str(self.path), format=ox.RdfFormat.TRIG)))
+        return store
+
+
+def store_source(dist: Path, mode: str = "auto") -> StoreSource:
+    """The store for `dist`: "memory", "disk" (built now if missing), or "auto" (memory unless the TriG is
+    larger than MEMORY_LIMIT). Raises DistError when dist/ecograph.trig is missing or not valid TriG."""
+    trig = Path(dist) / TRIG
+    if not trig.is_file():
+        raise DistError(f"{trig} does not exist: run `ecograph build` first (or pass --dist DIR).")
+    if mode == "memory" or (mode == "auto" and trig.stat().st_size <= MEMORY_LIMIT):
+        return StoreSource(trig.resolve(), in_memory=True)
+    return StoreSource(prepare_store(dist), in_memory=False)
 
 
 def prepare_store(dist: Path) -> Path:
@@ -25,7 +64,7 @@ def prepare_store(dist: Path) -> Path:
     trig = Path(dist) / TRIG
     if not trig.is_file():
         raise DistError(f"{trig} does not exist: run `ecograph build` first (or pass --dist DIR).")
-    target = _cache_dir(Path(dist)) / f"store-{_sha256(trig)}"
+    target = _cache_dir(Path(dist)) / f"store-{LAYOUT}-{_sha256(trig)}"
     if not target.is_dir():
         _build(trig, target)
     return target
@@ -34,10 +73,8 @@ def prepare_store(dist: Path) -> Path:
 def _cache_dir(dist: Path) -> Path:
     """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only."""
     parent = dist.resolve().parent
-    if os.access(parent, os.W_OK):
-        cache = parent / ".ecograph-cache"
-    else:
-        cache = Path(tempfile.gettempdir()) / "ecograph-cache"
+    writable = os.access(parent, os.W_OK)
+    cache = parent / ".ecograph-cache" if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
     cache.mkdir(parents=True, exist_ok=True)
     return cache
 
@@ -50,11 +87,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _with_merge(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, and its triple in the default graph (one parse, so blank nodes stay the same)."""
+    for quad in quads:
+        yield quad
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+
 def _build(trig: Path, target: Path) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
     try:
         store = ox.Store(str(scratch))
-        store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+        store.bulk_extend(_with_merge(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)))
         store.optimize()
         store.flush()
         del store

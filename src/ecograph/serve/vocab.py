@@ -33,6 +33,26 @@ PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "spdx": "http://spdx.org/rdf/terms#",
 }
+#: Labels for the terms of other vocabularies that the data uses (the ontology labels only its own terms).
+KNOWN_LABELS = {
+    RDF + "type": {"en": "type", "nl": "type"},
+    RDFS + "label": {"en": "label", "nl": "label"},
+    SKOS + "altLabel": {"en": "also known as", "nl": "ook bekend als"},
+    SKOS + "prefLabel": {"en": "preferred label", "nl": "voorkeurslabel"},
+    SKOS + "inScheme": {"en": "in scheme", "nl": "in schema"},
+    SKOS + "definition": {"en": "definition", "nl": "definitie"},
+    DCTERMS + "title": {"en": "title", "nl": "titel"},
+    DCTERMS + "description": {"en": "description", "nl": "beschrijving"},
+    DCTERMS + "issued": {"en": "published", "nl": "gepubliceerd"},
+    DCTERMS + "publisher": {"en": "publisher", "nl": "uitgever"},
+    DCTERMS + "creator": {"en": "author", "nl": "auteur"},
+    DCTERMS + "language": {"en": "language", "nl": "taal"},
+    FOAF + "homepage": {"en": "homepage", "nl": "website"},
+    PROV + "wasQuotedFrom": {"en": "quoted from", "nl": "geciteerd uit"},
+    RDF + "subject": {"en": "subject", "nl": "onderwerp"},
+    RDF + "predicate": {"en": "property", "nl": "eigenschap"},
+    RDF + "object": {"en": "object", "nl": "object"},
+}
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name", FOAF + "name")
 LANGUAGES = ("en", "nl")
 
@@ -59,6 +79,8 @@ class Vocabulary:
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
         self._definitions: dict[str, str] = {}
         self._parents: dict[str, set[str]] = defaultdict(set)
+        for iri, labels in KNOWN_LABELS.items():
+            self._labels[iri].update(labels)
         for triple in triples:
             self._add(triple)
 

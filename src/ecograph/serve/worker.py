@@ -1,4 +1,4 @@
-"""A query worker process: holds a read-only store, answers one query at a time over a socket.
+"""A query worker process: holds the store, answers one query at a time over a socket.
 
 Messages are length-prefixed pickles. The web process kills a worker whose query runs past the time limit
 (pyoxigraph cannot interrupt a running query), so a worker keeps no state that a kill could corrupt.
@@ -7,7 +7,6 @@ Messages are length-prefixed pickles. The web process kills a worker whose query
 from __future__ import annotations
 
 import pickle
-import signal
 import socket
 import struct
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .formats import Format
+from .formats import BY_NAME
 from .model import QueryOutcome, QueryRequest
 from .results import write_boolean, write_graph, write_solutions
 
@@ -24,19 +23,20 @@ HEADER = struct.Struct("!Q")
 
 @dataclass(frozen=True)
 class Job:
-    """One query for a worker. `fmt` None: answer with a QueryOutcome (terms); else with serialized bytes."""
+    """One query for a worker. `format_name` None: answer with a QueryOutcome (terms); else with bytes in
+    that format (see formats.BY_NAME)."""
 
     request: QueryRequest
     max_rows: int
-    fmt: Format | None = None
+    format_name: str | None = None
     prefixes: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A serialized answer: its format (possibly another kind's default), body, and whether it was cut."""
+    """A serialized answer: its Content-Type, body, and whether it was cut at the row limit."""
 
-    fmt: Format
+    content_type: str
     body: bytes
     truncated: bool
 
@@ -73,14 +73,8 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buffer)
 
 
-def main(sock: socket.socket, store_path: str) -> None:
-    """The worker's loop: open the store, say "ready", then answer jobs until the socket closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as error:
-        send(sock, Failure(f"cannot open the query store {store_path}: {error}", 500))
-        return
+def serve(sock: socket.socket, store: ox.Store) -> None:
+    """The worker's loop: say "ready", then answer jobs until the socket closes."""
     send(sock, "ready")
     while (job := receive(sock)) is not None:
         send(sock, run(store, job))
@@ -89,7 +83,7 @@ def main(sock: socket.socket, store_path: str) -> None:
 def run(store: ox.Store, job: Job) -> QueryOutcome | Answer | Failure:
     try:
         result = store.query(job.request.sparql, **dataset_options(job.request))
-        return to_outcome(result, job.max_rows) if job.fmt is None else _answer(result, job)
+        return to_outcome(result, job.max_rows) if job.format_name is None else _answer(result, job)
     except SyntaxError as error:
         return Failure(f"SPARQL syntax error: {error}", 400)
     except Exception as error:  # a worker answers every job; a failing query must not end it
@@ -97,16 +91,14 @@ def run(store: ox.Store, job: Job) -> QueryOutcome | Answer | Failure:
 
 
 def dataset_options(request: QueryRequest) -> dict[str, Any]:
-    """pyoxigraph query options: the protocol's dataset, else the union default graph; the bindings."""
+    """pyoxigraph query options: the protocol's dataset if given (else the store's: the merge of all
+    graphs as default graph, see store.py), and the bindings."""
     options: dict[str, Any] = {}
     if request.bindings:
         options["substitutions"] = {ox.Variable(k): v for k, v in request.bindings.items()}
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
-        if request.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     return options
 
 
@@ -134,12 +126,12 @@ def to_outcome(result: Any, max_rows: int) -> QueryOutcome:
 
 
 def _answer(result: Any, job: Job) -> Answer | Failure:
-    fmt = job.fmt
-    assert fmt is not None
+    assert job.format_name is not None
+    fmt = BY_NAME[job.format_name]
     if isinstance(result, ox.QueryBoolean):
         if fmt.rdf is not None:
             return Failure(f"an ASK query answers true/false, which cannot be given as {fmt.media_type}", 406)
-        return Answer(fmt, write_boolean(fmt, bool(result)), False)
+        return Answer(fmt.content_type, write_boolean(fmt, bool(result)), False)
     if isinstance(result, ox.QuerySolutions):
         if fmt.rdf is not None:
             return Failure(f"a SELECT query answers a table, which cannot be given as {fmt.media_type}", 406)
@@ -147,10 +139,10 @@ def _answer(result: Any, job: Job) -> Answer | Failure:
         rows, truncated = _take(result, job.max_rows)
         body = write_solutions(fmt, variables, [tuple(r) for r in rows], truncated=truncated,
                                limit=job.max_rows)
-        return Answer(fmt, body, truncated)
+        return Answer(fmt.content_type, body, truncated)
     if fmt.rdf is None:
         return Failure(f"a CONSTRUCT/DESCRIBE query answers a graph, which cannot be given as "
                        f"{fmt.media_type}", 406)
     triples, truncated = _take(result, job.max_rows)
     body = write_graph(fmt, triples, prefixes=job.prefixes or {}, truncated=truncated, limit=job.max_rows)
-    return Answer(fmt, body, truncated)
+    return Answer(fmt.content_type, body, truncated)

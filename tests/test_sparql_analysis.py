@@ -1,0 +1,89 @@
+"""Reading queries before running them (form, SERVICE) and choosing formats: decision tables, no server."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecograph.serve.analysis import analyse
+from ecograph.serve.formats import SOLUTION_FORMATS, NotAcceptable, choose, negotiate, parse_accept
+
+SERVICE_TABLE = [
+    ("SELECT * { ?s ?p ?o }", "solutions", False),
+    ("select * { SERVICE <http://x> { ?s ?p ?o } }", "solutions", True),
+    ("SELECT * { ?s ?p ?o .SERVICE<http://x>{} }", "solutions", True),
+    ("SELECT * { ?s ?p ?o }SeRvIcE", "solutions", True),
+    ("SELECT * { \\u0053ERVICE <http://x> {} }", "solutions", True),
+    ("SELECT * { \\U00000053ERVICE <http://x> {} }", "solutions", True),
+    ('SELECT * { ?s ?p "SERVICE" }', "solutions", False),
+    ("SELECT * { ?s ?p '''a SERVICE '' b''' }", "solutions", False),
+    ('SELECT * { ?s ?p """a "" SERVICE""" }', "solutions", False),
+    ("SELECT * { ?s ?p <http://x/SERVICE> }", "solutions", False),
+    ("SELECT * { ?s ?p ?o # SERVICE <x> {}\n }", "solutions", False),
+    ("SELECT * { ?s ?p ?o # comment\n SERVICE <x> {} }", "solutions", True),
+    ("SELECT ?service { ?service ex:service service:x }", "solutions", False),
+    ("SELECT * { ?s ex:p\\# SERVICE <http://e> {} }", "solutions", True),  # an escape, not a comment
+    ('SELECT * { ?s ?p "it\\"s" . SERVICE <http://e> {} }', "solutions", True),
+    ("SELECT * { FILTER(?a<?b)SERVICE<http://e>{} }", "solutions", True),
+    ("SELECT * { ?s ?p 'a'SERVICE <http://e> {} }", "solutions", True),
+    ('SELECT * { ?s ?p ?o FILTER(?o = "x"@en) } # "SERVICE', "solutions", False),
+    ("PREFIX select: <x> ASK {}", "boolean", False),
+    ("BASE <http://x/> PREFIX : <y> CONSTRUCT WHERE { ?s ?p ?o }", "graph", False),
+    ("DESCRIBE <x>", "graph", False),
+    ("INSERT DATA { <a> <b> <c> }", "update", False),
+    ("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update", False),
+    ("LOAD <http://x>", "update", False),
+    ("garbage", None, False),
+]
+
+
+@pytest.mark.parametrize(("query", "kind", "service"), SERVICE_TABLE)
+def test_analyse(query: str, kind: str | None, service: bool) -> None:
+    analysis = analyse(query)
+    assert (analysis.kind, analysis.uses_service) == (kind, service)
+
+
+def test_analysis_is_linear_on_long_strings() -> None:
+    import time
+
+    begin = time.monotonic()
+    analyse("SELECT * { ?s ?p '''" + "a''" * 100_000 + " }")
+    analyse('SELECT * { ?s ?p "' + "\\" * 100_000)
+    assert time.monotonic() - begin < 2
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (None, [("*/*", 1.0)]),
+    ("", [("*/*", 1.0)]),
+    ("text/csv;q=0.5, application/json", [("application/json", 1.0), ("text/csv", 0.5)]),
+    ("*/*, text/csv", [("text/csv", 1.0), ("*/*", 1.0)]),
+    ("text/csv;q=bad", [("text/csv", 0.0)]),
+])
+def test_parse_accept(header: str | None, expected: list[tuple[str, float]]) -> None:
+    assert parse_accept(header) == expected
+
+
+@pytest.mark.parametrize(("accept", "name"), [
+    ("text/csv;q=0, */*", "json"),
+    ("text/*;q=0.5, text/csv;q=0.1", "tsv"),
+    ("application/xml;q=0.5, application/json;q=0.4", "xml"),
+    ("application/sparql-results+json;q=0.1, text/csv;q=0.1", "json"),
+])
+def test_negotiate(accept: str, name: str) -> None:
+    assert negotiate(accept, SOLUTION_FORMATS).name == name
+
+
+def test_negotiate_refuses_with_the_choices() -> None:
+    with pytest.raises(NotAcceptable, match="text/csv"):
+        negotiate("image/png", SOLUTION_FORMATS)
+
+
+@pytest.mark.parametrize(("kind", "parameters", "name"), [
+    ("solutions", ["tsv", "text/tab-separated-values"], "tsv"),
+    ("graph", ["json-ld", ""], "jsonld"),
+    ("graph", ["n3"], "turtle"),
+    ("graph", ["rdf+xml", ""], "rdfxml"),
+    ("boolean", ["xml"], "xml"),
+    ("graph", ["nonsense", "nt"], "ntriples"),
+])
+def test_format_parameters(kind: str, parameters: list[str], name: str) -> None:
+    assert choose(kind, "image/png", parameters).name == name
