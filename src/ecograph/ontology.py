@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
@@ -39,13 +40,17 @@ def load_ontology(project: Project) -> Graph:
     files = project.ontology_files()
     if not files:
         raise ProjectError(f"{project.ontology_dir} holds no .ttl file: put the ontology there.")
+    return read_turtle(project, files, "the ontology")
+
+
+def read_turtle(project: Project, files: list[Path], what: str) -> Graph:
+    """Parse the project's Turtle files (ontology, shapes) into one graph, rebased to the project's base."""
     graph = Graph()
     for path in files:
         try:
             graph.parse(data=project.rebase(path.read_text(encoding="utf-8")), format="turtle")
         except Exception as error:  # rdflib raises many kinds; all mean the same to the user
-            raise InputError(Location(path), f"the ontology does not parse: {error}",
-                             "fix the Turtle syntax") from error
+            raise InputError(Location(path), f"{what} does not parse: {error}", "fix the Turtle syntax") from error
     return graph
 
 

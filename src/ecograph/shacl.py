@@ -20,9 +20,9 @@ import pyshacl
 from pyoxigraph import Quad, RdfFormat, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
-from .errors import BuildError, InputError, Location
+from .errors import BuildError, Location
 from .mapping import ArticleGraph
-from .ontology import Vocabulary
+from .ontology import Vocabulary, read_turtle
 from .project import Project
 
 PARALLEL_FROM = 16  # below this many articles, process start-up costs more than it saves
@@ -53,14 +53,7 @@ class ShapesViolated(BuildError):
 
 
 def load_shapes(project: Project) -> Graph:
-    shapes = Graph()
-    for path in project.shape_files():
-        try:
-            shapes.parse(data=project.rebase(path.read_text(encoding="utf-8")), format="turtle")
-        except Exception as error:  # rdflib raises many kinds; all mean the same to the user
-            raise InputError(Location(path), f"the shapes do not parse: {error}",
-                             "fix the Turtle syntax") from error
-    return shapes
+    return read_turtle(project, project.shape_files(), "the shapes")
 
 
 def class_hierarchy(ontology: Graph) -> Graph:

@@ -1,0 +1,101 @@
+"""A real headless Chromium (Debian's package, driven by Playwright) uses the pages: the landing page, the
+YASGUI editor running a stored query, search, an entity page and the ontology documentation. Any request to
+anywhere but the test server fails the test (route interception)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("ECOGRAPH_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser_page(pages_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict]]:
+    """A Chromium page whose every request outside pages_server is recorded and aborted."""
+    if not Path(CHROMIUM).is_file() or not shutil.which(CHROMIUM):
+        message = f"{CHROMIUM} is missing: install Debian's chromium (.ci/install-system-packages does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, list[str]] = {"outside": [], "errors": []}
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(pages_server + "/"):
+            route.continue_()
+        else:
+            seen["outside"].append(url)
+            route.abort()
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 900})
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+        try:
+            yield page, seen
+        finally:
+            context.close()
+
+
+def test_browser_walks_the_site(browser_page: tuple[Any, dict], pages_server: str, tmp_path: Path) -> None:
+    page, seen = browser_page
+
+    page.goto(pages_server + "/")
+    assert page.locator("h1").inner_text().startswith("Ecosystem Graph")
+    assert page.locator("figure.network svg a.node").count() >= 4
+    page.screenshot(path=str(tmp_path / "landing.png"), full_page=True)
+
+    # the editor: the stored query's tab is open; run it and see its rows
+    page.locator('a[href="/sparql/editor#organisations"]').click()
+    page.wait_for_selector(".yasqe .CodeMirror")
+    active = page.evaluate("[window.ecographYasgui.getTab().getName(), window.ecographYasgui.getTab().getQuery()]")
+    assert active[0] == "organisations" and "SELECT ?org ?label" in active[1]
+    page.locator(".yasqe_queryButton").first.click()
+    page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+    results = page.locator(".yasr table tbody").inner_text()
+    assert "organisation/micronit" in results and "Province of Overijssel" in results
+
+    # search from the header, open the entity page
+    page.goto(pages_server + "/")
+    page.fill("#q", "micronit")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=micronit")
+    page.locator('a[href="/id/organisation/micronit"]').first.click()
+    page.wait_for_url("**/id/organisation/micronit")
+    assert page.locator("h1").inner_text() == "Micronit"
+    assert page.locator("q", has_text="Micronit, part of the MedTech Twente cluster").count() == 1
+    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
+
+    # the label with <script> is shown as text, not run
+    page.goto(pages_server + "/id/organisation/tricky")
+    assert "<script>alert('x')</script>" in page.locator("h1").inner_text()
+
+    page.goto(pages_server + "/def")
+    assert page.locator("text=organisation (nl: organisatie)").count() >= 1
+
+    assert seen["outside"] == [], "pages requested something outside the test server"
+    assert seen["errors"] == []
+
+
+def test_the_guard_catches_requests_outside(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    """The interception really sees requests to other hosts (so the walk above proves there were none)."""
+    page, seen = browser_page
+    page.goto(pages_server + "/")
+    answer = page.evaluate("fetch('http://example.org/x.js').then(() => 'loaded', () => 'blocked')")
+    assert answer == "blocked"
+    assert seen["outside"] == ["http://example.org/x.js"]
+    seen["outside"].clear()
