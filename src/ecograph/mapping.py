@@ -60,6 +60,11 @@ def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) ->
     if not isinstance(document, Map):
         raise InputError(Location(mapping_path, 1), "a mapping is a YAML mapping with 'article' and "
                          "'entities'", "see mappings/ for an example")
+    if "todo" in document:
+        raise InputError(Location(mapping_path, document.key_lines["todo"], "todo"),
+                         "the scaffold's to-do list is still in the mapping",
+                         "turn each item into a fact (or drop it), delete the todo: section, and check the file "
+                         "with `ecograph validate`")
     _only_keys(document, {"article", "entities"}, mapping_path, "")
     stem = _required(document, "article", mapping_path, "")
     if not isinstance(stem, str) or not project.seed_text(stem).is_file():

@@ -12,7 +12,6 @@ import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
@@ -137,14 +136,23 @@ def _location_dict(location: Location) -> dict[str, object]:
 MARKS = {"Violation": "✗", "Warning": "!", "Info": "i"}
 
 
-def to_text(report: Report) -> str:
-    """The report for a person: one block per entity, named by its label; one paragraph per problem."""
+def to_text(report: Report, *, infos: bool = False) -> str:
+    """The report for a person: one block per entity, named by its label; one paragraph per problem.
+
+    Info findings (suggestions) are counted but shown only when `infos` is true.
+    """
     lines = [_summary(report)]
     lines.extend(f"note: {note}" for note in report.notes)
+    hidden = 0 if infos else report.count("Info")
+    if hidden:
+        lines.append(f"note: {hidden} suggestion(s) (Info) not shown; --infos shows them")
     for focus, findings in report.groups():
+        shown = [f for f in findings if infos or f.severity != "Info"]
+        if not shown:
+            continue
         lines.append("")
         lines.append(_entity_heading(report, focus))
-        for finding in findings:
+        for finding in shown:
             lines.extend(_finding_lines(report, finding))
     return "\n".join(lines) + "\n"
 
@@ -178,7 +186,8 @@ def _finding_lines(report: Report, finding: Finding) -> list[str]:
     lines = [head, f"      {finding.message}"]
     if finding.hint:
         lines.append(f"      fix: {finding.hint}")
-    if finding.location and (finding.location.line or not finding.focus):
+    entity = report.entities.get(finding.focus)
+    if finding.location and finding.location.line and (not entity or entity.location != finding.location):
         lines.append(f"      at: {finding.location}")
     return lines
 
@@ -195,6 +204,7 @@ def _shown_value(report: Report, value: str) -> str:
 def to_json(report: Report) -> str:
     """The same report as structured data (for CI bots): entities with their findings, and a summary."""
     data = {
+        "ok": True,
         "conforms": report.conforms,
         "exit_code": report.exit_code,
         "inputs": report.inputs,

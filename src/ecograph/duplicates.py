@@ -1,0 +1,100 @@
+"""Likely duplicates: a new entity whose label or alias names an entity that is already published.
+
+Names are compared after normalising what does not tell two organisations apart: case, accents, punctuation,
+legal forms (B.V., N.V., GmbH …), a leading article (the, de, het), Dutch and English forms of the same words
+("Universiteit Twente" = "University of Twente", "Provincie Overijssel" = "Province of Overijssel",
+"centrum" = "centre" = "center"). An exact match after normalising is a likely duplicate; a new name that begins
+with a whole published name ("Micronit Microtechnologies" after "Micronit") is a possible one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+LEGAL_FORMS = {"bv", "nv", "vof", "cv", "gmbh", "ag", "ltd", "limited", "inc", "llc", "plc", "sa", "sarl",
+               "bvba", "holding", "co", "corp", "corporation"}
+LEADING_ARTICLES = {"the", "de", "het", "een", "a", "an"}
+FILLERS = {"of", "van", "voor", "for", "and", "en", "in", "the", "de", "het"}
+WORD_VARIANTS = {
+    "universiteit": "university", "univ": "university", "hogeschool": "university-of-applied-sciences",
+    "centrum": "centre", "center": "centre", "provincie": "province", "gemeente": "municipality",
+    "ministerie": "ministry", "stichting": "foundation", "instituut": "institute", "ziekenhuis": "hospital",
+    "medisch": "medical", "universitair": "university", "europese": "european", "commissie": "commission",
+    "nederland": "netherlands", "economische": "economic", "zaken": "affairs", "klimaat": "climate",
+    "technologies": "technology", "technologie": "technology", "labs": "lab", "laboratorium": "lab",
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A new name that matches a published entity's name."""
+
+    new_iri: str
+    new_name: str
+    existing_iri: str
+    existing_name: str
+    exact: bool
+
+
+def normalise(name: str) -> str:
+    """A name reduced to what tells entities apart: 'Universiteit Twente' -> 'twente university'."""
+    words = _words(name)
+    while words and words[0] in LEADING_ARTICLES and len(words) > 1:
+        words = words[1:]
+    words = [WORD_VARIANTS.get(w, w) for w in words if w not in LEGAL_FORMS]
+    core = [w for w in words if w not in FILLERS]
+    return " ".join(sorted(core)) if core else " ".join(words)
+
+
+def _words(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("&", " and ").replace("+", " plus ")
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # b.v. -> bv.
+    text = re.sub(r"(?<=\b[a-z])\.(?=\s|$)", "", text)
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def _prefix_words(name: str) -> list[str]:
+    return [w for w in _words(name) if w not in LEGAL_FORMS]
+
+
+def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str]],
+                    compatible: object = None) -> list[Match]:
+    """Matches between new entities' names and published names.
+
+    `new` maps a new entity's IRI to its labels and aliases; `existing` gives (IRI, name) pairs of published
+    entities; `compatible(new_iri, existing_iri)` says whether the two could be the same kind of thing.
+    """
+    index: dict[str, list[tuple[str, str]]] = {}
+    firsts: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for iri, name in existing:
+        key = normalise(name)
+        if key:
+            index.setdefault(key, []).append((iri, name))
+        words = _prefix_words(name)
+        if words and len("".join(words)) >= 4:
+            firsts.setdefault(words[0], []).append((iri, name, words))
+    matches: dict[tuple[str, str], Match] = {}
+    for new_iri, names in new.items():
+        for name in names:
+            for match in _matches(new_iri, name, index, firsts):
+                if callable(compatible) and not compatible(new_iri, match.existing_iri):
+                    continue
+                key = (new_iri, match.existing_iri)
+                if key not in matches or (match.exact and not matches[key].exact):
+                    matches[key] = match
+    return sorted(matches.values(), key=lambda m: (m.new_iri, not m.exact, m.existing_iri))
+
+
+def _matches(new_iri: str, name: str, index: dict, firsts: dict) -> list[Match]:
+    found = [Match(new_iri, name, iri, existing, True) for iri, existing in index.get(normalise(name), [])
+             if iri != new_iri]
+    words = _prefix_words(name)
+    for iri, existing, existing_words in firsts.get(words[0] if words else "", []):
+        if iri != new_iri and len(words) > len(existing_words) and words[: len(existing_words)] == existing_words:
+            found.append(Match(new_iri, name, iri, existing, False))
+    return found

@@ -1,0 +1,379 @@
+"""`ecograph new`: a first mapping for a new article, for a person to finish.
+
+The scaffold holds what can be found mechanically: the published entities the text mentions (by their labels
+and aliases, English and Dutch, on word boundaries), each with its id, types, labels and the sentence that
+mentions it; and a `todo:` list of every amount of money, date, count and percentage the text states, with the
+sentence it stands in. What those numbers mean is for the contributor to decide; `ecograph validate` reports
+each open item until it is done and deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import EcographError, InputError, Location, ProjectError
+from .project import Project
+from .published import RDF_TYPE, Published, PublishedGraphMissing
+from .text import ArticleText
+
+STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MONTHS = {name: number for number, names in enumerate([
+    ("january", "januari", "jan"), ("february", "februari", "feb"), ("march", "maart", "mar", "mrt"),
+    ("april", "apr"), ("may", "mei"), ("june", "juni", "jun"), ("july", "juli", "jul"),
+    ("august", "augustus", "aug"), ("september", "sept", "sep"), ("october", "oktober", "oct", "okt"),
+    ("november", "nov"), ("december", "dec")], start=1) for name in names}
+_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:million|miljoen|mln|mio|billion|miljard|bn|mld|thousand|duizend|k)\b"
+_CURRENCY = r"(?:€|EUR\b|euros?\b|\$|USD\b|£|GBP\b)"
+PATTERNS = (
+    ("amount", re.compile(rf"{_CURRENCY}\s?(?:{_NUMBER})(?:\s?{_SCALE})?(?:\s?{_CURRENCY})?|"
+                          rf"(?:{_NUMBER})\s?{_SCALE}(?:\s?{_CURRENCY})?|(?:{_NUMBER})\s?{_CURRENCY}",
+                          re.IGNORECASE)),
+    ("percentage", re.compile(rf"(?:{_NUMBER})\s?(?:%|percent\b|per cent\b|procent\b)", re.IGNORECASE)),
+    ("date", re.compile(rf"\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|"
+                        rf"\b{_MONTH}\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}\b|"
+                        rf"\b(?:19|20)\d{{2}}\b", re.IGNORECASE)),
+    ("count", re.compile(rf"(?<![\w.,€$£-])(?:{_NUMBER})(?![\w%]|[.,]\d)")),
+)
+SCALES = {"thousand": 1_000, "duizend": 1_000, "k": 1_000, "million": 1_000_000, "miljoen": 1_000_000,
+          "mln": 1_000_000, "mio": 1_000_000, "billion": 1_000_000_000, "miljard": 1_000_000_000,
+          "bn": 1_000_000_000, "mld": 1_000_000_000}
+DUTCH = {"de", "het", "een", "en", "van", "is", "voor", "met", "op", "dat", "zijn", "niet", "ook", "wordt"}
+ENGLISH = {"the", "and", "of", "is", "for", "with", "to", "that", "are", "not", "also", "in", "on", "by"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A published entity the text names: where first, and in which sentence."""
+
+    iri: str
+    entity_id: str
+    name: str
+    line: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Todo:
+    """A number or date the text states that the scaffold cannot turn into a fact by itself."""
+
+    kind: str
+    text: str
+    line: int
+    quote: str
+    hint: str
+
+
+@dataclass
+class ScaffoldResult:
+    stem: str
+    seed: Path
+    metadata: Path
+    mapping: Path
+    entities: list[Mention] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def scaffold(project: Project, article: Path, *, stem: str | None = None,
+             against: Path | None = None) -> ScaffoldResult:
+    """Copy the article to seeds/ (if needed) and write its metadata and mapping to fill in."""
+    text = _read_article(article)
+    stem = stem or _default_stem(project, article, text)
+    if not STEM_PATTERN.match(stem):
+        raise InputError(Location(article), f"'{stem}' cannot be a file stem", "use letters, digits, '_', '-'")
+    result = ScaffoldResult(stem, project.seed_text(stem), project.seed_metadata(stem),
+                            project.mappings_dir / f"{stem}.yaml")
+    _refuse_overwrite(result)
+    published = _published(project, against, result)
+    result.entities = find_mentions(text.text, published, project)
+    result.todos = find_candidates(text.text)
+    _place_seed(article, text, result)
+    _write(result.metadata, metadata_yaml(result, text.text), result)
+    _write(result.mapping, mapping_yaml(result, published, project), result)
+    return result
+
+
+def _read_article(article: Path) -> ArticleText:
+    text = ArticleText.read(article)
+    if not text.text.strip():
+        raise InputError(Location(article), "the article is empty", "give the article's text as a UTF-8 file")
+    return text
+
+
+def _default_stem(project: Project, article: Path, text: ArticleText) -> str:
+    if article.resolve().parent == project.seeds_dir.resolve():
+        return article.stem
+    numbers = [int(p.name[:3]) for p in project.seeds_dir.glob("[0-9][0-9][0-9]_*.txt")]
+    return f"{max(numbers, default=-1) + 1:03d}_{hashlib.sha256(text.raw).hexdigest()[:16]}"
+
+
+def _refuse_overwrite(result: ScaffoldResult) -> None:
+    for path in (result.metadata, result.mapping):
+        if path.exists():
+            raise ProjectError(f"{path} already exists: edit it, or delete it to scaffold the article again")
+
+
+def _published(project: Project, against: Path | None, result: ScaffoldResult) -> Published:
+    try:
+        return Published.load(against or project.default_dist)
+    except PublishedGraphMissing as error:
+        result.notes.append(f"{error} — no known entities were looked up")
+        return Published.empty()
+
+
+def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> None:
+    seed = result.seed
+    if seed.exists():
+        if seed.read_bytes() != text.raw:
+            raise ProjectError(f"{seed} exists with other text: choose another --id")
+        return
+    seed.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(article, seed)
+    result.written.append(seed)
+
+
+def _write(path: Path, content: str, result: ScaffoldResult) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise EcographError(f"could not write {path}: {error.strerror}") from error
+    result.written.append(path)
+
+
+# sentences --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # white space folded, as quotes are compared
+    line: int
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The text cut at line ends and after . ! ? followed by a space and a capital or quote."""
+    found = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in re.finditer(r"\S.*?(?:[.!?](?=\s+[\"“‘'(A-Z0-9])|$)", line):
+            folded = re.sub(r"\s+", " ", match.group().strip())
+            if folded:
+                found.append(Sentence(offset + match.start(), offset + match.end(), folded, number))
+        offset += len(line) + 1
+    return found
+
+
+def _sentence_at(all_sentences: list[Sentence], position: int) -> Sentence:
+    for sentence in all_sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence
+    return all_sentences[-1]
+
+
+# mentions of published entities -----------------------------------------------------------------------------
+
+
+def find_mentions(text: str, published: Published, project: Project) -> list[Mention]:
+    """Published entities named in the text; a longer name wins over a shorter one inside it."""
+    prefix = f"{project.base}id/"
+    spans = []
+    for name in published.names:
+        if not name.iri.startswith(prefix) or name.iri[len(prefix):].split("/")[0] in ("claim", "article"):
+            continue
+        for match in _name_pattern(name.text).finditer(text):
+            spans.append((match.start(), match.end(), name.iri, match.group()))
+    taken: list[tuple[int, int]] = []
+    first: dict[str, tuple[int, str]] = {}
+    for start, end, iri, found in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        if iri not in first or start < first[iri][0]:
+            first[iri] = (start, found)
+    all_sentences = sentences(text)
+    mentions = []
+    for iri, (start, found) in sorted(first.items(), key=lambda item: item[1][0]):
+        sentence = _sentence_at(all_sentences, start)
+        mentions.append(Mention(iri, iri[len(prefix):], found, sentence.line, sentence.text))
+    return mentions
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in name.split()]
+    body = r"\s+".join(words)
+    exact_case = len(name) < 4 or name.isupper()
+    return re.compile(rf"(?<![\w-]){body}(?!\w)", 0 if exact_case else re.IGNORECASE)
+
+
+# numbers and dates ------------------------------------------------------------------------------------------
+
+
+def find_candidates(text: str) -> list[Todo]:
+    """Every amount, percentage, date and count in the text, each once, with its sentence."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str, str]] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append((start, kind, match.group().strip()))
+    all_sentences = sentences(text)
+    todos = []
+    for start, kind, shown in sorted(found):
+        sentence = _sentence_at(all_sentences, start)
+        todos.append(Todo(kind, re.sub(r"\s+", " ", shown), sentence.line, sentence.text, _hint(kind, shown)))
+    return todos
+
+
+def _hint(kind: str, shown: str) -> str:
+    if kind == "amount":
+        value = amount_value(shown)
+        number = f"{value}" if value is not None else "the amount in digits"
+        return (f"a Funding (amount: {number}, currency: EUR; minimumAmount if the text says 'over') or a "
+                "budget/annualTurnover fact; then delete this item")
+    if kind == "date":
+        value = date_value(shown)
+        return f"a date fact ({value or 'YYYY-MM-DD'}): startDate, endDate, date, foundingDate or published; " \
+               "then delete this item"
+    if kind == "percentage":
+        return "a Figure (value, measure, qualifier) about what the percentage describes; then delete this item"
+    return "a count (numberOfPartners, numberOfProjects, numberOfResearchers) or a Figure (value, measure, " \
+           "qualifier); or delete this item if the number is not a fact"
+
+
+def amount_value(shown: str) -> str | None:
+    """€11 million -> 11000000, 8.71 MLN EUR -> 8710000, 3.5 million -> 3500000."""
+    number = re.search(_NUMBER, shown)
+    scale = re.search(_SCALE, shown, re.IGNORECASE)
+    if not number:
+        return None
+    digits = number.group()
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
+        digits = re.sub(r"[.,]", "", digits)
+    try:
+        value = Decimal(digits.replace(",", "."))
+    except InvalidOperation:
+        return None
+    value *= SCALES.get(scale.group().lower(), 1) if scale else 1
+    return format(value.normalize(), "f")
+
+
+def date_value(shown: str) -> str | None:
+    """19 December 2023 -> 2023-12-19; December 2023 -> 2023-12; 2018 -> 2018."""
+    words = re.findall(r"[A-Za-z]+|\d+", shown)
+    month = next((MONTHS[w.lower()] for w in words if w.lower() in MONTHS), None)
+    numbers = [int(w) for w in words if w.isdigit()]
+    year = next((n for n in numbers if n >= 1000), None)
+    day = next((n for n in numbers if n < 32), None)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown):
+        return shown
+    if year and month and day:
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    if year and month:
+        return f"{year}-{month:02d}"
+    return str(year) if year and len(numbers) == 1 else None
+
+
+# writing the files ------------------------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted string (JSON's escapes are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def guess_languages(text: str) -> list[str]:
+    words = re.findall(r"[a-z]+", text.lower())
+    dutch = sum(w in DUTCH for w in words)
+    english = sum(w in ENGLISH for w in words)
+    main, other = ("nl", "en") if dutch > english else ("en", "nl")
+    return [main, other] if min(dutch, english) > 0.2 * max(dutch, english, 1) else [main]
+
+
+def metadata_yaml(result: ScaffoldResult, text: str) -> str:
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or result.stem.lower()
+    languages = guess_languages(text)
+    return "\n".join([
+        f"# Article metadata for {result.seed.name} — written by `ecograph new`: check every line.",
+        "# slug: the article's short name in IRIs (<base>id/article/<slug>); lowercase a-z, 0-9 and '-'.",
+        "# title: the title exactly as the text gives it. languages: the text's languages, main first.",
+        f"slug: {slug}",
+        f"title: {_q(title)}",
+        f"languages: [{', '.join(languages)}]",
+        "# published: {date: 2023-12-19, quote: \"19 December 2023\"}   # only if the text gives the date",
+        "# publisher: {id: organisation/..., quote: \"...\"}             # only if the text names it; declare the",
+        "#                                                              # id in the mapping too",
+        "",
+    ])
+
+
+def mapping_yaml(result: ScaffoldResult, published: Published, project: Project) -> str:
+    lines = [
+        f"# Mapping for seeds/{result.seed.name} — written by `ecograph new`; fill it in, then run",
+        f"#   ecograph validate mappings/{result.mapping.name}",
+        "# The entities below are published ones the text mentions: keep those the article really talks about",
+        "# (each keeps its id), add the article's facts about them, and add new entities (id: kind/slug).",
+        f"article: {result.stem}",
+        "entities:",
+    ]
+    if not result.entities:
+        lines.append("  []  # no published entity found in the text: add the article's entities here")
+    for mention in result.entities:
+        lines.extend(_entity_lines(mention, published, project))
+    lines.extend(_todo_lines(result))
+    return "\n".join(lines) + "\n"
+
+
+def _entity_lines(mention: Mention, published: Published, project: Project) -> list[str]:
+    types = sorted(t[len(project.vocab):] for t in published.types(mention.iri) if t.startswith(project.vocab))
+    labels = _by_language(published, mention.iri, "label")
+    aliases = _by_language(published, mention.iri, "alt")
+    lines = ["", f"  - id: {mention.entity_id}"]
+    lines.append(f"    type: {types[0]}" if len(types) == 1 else f"    type: [{', '.join(types)}]")
+    lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
+    if aliases:
+        lines.append("    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]"
+                                            for lang, v in aliases.items()) + "}")
+    lines.append(f"    quote: {_q(mention.quote)}   # line {mention.line}")
+    return lines
+
+
+def _by_language(published: Published, iri: str, which: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name in published.names:
+        if name.iri == iri and name.is_alias == (which == "alt"):
+            found.setdefault(name.language or "en", []).append(name.text)
+    return {lang: sorted(values) for lang, values in sorted(found.items())}
+
+
+def _todo_lines(result: ScaffoldResult) -> list[str]:
+    lines = ["", "# Open items: numbers and dates the text states. Turn each into a fact (or decide it is none),",
+             "# then delete it. `ecograph validate` reports every item still here.", "todo:",
+             "  - kind: metadata",
+             f"    text: {_q(f'check {result.metadata.name}: slug, title, languages, published date, publisher')}",
+             "    hint: \"correct the metadata file, then delete this item\""]
+    for todo in result.todos:
+        lines += [f"  - kind: {todo.kind}", f"    text: {_q(todo.text)}", f"    line: {todo.line}",
+                  f"    quote: {_q(todo.quote)}", f"    hint: {_q(todo.hint)}"]
+    return lines
+
+
+__all__ = ["RDF_TYPE", "ScaffoldResult", "scaffold"]
