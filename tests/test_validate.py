@@ -16,6 +16,8 @@ from rdflib import SH, Graph
 
 from ecograph.cli import main
 from ecograph.project import Project
+from ecograph.report import to_text
+from ecograph.validate import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
 
@@ -213,3 +215,13 @@ def test_a_folder_is_not_a_contribution(project: Project, published_dist: Path, 
     folder = tmp_path / "folder.ttl"
     folder.mkdir()
     unreadable(run(project, published_dist, folder), "this is a folder")
+
+
+SEED_MAPPINGS = sorted((Path(__file__).resolve().parents[1] / "mappings").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("mapping", SEED_MAPPINGS, ids=lambda p: p.stem)
+def test_every_published_mapping_passes_validate(mapping: Path, built_dist: Path, seed_project) -> None:
+    """validate and build agree: what the build publishes, validate does not call a violation."""
+    report = validate([mapping], built_dist, project=seed_project, reasoner=False)
+    assert report.count("Violation") == 0, to_text(report)

@@ -37,6 +37,8 @@ RDF_FORMATS = {
 MAPPING_SUFFIXES = (".yaml", ".yml")
 ACCEPTED = ", ".join(sorted({*RDF_FORMATS, *MAPPING_SUFFIXES}))
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 class UnreadableInput(InputError):
     """A contribution file cannot be read at all (exit code 2): says where and what to do."""
@@ -144,10 +146,12 @@ def _syntax_hint(problem: str) -> str:
 
 def _add(graph: Graph, quads: list[Any]) -> None:
     for quad in quads:
-        graph.add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+        graph.add((to_rdflib_term(quad.subject), to_rdflib_term(quad.predicate), to_rdflib_term(quad.object)))
 
 
-def _rdflib(term: Any) -> Node:
+def to_rdflib_term(term: Any) -> Node:
+    """A pyoxigraph term as rdflib's; xsd:string literals become plain literals, which rdflib (unlike RDF 1.1)
+    does not consider equal, so that they match the plain strings in the shapes' sh:in lists."""
     from rdflib import BNode
     from rdflib import Literal as RdfLiteral
 
@@ -156,6 +160,8 @@ def _rdflib(term: Any) -> Node:
     if isinstance(term, OxLiteral):
         if term.language:
             return RdfLiteral(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return RdfLiteral(term.value)
         return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
     return BNode(term.value)
 

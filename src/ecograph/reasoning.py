@@ -32,6 +32,8 @@ ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
+EVERYTHING = {str(OWL.Thing), "http://www.w3.org/2000/01/rdf-schema#Resource"}
+
 # The few axioms of the reused vocabularies that ecograph's ranges rely on (their ontologies are not loaded).
 REUSED_SUBCLASSES: dict[str, tuple[str, ...]] = {
     PROV + "Organization": (PROV + "Agent",),
@@ -103,6 +105,8 @@ class Axioms:
 
     def is_a(self, types: Iterable[str], wanted: Iterable[str]) -> bool:
         wanted = set(wanted)
+        if wanted & EVERYTHING:  # a range of owl:Thing or rdfs:Resource admits every node
+            return True
         return any(self.ancestors(t) & wanted for t in types)
 
     def classes_of(self, node: object) -> list[str]:

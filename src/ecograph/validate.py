@@ -29,7 +29,7 @@ from .checks import (
     references,
     unchecked_articles,
 )
-from .contribution import read_contribution
+from .contribution import read_contribution, to_rdflib_term
 from .ontology import Vocabulary
 from .project import Project
 from .published import Published
@@ -76,9 +76,7 @@ def _with_context(contribution: Graph, published: Published) -> Graph:
         data.add(triple)
     iris = {str(t) for triple in contribution for t in triple if isinstance(t, URIRef)}
     for s, p, o in published.context(iris):
-        obj = URIRef(o.value) if not hasattr(o, "language") else (
-            Literal(o.value, lang=o.language) if o.language else Literal(o.value, datatype=URIRef(o.datatype.value)))
-        data.add((URIRef(s.value), URIRef(p.value), obj))
+        data.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
     return data
 
 
