@@ -61,7 +61,16 @@ class _Group(click.Group):
 @click.option("--base", default=None, help="Base IRI for all terms and data (default https://w3id.org/ecograph/).")
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path, base: str | None) -> None:
-    """Publish a knowledge graph of innovation ecosystems as linked open data."""
+    """Publish a knowledge graph of innovation ecosystems as linked open data.
+
+    Run it in a data project (seeds/, ontology/, mappings/, shapes/, queries/) or pass --project DIR;
+    `ecograph COMMAND --help` describes each command.
+
+    \b
+    Examples:
+      ecograph build
+      ecograph --project ../my-ecosystems --base https://example.org/kg/ build --out public/
+    """
     ctx.obj = lambda: Project.open(project_dir, base)
 
 
@@ -74,7 +83,18 @@ def _project(ctx: click.Context) -> Project:
               help="Where to write the dumps (default: dist/ in the project).")
 @click.pass_context
 def build(ctx: click.Context, out: Path | None) -> None:
-    """Map every article, validate the graph, and write the dumps atomically."""
+    """Map every article, validate the graph, and write the dumps atomically.
+
+    Reads mappings/*.yaml with their seeds, checks them and the stored queries, validates the graph with the
+    SHACL shapes, and writes the dumps (TriG, Turtle, N-Triples, JSON-LD, VoID/DCAT) into --out. A failing
+    or interrupted build leaves the previous output as it was. Exit code 1: the mappings or shapes report
+    problems (listed with file and line); 2: the project or a command-line value is wrong.
+
+    \b
+    Examples:
+      ecograph build
+      ecograph build --out /tmp/preview
+    """
     from .dumps import build_dist
 
     project = _project(ctx)
@@ -109,7 +129,13 @@ def build(ctx: click.Context, out: Path | None) -> None:
 @click.pass_context
 def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: float, max_rows: int,
           workers: int | None, store: str) -> None:
-    """Serve the SPARQL endpoint, dumps and pages of a built dist/."""
+    """Serve the SPARQL endpoint, dumps and pages of a built dist/.
+
+    \b
+    Examples:
+      ecograph serve
+      ecograph serve --port 8081 --timeout 30 --dist /tmp/preview
+    """
     from .serve.model import Limits
     from .serve.server import prepare_server
 
@@ -121,16 +147,33 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
     server.run()
 
 
+def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.lower().startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL; give the endpoint's full URL, "
+                                 "e.g. http://localhost:3030/ecograph/sparql")
+    return value
+
+
 @main.command(name="query")
 @click.argument("source")
-@click.option("--endpoint", default=None, help="A SPARQL endpoint URL (default: the local build).")
+@click.option("--endpoint", default=None, callback=_http_url,
+              help="A SPARQL endpoint URL, http:// or https:// (default: the local build).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The build to query (default: dist/ in the project).")
 @click.pass_context
 def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None) -> None:
-    """Run a stored query (NAME, from queries/) or a query FILE and print the answer."""
+    """Run a stored query (NAME, from queries/) or a query FILE and print the answer.
+
+    By default the query runs on the local build (dist/); --endpoint runs it on any SPARQL endpoint.
+
+    \b
+    Examples:
+      ecograph query funding-by-funder
+      ecograph query my-query.rq --format csv
+      ecograph query articles --endpoint http://localhost:3030/ecograph/sparql
+    """
     from .serve.client import render, run_query
 
     outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx))
@@ -205,11 +248,18 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
     Copies ARTICLE (a UTF-8 text file) to seeds/ if it is not there, and writes seeds/<ID>.yaml (metadata to
     check) and mappings/<ID>.yaml: the published entities the text mentions, with their ids, types, labels
     and the sentence that mentions each, and a `todo:` list of every amount, date, count and percentage the
-    text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`.
+    text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`. It never overwrites a file.
+
+    \b
+    Examples:
+      ecograph new ~/Downloads/cleanroom.txt --id 900_micronit-clean-room
+      ecograph new seeds/005_7171e9f63f44d515.txt
     """
     from .scaffold import scaffold
 
     result = scaffold(_project(ctx), article, stem=stem, against=against)
+    for note in result.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
