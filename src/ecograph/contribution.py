@@ -74,6 +74,12 @@ def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabular
     contribution = Contribution()
     for path in paths:
         contribution.files.append(path)
+        if str(path) == "-":
+            raise UnreadableInput(Location(path), "reading a contribution from standard input is not supported",
+                                  f"save it to a file with one of these endings and give its path: {ACCEPTED}")
+        if path.is_dir():
+            raise UnreadableInput(Location(path), "this is a folder",
+                                  f"give the contribution's files, e.g. {path}/*.yaml or {path}/*.ttl")
         suffix = path.suffix.lower()
         if suffix in MAPPING_SUFFIXES:
             _read_mapping(path, project, vocabulary, published, contribution)
@@ -90,8 +96,6 @@ def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabular
 
 def _checked_text(path: Path) -> bytes:
     """The file's bytes if it is a readable, non-empty UTF-8 text of acceptable size."""
-    if path.is_dir():
-        raise UnreadableInput(Location(path), "this is a folder", "give the contribution's files")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

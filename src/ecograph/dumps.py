@@ -18,7 +18,7 @@ from typing import Protocol
 
 from pyoxigraph import RdfFormat
 
-from .errors import BuildError, EcographError, InputError
+from .errors import BuildError, InputError, Location
 from .graph import (
     Dataset,
     entity_kinds,
@@ -32,9 +32,11 @@ from .mapcache import map_article_cached
 from .mapping import ArticleGraph
 from .metadata import write_void
 from .ontology import Vocabulary
-from .project import Project
+from .project import FOLDERS, Project
 from .queries import load_queries
 from .shacl import validate_articles
+
+BUILD_MARKERS = ("void.ttl", "ecograph.trig")  # files only a build writes: the folder may be replaced
 
 
 class Progress(Protocol):
@@ -80,22 +82,25 @@ def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
     if not articles:
         raise BuildError(f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
                          "(ecograph new seeds/ARTICLE.txt writes a first version)")
-    _check_unique_slugs(articles)
+    _check_unique_slugs(project, articles)
     return articles
 
 
-def _check_unique_slugs(articles: list[ArticleGraph]) -> None:
+def _check_unique_slugs(project: Project, articles: list[ArticleGraph]) -> None:
     seen: dict[str, ArticleGraph] = {}
     for article in articles:
         if article.slug in seen:
-            raise BuildError(f"the articles {seen[article.slug].stem} and {article.stem} share the slug "
-                             f"'{article.slug}': give each seeds/<stem>.yaml its own slug")
+            first = seen[article.slug]
+            places = " and ".join(str(Location(project.seed_metadata(a.stem), field="slug")) for a in (first, article))
+            raise BuildError(f"the articles {first.stem} and {article.stem} share the slug '{article.slug}' "
+                             f"({places}): give each its own slug")
         seen[article.slug] = article
 
 
 def build_dist(project: Project, out: Path, progress: Progress | None = None) -> BuildResult:
     """Build the dumps into `out`. On any error nothing in `out` changes."""
     progress = progress or NoProgress()
+    out = check_out(project, out)
     with progress.step("reading the ontology"):
         vocabulary = Vocabulary.of(project)
     with progress.step("mapping articles"):
@@ -104,18 +109,16 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         load_queries(project)
     with progress.step("validating with the SHACL shapes"):
         warnings = validate_articles(project, vocabulary, articles)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging: Path | None = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         result = _write_all(project, Dataset(articles), staging, progress)
         with progress.step("publishing"):
             _replace(staging, out)
-    except EcographError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as error:  # also Ctrl-C: never leave a half-written folder behind
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
             raise BuildError(f"could not write {out}: {error}. The previous build is unchanged; "
                              "free disk space or fix permissions and build again.") from error
@@ -123,6 +126,30 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
     result.out = out
     result.warnings = [f"{where}: {problem.severity}: {problem.message}" for where, problem in warnings]
     return result
+
+
+def check_out(project: Project, out: Path) -> Path:
+    """The output folder, resolved; BuildError when publishing there would replace or pollute something else.
+
+    A build replaces the whole folder, so it must be new, empty or an earlier build, and must not be the project,
+    hold it, or lie inside one of its input folders.
+    """
+    out = out.resolve()
+    root = project.root.resolve()
+    inputs = [(root / name).resolve() for name in FOLDERS]
+    if out == root or out in root.parents:
+        problem = "is the project folder or holds it, and a build replaces its output folder entirely"
+    elif any(out == folder or folder in out.parents for folder in inputs):
+        problem = "is inside one of the project's input folders (seeds/, ontology/, mappings/, shapes/, queries/)"
+    elif out.exists() and not out.is_dir():
+        problem = "exists and is not a folder"
+    elif out.is_dir() and any(out.iterdir()) and not any((out / name).is_file() for name in BUILD_MARKERS):
+        problem = ("is a folder that holds other files and no earlier build (no void.ttl), and a build replaces "
+                   "its output folder entirely")
+    else:
+        return out
+    raise BuildError(f"cannot build into {out}: it {problem}. Choose a new or empty folder for --out "
+                     "(the default is dist/ in the project).")
 
 
 def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
@@ -173,13 +200,11 @@ def _replace(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    if not out.is_dir():
-        raise BuildError(f"{out} exists and is not a folder: move it away or choose another --out")
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
     out.rename(retired)
     try:
         staging.rename(out)
-    except OSError:
+    except BaseException:
         retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)

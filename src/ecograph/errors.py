@@ -57,5 +57,5 @@ def _shown(path: Path) -> str:
     """The path relative to the working folder when it is inside it (shorter, and what the user typed)."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError):  # outside the working folder, or the working folder is gone
         return str(path)

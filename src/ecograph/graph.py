@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import BinaryIO
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
@@ -145,12 +144,3 @@ class _Compactor:
         if term.datatype.value == XSD_STRING:
             return {"@value": term.value}
         return {"@value": term.value, "@type": self.iri(term.datatype.value)}
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
-def copy_stream(source: BinaryIO, path: Path) -> None:
-    with path.open("wb") as out:
-        out.write(source.read())

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pyoxigraph import RdfFormat, parse
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
@@ -48,10 +50,31 @@ def read_turtle(project: Project, files: list[Path], what: str) -> Graph:
     graph = Graph()
     for path in files:
         try:
-            graph.parse(data=project.rebase(path.read_text(encoding="utf-8")), format="turtle")
+            text = project.rebase(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(Location(path), f"cannot read {what}: {error}", "save it as UTF-8 Turtle") from error
+        try:
+            graph.parse(data=text, format="turtle")
         except Exception as error:  # rdflib raises many kinds; all mean the same to the user
-            raise InputError(Location(path), f"{what} does not parse: {error}", "fix the Turtle syntax") from error
+            line, problem = _syntax_error(text, error)
+            raise InputError(Location(path, line), f"Turtle syntax error in {what}: {problem}",
+                             "fix the Turtle syntax at that line") from error
     return graph
+
+
+def _syntax_error(text: str, error: Exception) -> tuple[int | None, str]:
+    """The line and a one-line description of a Turtle syntax error (rdflib's message quotes the whole file)."""
+    try:
+        for _ in parse(text.encode("utf-8"), format=RdfFormat.TURTLE):
+            pass
+    except SyntaxError as oxigraph_error:  # "Parser error at line 2 column 8: Unexpected end"
+        message = str(oxigraph_error)
+        found = re.search(r"line (\d+)", message)
+        return (int(found[1]) if found else None), message.split(" (", 1)[0]
+    message = str(error)
+    found = re.search(r"at line (\d+)", message)
+    reason = re.search(r"Bad syntax \(([^)]*)\)", message)
+    return (int(found[1]) if found else None), (reason[1] if reason else message.splitlines()[0][:200])
 
 
 class Vocabulary:

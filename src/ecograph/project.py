@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from pyoxigraph import NamedNode
+
 from .errors import ProjectError
 
 DEFAULT_BASE = "https://w3id.org/ecograph/"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
+_BASE = re.compile(r"^https?://[^/\s]+/\S*$")
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,14 @@ class Project:
                 f"{root} is not an ecograph project: it lacks {', '.join(f + '/' for f in missing)}. "
                 "Run ecograph in the project folder or pass --project DIR."
             )
-        chosen = base or _configured_base(root) or os.environ.get("ECOGRAPH_BASE") or DEFAULT_BASE
-        if not chosen.endswith(("/", "#")):
-            chosen += "/"
+        if base:
+            chosen = _checked_base(base, "--base")
+        elif configured := _configured_base(root):
+            chosen = _checked_base(configured, f"{root / 'pyproject.toml'}: [tool.ecograph] base")
+        elif os.environ.get("ECOGRAPH_BASE"):
+            chosen = _checked_base(os.environ["ECOGRAPH_BASE"], "ECOGRAPH_BASE")
+        else:
+            chosen = DEFAULT_BASE
         return cls(root=root, base=chosen)
 
     @property
@@ -110,7 +119,11 @@ class Project:
         Used for modification dates in published metadata so that builds never depend on the clock.
         """
         if os.environ.get("SOURCE_DATE_EPOCH"):
-            return int(os.environ["SOURCE_DATE_EPOCH"])
+            epoch = os.environ["SOURCE_DATE_EPOCH"].strip()
+            if not epoch.isdigit():
+                raise ProjectError(f"SOURCE_DATE_EPOCH is {epoch!r}, not a number of seconds since 1970: set it "
+                                   "to an integer (e.g. $(git log -1 --format=%ct)) or unset it")
+            return int(epoch)
         inputs = [p for folder in FOLDERS for p in (self.root / folder).rglob("*") if p.is_file()]
         return int(max((p.stat().st_mtime for p in inputs), default=0))
 
@@ -123,4 +136,35 @@ def _configured_base(root: Path) -> str | None:
         config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ProjectError(f"{pyproject}: cannot read it ({error}). Fix the TOML syntax.") from error
-    return config.get("tool", {}).get("ecograph", {}).get("base")
+    section = config.get("tool", {})
+    section = section.get("ecograph", {}) if isinstance(section, dict) else None
+    if not isinstance(section, dict):
+        raise ProjectError(f"{pyproject}: [tool.ecograph] is not a table. Write it as a section: "
+                           '[tool.ecograph] followed by base = "https://example.org/graph/".')
+    base = section.get("base")
+    if base is not None and not isinstance(base, str):
+        raise ProjectError(f"{pyproject}: [tool.ecograph] base = {base!r} is not text. Write it as a quoted IRI, "
+                           'e.g. base = "https://example.org/graph/".')
+    return base
+
+
+def _checked_base(base: str, origin: str) -> str:
+    """The base IRI, ending with '/'; ProjectError when it cannot prefix IRIs (spaces, no scheme, a '#' or '?')."""
+    if not base.endswith("/"):
+        base += "/"
+    problem = ""
+    if any(c.isspace() for c in base):
+        problem = "it holds white space"
+    elif not _BASE.match(base):
+        problem = "it is not an absolute http(s) IRI"
+    elif any(c in base for c in "#?"):
+        problem = "it holds a '#' or '?' (the data's IRIs are <base>id/…, the ontology's <base>def#…)"
+    else:
+        try:
+            NamedNode(base + "id/x")
+        except ValueError as error:
+            problem = f"it is not a valid IRI ({error})"
+    if problem:
+        raise ProjectError(f"{origin}: the base IRI {base!r} cannot be used: {problem}. Give an IRI such as "
+                           f"{DEFAULT_BASE} (spaces and other special characters percent-encoded).")
+    return base

@@ -123,7 +123,22 @@ def load_queries(source: Project | Path | str) -> list[StoredQuery]:
     folder = source.queries_dir if isinstance(source, Project) else Path(source)
     if not folder.is_dir():
         return []
-    return [parse_query(path.stem, path.read_text(encoding="utf-8"), path) for path in sorted(folder.glob("*.rq"))]
+    return [parse_query(path.stem, read_query_text(path), path) for path in sorted(folder.glob("*.rq"))]
+
+
+def read_query_text(path: Path) -> str:
+    """A query file's text; StoredQueryError (file, line) when it cannot be read or is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoredQueryError(Location(path), f"cannot read the query file ({error.strerror})",
+                               "check the file's permissions") from error
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StoredQueryError(Location(path, raw[: error.start].count(b"\n") + 1),
+                               f"the query file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                               "save it as UTF-8") from error
 
 
 def queries_by_name(source: Project | Path | str) -> dict[str, StoredQuery]:

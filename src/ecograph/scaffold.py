@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -87,7 +86,7 @@ class ScaffoldResult:
 def scaffold(project: Project, article: Path, *, stem: str | None = None,
              against: Path | None = None) -> ScaffoldResult:
     """Copy the article to seeds/ (if needed) and write its metadata and mapping to fill in."""
-    text = _read_article(article)
+    text = ArticleText.read(article)
     stem = stem or _default_stem(project, article, text)
     if not STEM_PATTERN.match(stem):
         raise InputError(Location(article), f"'{stem}' cannot be a file stem", "use letters, digits, '_', '-'")
@@ -97,17 +96,15 @@ def scaffold(project: Project, article: Path, *, stem: str | None = None,
     published = _published(project, against, result)
     result.entities = find_mentions(text.text, published, project)
     result.todos = find_candidates(text.text)
-    _place_seed(article, text, result)
-    _write(result.metadata, metadata_yaml(result, text.text), result)
-    _write(result.mapping, mapping_yaml(result, published, project), result)
+    try:
+        _place_seed(article, text, result)
+        _write(result.metadata, metadata_yaml(result, text.text), result)
+        _write(result.mapping, mapping_yaml(result, published, project), result)
+    except BaseException:  # all three files or none: a half-written scaffold would block the next attempt
+        for path in result.written:
+            path.unlink(missing_ok=True)
+        raise
     return result
-
-
-def _read_article(article: Path) -> ArticleText:
-    text = ArticleText.read(article)
-    if not text.text.strip():
-        raise InputError(Location(article), "the article is empty", "give the article's text as a UTF-8 file")
-    return text
 
 
 def _default_stem(project: Project, article: Path, text: ArticleText) -> str:
@@ -137,18 +134,20 @@ def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> Non
         if seed.read_bytes() != text.raw:
             raise ProjectError(f"{seed} exists with other text: choose another --id")
         return
-    seed.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(article, seed)
-    result.written.append(seed)
+    _write(seed, text.raw, result)
 
 
-def _write(path: Path, content: str, result: ScaffoldResult) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, content: str | bytes, result: ScaffoldResult) -> None:
+    """Write a new file (bytes as they are, text as UTF-8); EcographError naming it when that fails."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        path.write_text(content, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as out:  # never overwrites
+            result.written.append(path)
+            out.write(data)
     except OSError as error:
-        raise EcographError(f"could not write {path}: {error.strerror}") from error
-    result.written.append(path)
+        raise EcographError(f"could not write {path}: {error.strerror}. Nothing was scaffolded; fix the "
+                            "folder's permissions or free disk space and run ecograph new again.") from error
 
 
 # sentences --------------------------------------------------------------------------------------------------

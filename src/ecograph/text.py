@@ -16,6 +16,7 @@ from typing import Any
 from .errors import InputError, Location
 
 _SPACE = re.compile(r"\s+")
+MAX_BYTES = 1_000_000  # a news article is a few kilobytes; larger files are not articles (and slow to scan)
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,21 @@ class ArticleText:
     @classmethod
     def read(cls, path: Path) -> ArticleText:
         try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(Location(path), f"the article is {size:,} bytes; articles are limited to "
+                                 f"{MAX_BYTES:,}", "give the text of one news article, without markup")
             raw = path.read_bytes()
             raw.decode("utf-8")
         except OSError as error:
-            raise InputError(Location(path), f"cannot read the article ({error.strerror})") from error
+            raise InputError(Location(path), f"cannot read the article ({error.strerror})",
+                             "check the path and the file's permissions") from error
         except UnicodeDecodeError as error:
-            raise InputError(Location(path), "the article is not UTF-8 text", "save it as UTF-8") from error
+            raise InputError(Location(path, raw[: error.start].count(b"\n") + 1),
+                             f"the article is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                             "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)") from error
+        if not raw.strip():
+            raise InputError(Location(path), "the article is empty", "give the article's text as a UTF-8 file")
         return cls(path, raw)
 
     @cached_property
