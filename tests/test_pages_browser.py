@@ -27,7 +27,7 @@ def browser_page(pages_server: str, tmp_path_factory: pytest.TempPathFactory) ->
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    seen: dict[str, list[str]] = {"outside": [], "errors": []}
+    seen: dict[str, list[str]] = {"outside": [], "errors": [], "csp": []}
 
     def guard(route: Any) -> None:
         url = route.request.url
@@ -45,6 +45,8 @@ def browser_page(pages_server: str, tmp_path_factory: pytest.TempPathFactory) ->
         context.route("**/*", guard)
         page = context.new_page()
         page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+        page.on("console", lambda message: seen["csp"].append(message.text)
+                if "Content Security Policy" in message.text else None)
         try:
             yield page, seen
         finally:
@@ -89,13 +91,26 @@ def test_browser_walks_the_site(browser_page: tuple[Any, dict], pages_server: st
 
     assert seen["outside"] == [], "pages requested something outside the test server"
     assert seen["errors"] == []
+    assert seen["csp"] == [], "the pages (YASGUI, pyLODE) broke their own Content-Security-Policy"
 
 
 def test_the_guard_catches_requests_outside(browser_page: tuple[Any, dict], pages_server: str) -> None:
-    """The interception really sees requests to other hosts (so the walk above proves there were none)."""
+    """The interception really sees requests to other hosts (so the walk above proves there were none). On a
+    JSON answer, which has no Content-Security-Policy to stop the request before it leaves the browser."""
     page, seen = browser_page
-    page.goto(pages_server + "/")
+    page.goto(pages_server + "/api/queries")
     answer = page.evaluate("fetch('http://example.org/x.js').then(() => 'loaded', () => 'blocked')")
     assert answer == "blocked"
     assert seen["outside"] == ["http://example.org/x.js"]
     seen["outside"].clear()
+
+
+def test_pages_forbid_remote_loads(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    """The HTML pages' Content-Security-Policy stops a script from reaching another host: it never leaves."""
+    page, seen = browser_page
+    page.goto(pages_server + "/sparql/editor")
+    answer = page.evaluate("fetch('http://example.org/x.js').then(() => 'loaded', () => 'blocked')")
+    assert answer == "blocked"
+    assert seen["outside"] == []
+    assert any("example.org" in text for text in seen["csp"])
+    seen["csp"].clear()

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from . import files, sparql
 from .errors import HANDLERS
+from .headers import SiteHeaders
 from .pages import routes as page_routes
 from .site import Site
 
@@ -30,13 +31,14 @@ def create_app(site: Site) -> Starlette:
             await site.engine.stop()
 
     routes = [
-        Route("/sparql", sparql.endpoint, methods=["GET", "POST", "OPTIONS"]),
+        Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
         Route("/dumps/{path:path}", files.dump, methods=["GET"]),
         Route("/.well-known/void", files.void, methods=["GET"]),
         *page_routes(site),
     ]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
-    app = Starlette(routes=routes, middleware=[cors], exception_handlers=HANDLERS, lifespan=lifespan)
+    headers = Middleware(SiteHeaders, routes=routes)
+    app = Starlette(routes=routes, middleware=[cors, headers], exception_handlers=HANDLERS, lifespan=lifespan)
     app.state.site = site
     return app

@@ -26,7 +26,6 @@ from .site import COMMON_PREFIXES
 from .store import prepare_store
 from .worker import dataset_options, to_outcome
 
-OUTPUT_FORMATS = ("table", "json", "csv")
 CELL_WIDTH = 60  # characters of a table cell; longer values are cut with …
 
 

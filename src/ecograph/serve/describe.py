@@ -240,7 +240,7 @@ async def graph_triples(site: SiteLike, iri: str, dist: Path) -> list[ox.Triple]
     5-10x faster than through a query worker for a large article), else from the store."""
     slug = iri.removeprefix(f"{site.base}graph/")
     dump = dist / "articles" / f"{slug}.ttl"
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) and dump.is_file():
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,200}", slug) and dump.is_file():
         return await asyncio.to_thread(_read_turtle, dump)
     outcome = await site.query(GRAPH, bindings={"g": ox.NamedNode(iri)})
     return [ox.Triple(s, p, o) for _g, s, p, o in outcome.rows]

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 START_TIMEOUT = 600.0  # seconds for the zygote to load the store (large data in memory takes a while)
 WORKER_TIMEOUT = 60.0  # seconds for a new worker to say it is ready
 RESPAWN_PAUSE = 1.0  # seconds between attempts when a worker cannot be started
+WAITING_PER_WORKER = 8  # queries that may wait for a busy worker, per worker; more are refused at once (503)
+QUERY_CRASHED = ("The query ended the worker process that ran it (most likely its syntax tree is too deep for "
+                 "the parser: a very long chain of ||, +, UNION, OPTIONAL or / in a path). The worker was "
+                 "replaced; split the query or use VALUES.")
 
 
 def default_workers() -> int:
@@ -46,11 +50,18 @@ class _Worker:
     pid: int
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    retiring: bool = False  # the worker said it ends after its last answer (see worker.RECYCLE_GROWTH)
 
     async def call(self, job: Job) -> Any:
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(HEADER.pack(len(data)) + data)
-        return await _receive(self.reader)
+        reply, self.retiring = await _receive(self.reader)
+        return reply
+
+    @property
+    def alive(self) -> bool:
+        """False once the process has ended (its socket is at end of file), e.g. killed from outside."""
+        return not self.reader.at_eof()
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -107,6 +118,7 @@ class QueryEngine:
         self._tasks: set[asyncio.Task[None]] = set()
         self._forking = asyncio.Lock()
         self._stopping = False
+        self._waiting = 0
 
     def load(self) -> None:
         """Load the store (blocking; raises DistError when it cannot be read). start() does it if needed."""
@@ -149,15 +161,7 @@ class QueryEngine:
         return reply
 
     async def _run(self, job: Job, timeout: float) -> Answer | QueryOutcome:
-        if self._idle is None:
-            raise EndpointFailure("the query engine has not been started")
-        try:
-            chosen = self._idle.get_nowait()  # the common case, without wait_for's extra task
-        except asyncio.QueueEmpty:
-            try:
-                chosen = await asyncio.wait_for(self._idle.get(), timeout)
-            except TimeoutError:
-                raise EndpointBusy(f"Every query worker stayed busy for {timeout:g} s; try again later.") from None
+        chosen = await self._checkout(timeout)
         self._busy.add(chosen)
         try:
             async with asyncio.timeout(timeout):
@@ -167,16 +171,46 @@ class QueryEngine:
             raise QueryTimedOut(timeout) from None
         except (asyncio.IncompleteReadError, ConnectionError) as error:
             self._retire(chosen)
-            raise EndpointFailure(f"the query worker stopped unexpectedly ({error!r})") from error
+            raise EndpointFailure(QUERY_CRASHED) from error
         except BaseException:  # e.g. the client went away: the worker may still be busy
             self._retire(chosen)
             raise
-        self._busy.discard(chosen)
-        self._idle.put_nowait(chosen)
+        if chosen.retiring:
+            self._retire(chosen)
+        else:
+            self._busy.discard(chosen)
+            self._idle.put_nowait(chosen)
         if isinstance(reply, Failure):
             raise (QueryRejected(reply.message, reply.status) if reply.status < 500
                    else EndpointFailure(reply.message))
         return reply
+
+    async def _checkout(self, timeout: float) -> _Worker:
+        """An idle live worker, waiting up to `timeout` for one; EndpointBusy when none comes in time or when
+        too many queries wait already (the wait is bounded in time and in length)."""
+        if self._idle is None:
+            raise EndpointFailure("the query engine has not been started")
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                chosen = self._idle.get_nowait()  # the common case, without waiting
+            except asyncio.QueueEmpty:
+                if self._waiting >= WAITING_PER_WORKER * self.size:
+                    raise EndpointBusy(f"Every query worker is busy and {self._waiting} queries are waiting "
+                                       "already; try again in a few seconds.") from None
+                self._waiting += 1
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        chosen = await self._idle.get()
+                except TimeoutError:
+                    raise EndpointBusy(f"Every query worker stayed busy for {timeout:g} s; "
+                                       "try again in a few seconds.") from None
+                finally:
+                    self._waiting -= 1
+            if chosen.alive:
+                return chosen
+            log.warning("query worker %d had ended; replacing it", chosen.pid)
+            self._retire(chosen)
 
     def _retire(self, stopped: _Worker) -> None:
         """Kill a worker (it may still be running a query) and start its replacement in the background."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -10,6 +12,7 @@ from ..errors import EcographError
 from .formats import prefers
 from .model import EndpointBusy
 
+log = logging.getLogger(__name__)
 
 def error_response(request: Request, status: int, message: str,
                    headers: dict[str, str] | None = None) -> Response:
@@ -23,7 +26,8 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     message = error.detail
     if error.status_code == 404:
-        message = f"Not found: {request.url.path}"
+        message = (f"Not found: {request.url.path}. The start page / lists what this server offers: /sparql, "
+                   "/dumps/ (the files void.ttl lists), /def, /api/queries, /search.")
     elif error.status_code == 405:
         message = (f"{request.method} is not allowed on {request.url.path}: this server is read-only "
                    f"(allowed: {(error.headers or {}).get('Allow', 'GET')}).")
@@ -37,6 +41,7 @@ async def on_ecograph_error(request: Request, error: Exception) -> Response:
 
 
 async def on_unexpected(request: Request, error: Exception) -> Response:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
     return error_response(request, 500, f"Internal error: {type(error).__name__}. It was logged.")
 
 

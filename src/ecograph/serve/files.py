@@ -68,8 +68,11 @@ def dist_file(dist: Path, relative: str) -> Path | None:
     if any(part in ("", ".", "..") or part.startswith(".") or "\\" in part or "\0" in part for part in parts):
         return None
     root = dist.resolve()
-    target = root.joinpath(*parts).resolve()
-    return target if target.is_relative_to(root) and target.is_file() else None
+    try:
+        target = root.joinpath(*parts).resolve()
+        return target if target.is_relative_to(root) and target.is_file() else None
+    except OSError:  # e.g. a name longer than the file system allows: no such file
+        return None
 
 
 def media_type(name: str) -> str:

@@ -310,6 +310,11 @@ class Pages:
         if decision.media_type is None:
             return self.not_acceptable(request, offered)
         args = {k: v for k, v in request.query_params.items() if k != "format"}
+        repeated = sorted({k for k, _ in request.query_params.multi_items()
+                           if len(request.query_params.getlist(k)) > 1})
+        if repeated:
+            return self.error(request, 400, f"The parameter {repeated[0]!r} is given more than once; give it once.",
+                              offered)
         try:
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)

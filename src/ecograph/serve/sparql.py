@@ -7,6 +7,10 @@ under the time limit; the worker writes the answer, so this process only forward
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Awaitable
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -19,19 +23,17 @@ from .model import QueryRejected, QueryRequest
 from .site import Site
 
 Params = list[tuple[str, str]]
+T = TypeVar("T")
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted. Download the dumps (/dumps/) to change a copy."
 NO_SERVICE = ("SERVICE (federated query) is disabled on this endpoint: it never sends requests to other "
               "servers. Query the other endpoint yourself and combine the answers, or use VALUES.")
-ALLOW = "GET, POST, HEAD, OPTIONS"
 
 
 async def endpoint(request: Request) -> Response:
     site: Site = request.app.state.site
-    if request.method == "OPTIONS":
-        return Response(status_code=204, headers={"Allow": ALLOW})
     params = await _params(request, site)
     if any(key == "update" for key, _ in params):
         raise QueryRejected(READ_ONLY, 403)
@@ -56,13 +58,37 @@ async def _answer(request: Request, site: Site, query: str, params: Params) -> R
         fmt = SOLUTION_FORMATS[0]  # no query form: the worker answers with the syntax error
     dataset = QueryRequest(query, default_graphs=_all(params, "default-graph-uri"),
                            named_graphs=_all(params, "named-graph-uri"))
-    answer = await site.engine.answer(dataset, fmt, timeout=site.limits.timeout,
-                                      max_rows=site.limits.max_rows, prefixes=site.prefixes)
+    answer = await _while_connected(request, site.engine.answer(
+        dataset, fmt, timeout=site.limits.timeout, max_rows=site.limits.max_rows, prefixes=site.prefixes))
+    if answer is None:  # the client has gone: nobody reads this
+        return Response(status_code=499)
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Ecograph-Truncated"] = "true"
         headers["X-Ecograph-Limit"] = str(site.limits.max_rows)
     return Response(answer.body, media_type=answer.content_type, headers=headers)
+
+
+async def _while_connected(request: Request, work: Awaitable[T]) -> T | None:
+    """`work`'s result, or None if the client disconnects first: then the query is cancelled, which stops
+    its worker (the engine kills and replaces it) instead of keeping it busy up to the time limit."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return None if task.cancelled() else task.result()
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client closes the connection (the request body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _params(request: Request, site: Site) -> Params:

@@ -30,7 +30,6 @@ from .model import DistError
 TRIG = "ecograph.trig"
 LAYOUT = "v2"  # bump when the store's layout changes, so that old stores are not reused
 MEMORY_LIMIT = 256 << 20  # bytes of TriG (about 1.5 M triples, 1 GB in memory) served from memory by default
-STORE_MODES = ("auto", "memory", "disk")
 
 
 @dataclass(frozen=True)

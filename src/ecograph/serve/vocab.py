@@ -53,7 +53,6 @@ KNOWN_LABELS = {
     RDF + "predicate": {"en": "property", "nl": "eigenschap"},
     RDF + "object": {"en": "object", "nl": "object"},
 }
-LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name", FOAF + "name")
 LANGUAGES = ("en", "nl")
 
 
@@ -126,6 +125,3 @@ class Vocabulary:
             found |= more
             changed = bool(more)
         return found
-
-    def is_term(self, iri: str) -> bool:
-        return iri in self._labels

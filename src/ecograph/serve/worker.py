@@ -6,19 +6,30 @@ Messages are length-prefixed pickles. The web process kills a worker whose query
 
 from __future__ import annotations
 
+import os
 import pickle
 import socket
 import struct
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
+from .analysis import too_deep
 from .formats import BY_NAME
 from .model import QueryOutcome, QueryRequest
 from .results import write_boolean, write_graph, write_solutions
 
 HEADER = struct.Struct("!Q")
+# pyoxigraph parses and evaluates recursively, on the calling thread: a query whose syntax tree is deep (long
+# chains of ||, +, UNION, OPTIONAL, property paths) overflows a default 8 MB stack and ends the process. Each
+# job runs on a thread with this much stack (reserved, touched only by such queries, freed when the job ends);
+# deeper still, the worker ends and the engine answers with QUERY_CRASHED and replaces it.
+JOB_STACK = 512 << 20
+# A worker whose memory has grown this much since it started (deep stacks kept for reuse, large answers, a
+# fragmented heap) ends after its answer; the engine then starts a fresh one from the zygote.
+RECYCLE_GROWTH = 256 << 20
 
 
 @dataclass(frozen=True)
@@ -74,13 +85,41 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
 
 
 def serve(sock: socket.socket, store: ox.Store) -> None:
-    """The worker's loop: say "ready", then answer jobs until the socket closes."""
+    """The worker's loop: say "ready", then answer jobs (with whether it retires) until the socket closes."""
     send(sock, "ready")
+    baseline = resident_bytes()
     while (job := receive(sock)) is not None:
-        send(sock, run(store, job))
+        reply = _on_big_stack(run, store, job)
+        retiring = resident_bytes() - baseline > RECYCLE_GROWTH
+        send(sock, (reply, retiring))  # the engine replaces a retiring worker instead of reusing it
+        if retiring:
+            return
+
+
+def resident_bytes() -> int:
+    """This process's resident memory (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _on_big_stack(function: Any, *args: Any) -> Any:
+    result: list[Any] = []
+    previous = threading.stack_size(JOB_STACK)
+    try:
+        thread = threading.Thread(target=lambda: result.append(function(*args)), name="ecograph-query")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    return result[0] if result else Failure("the query failed in its worker thread", 500)
 
 
 def run(store: ox.Store, job: Job) -> QueryOutcome | Answer | Failure:
+    if (problem := too_deep(job.request.sparql)) is not None:
+        return Failure(problem, 400)
     try:
         result = store.query(job.request.sparql, **dataset_options(job.request))
         return to_outcome(result, job.max_rows) if job.format_name is None else _answer(result, job)
