@@ -14,6 +14,7 @@ from . import files, sparql
 from .errors import HANDLERS
 from .headers import SiteHeaders
 from .pages import routes as page_routes
+from .replay import ReplayCache
 from .site import Site
 
 EXPOSED_HEADERS = ["X-Ecograph-Truncated", "X-Ecograph-Limit", "ETag", "Content-Length", "Link"]
@@ -39,6 +40,6 @@ def create_app(site: Site) -> Starlette:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
     headers = Middleware(SiteHeaders, routes=routes)
-    app = Starlette(routes=routes, middleware=[cors, headers], exception_handlers=HANDLERS, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(ReplayCache), cors, headers], exception_handlers=HANDLERS, lifespan=lifespan)
     app.state.site = site
     return app

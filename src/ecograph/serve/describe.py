@@ -43,10 +43,12 @@ CLAIMS = PREFIXES + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
   OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
 } LIMIT 5000"""
 
+# The RDF description of an entity as one SPARQL query (what worker.describe returns for page 1, without the
+# per-page caps): its own triples, its incoming links (claims excepted), and the claims about its own facts.
 DESCRIBE = PREFIXES + """CONSTRUCT { ?e ?p ?o . ?x ?q ?e . ?c ?cp ?co } WHERE {
   { ?e ?p ?o }
-  UNION { ?x ?q ?e FILTER NOT EXISTS { ?x a ECO_CLAIM } }
-  UNION { { ?c rdf:subject ?e } UNION { ?c rdf:object ?e } ?c ?cp ?co }
+  UNION { ?x ?q ?e FILTER(?q != rdf:subject && ?q != rdf:object) }
+  UNION { ?c rdf:subject ?e . ?c ?cp ?co }
 }"""
 
 GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -229,10 +231,25 @@ def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
     return dict(sorted(labels.items(), key=lambda kv: (kv[0] not in ("en", "nl"), kv[0])))
 
 
-async def entity_triples(site: SiteLike, iri: str) -> list[ox.Triple]:
-    """The entity's triples in both directions plus the claims about them (for the RDF formats)."""
-    outcome = await site.query(_sparql(DESCRIBE, site.base), bindings={"e": ox.NamedNode(iri)})
-    return list(outcome.triples)
+#: Incoming links, and claims about the entity's own facts, per page of an RDF description.
+PER_PAGE = 100
+
+
+async def entity_triples(site: SiteLike, iri: str, page: int = 1) -> tuple[list[ox.Triple], bool]:
+    """The entity's bounded description for the RDF formats, and whether a next page exists:
+
+    its own triples (page 1), the claims whose rdf:subject it is (the quotes behind its own facts), and its
+    incoming links (claims excepted), PER_PAGE of each per page in a stable order. Popular entities have
+    thousands of incoming links; later pages (`?page=2`, …) carry the rest. Empty when the IRI occurs nowhere.
+    """
+    describe = getattr(site, "describe", None)
+    if describe is None:  # a site without the worker's describe job: the same description through SPARQL
+        outcome = await site.query(_sparql(DESCRIBE, site.base), bindings={"e": ox.NamedNode(iri)})
+        return (list(outcome.triples), False) if page == 1 else ([], False)
+    description = await describe(iri, page=page, per_page=PER_PAGE)
+    if not description.found:
+        return [], False
+    return description.triples, description.more
 
 
 async def graph_triples(site: SiteLike, iri: str, dist: Path) -> list[ox.Triple]:

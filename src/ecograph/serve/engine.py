@@ -23,7 +23,7 @@ from . import zygote
 from .formats import Format
 from .model import DistError, EndpointBusy, EndpointFailure, QueryOutcome, QueryRejected, QueryRequest, QueryTimedOut
 from .store import StoreSource
-from .worker import HEADER, Answer, Failure, Job
+from .worker import HEADER, Answer, DescribeJob, Description, Failure, Job
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 600.0  # seconds for the zygote to load the store (large data in memory takes a while)
@@ -160,7 +160,13 @@ class QueryEngine:
         assert isinstance(reply, QueryOutcome)
         return reply
 
-    async def _run(self, job: Job, timeout: float) -> Answer | QueryOutcome:
+    async def describe(self, job: DescribeJob, *, timeout: float) -> Description:
+        """The bounded description of a resource (worker.describe), read from the store's indexes."""
+        reply = await self._run(job, timeout)
+        assert isinstance(reply, Description)
+        return reply
+
+    async def _run(self, job: Job | DescribeJob, timeout: float) -> Answer | QueryOutcome | Description:
         chosen = await self._checkout(timeout)
         self._busy.add(chosen)
         try:

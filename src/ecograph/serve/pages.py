@@ -9,6 +9,7 @@ Handlers are thin: they negotiate, call describe/landing/network/storedqueries, 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 from http import HTTPStatus
@@ -43,6 +44,8 @@ FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "J
                 conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
 EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}
 OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+DESCRIPTION_CACHE_BYTES = 64 << 20  # recent serialized entity descriptions kept by the web process
+MAX_PAGE = 1_000_000
 LICENCES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 
 
@@ -74,6 +77,8 @@ class Pages:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
                                trim_blocks=True, lstrip_blocks=True)
         self._cache: dict[str, Any] = {}
+        self._described: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
+        self._described_bytes = 0
         self._locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -162,7 +167,10 @@ class Pages:
 
     async def entity(self, request: Request) -> Response:
         path, extension = conneg.split_extension(request.path_params["path"])
-        return await self._resource(request, f"id/{path}", extension, self._entity_html, self._entity_rdf)
+        page = _page(request.query_params.get("page"))
+        if page is None:
+            return self.error(request, 404, "There is no such page: ?page= takes a whole number from 1 on.")
+        return await self._resource(request, f"id/{path}", extension, self._entity_html, self._entity_rdf, page)
 
     async def graph(self, request: Request) -> Response:
         slug, extension = conneg.split_extension(request.path_params["slug"])
@@ -170,7 +178,8 @@ class Pages:
 
     async def _resource(self, request: Request, local: str, extension: str | None,
                         html: Callable[[str, dict[str, str]], Awaitable[Response | None]],
-                        rdf: Callable[[str], Awaitable[list[ox.Triple]]]) -> Response:
+                        rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
+                        page: int = 1) -> Response:
         decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
                                     extension or request.query_params.get("_format"))
         if decision.media_type is None:
@@ -185,15 +194,22 @@ class Pages:
             if decision.media_type == conneg.HTML:
                 response = await html(iri, headers)
             else:
-                triples = await rdf(iri)
-                response = self._rdf_response(triples, decision.media_type, headers) if triples else None
+                described = await rdf(iri, decision.media_type, page)
+                response = None
+                if described is not None:
+                    body, more = described
+                    if more:
+                        headers["Link"] += f', </{local}?page={page + 1}>; rel="next"'
+                    response = self._rdf_body(body, decision.media_type, headers)
         except EcographError as error:  # query errors: the status they carry (timeout 503, ...)
             return self.failed(request, error)
         return response or self.error(request, 404, f"There is no resource <{iri}> in this dataset.",
                                       chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
-        body = serialize(triples, media_type, self.site.base, self.vocab)
+        return self._rdf_body(serialize(triples, media_type, self.site.base, self.vocab), media_type, headers)
+
+    def _rdf_body(self, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
         return Response(body, media_type=media_type + charset, headers=headers)
 
@@ -204,8 +220,22 @@ class Pages:
         return self.render("entity.html", headers=headers, view=view,
                            alternates=_alternate_links(self.linker.href(iri)))
 
-    async def _entity_rdf(self, iri: str) -> list[ox.Triple]:
-        return await entity_triples(self.site, iri)
+    async def _entity_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
+        """The serialized description (and whether a next page exists), from the cache of recent ones (the data
+        does not change while the server runs), else made by a worker; None for an unknown IRI."""
+        key = (iri, media_type, page)
+        if (hit := self._described.get(key)) is not None:
+            self._described.move_to_end(key)
+            return hit
+        triples, more = await entity_triples(self.site, iri, page)
+        if not triples:
+            return None
+        made = (serialize(triples, media_type, self.site.base, self.vocab), more)
+        self._described[key] = made
+        self._described_bytes += len(made[0])
+        while self._described_bytes > DESCRIPTION_CACHE_BYTES and self._described:
+            self._described_bytes -= len(self._described.popitem(last=False)[1][0])
+        return made
 
     async def _graph_html(self, iri: str, headers: dict[str, str]) -> Response | None:
         triples = await graph_triples(self.site, iri, self.dist)
@@ -215,8 +245,9 @@ class Pages:
         return self.render("graph.html", headers=headers, view=view,
                            alternates=_alternate_links(self.linker.href(iri)))
 
-    async def _graph_rdf(self, iri: str) -> list[ox.Triple]:
-        return await graph_triples(self.site, iri, self.dist)
+    async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
+        triples = await graph_triples(self.site, iri, self.dist)
+        return (serialize(triples, media_type, self.site.base, self.vocab), False) if triples else None
 
     # ------------------------------------------------------------------------------------- ontology --
 
@@ -324,6 +355,15 @@ class Pages:
         except EcographError as error:
             return self.failed(request, error, offered)
         return api.answer(outcome, decision.media_type, self.site.base, self.vocab)
+
+
+def _page(value: str | None) -> int | None:
+    """?page=N (1 when absent), or None when it is not a whole number from 1 to MAX_PAGE."""
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit() and len(value) <= 7):
+        return None
+    return int(value) if 1 <= int(value) <= MAX_PAGE else None
 
 
 def _alternate_links(href: str) -> list[dict[str, str]]:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from ..project import DEFAULT_BASE
@@ -25,11 +26,13 @@ from .model import (
     Term,
 )
 from .store import store_source
+from .worker import DescribeJob, Description
 
 __all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
            "Site"]
 
 VOID_DATASET = rdflib.URIRef("http://rdfs.org/ns/void#Dataset")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 COMMON_PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -101,11 +104,26 @@ class Site:
         return await self.engine.outcome(request, timeout=timeout or self.limits.timeout,
                                          max_rows=self.limits.max_rows)
 
+    async def describe(self, iri: str, *, page: int = 1, per_page: int = 100) -> Description:
+        """The bounded description of `iri` (see worker.describe): page `page`, `per_page` incoming links and
+        claims per page. Raises like query()."""
+        return await self.engine.describe(DescribeJob(iri, page, per_page), timeout=self.limits.timeout)
+
     def _base_from_void(self) -> str | None:
-        """The base IRI is that of the dataset (<base>dataset) that dist/void.ttl describes."""
-        if not (self.dist / "void.ttl").is_file():
+        """The base IRI is that of the dataset (<base>dataset) that dist/void.ttl describes.
+
+        Read with pyoxigraph's streaming parser, stopping at the dataset's type triple: void.ttl lists every
+        article and dump (about 100k triples at 5,000 articles, 10 s to load into rdflib), and the server
+        must not wait for that to start."""
+        path = self.dist / "void.ttl"
+        if not path.is_file():
             return None
-        for subject in self.void.subjects(rdflib.RDF.type, VOID_DATASET):
-            if isinstance(subject, rdflib.URIRef) and str(subject).endswith("/dataset"):
-                return str(subject)[: -len("dataset")]
+        dataset_type = ox.NamedNode(str(VOID_DATASET))
+        try:
+            for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                if triple.predicate == RDF_TYPE and triple.object == dataset_type and \
+                        isinstance(triple.subject, ox.NamedNode) and triple.subject.value.endswith("/dataset"):
+                    return triple.subject.value[: -len("dataset")]
+        except (SyntaxError, OSError):
+            return None
         return None

@@ -44,6 +44,26 @@ class Job:
 
 
 @dataclass(frozen=True)
+class DescribeJob:
+    """The bounded description of one resource (see describe.py): its own triples and the claims about them,
+    and one page of its incoming links and of the claims about its facts, `per_page` of each, in a stable
+    order. Page 1 has the own triples; later pages only the rest of the incoming links and claims."""
+
+    iri: str
+    page: int = 1
+    per_page: int = 100
+
+
+@dataclass(frozen=True)
+class Description:
+    """A DescribeJob's answer: the triples, whether a next page exists, and whether the IRI occurs at all."""
+
+    triples: list[ox.Triple]
+    more: bool
+    found: bool
+
+
+@dataclass(frozen=True)
 class Answer:
     """A serialized answer: its Content-Type, body, and whether it was cut at the row limit."""
 
@@ -117,7 +137,12 @@ def _on_big_stack(function: Any, *args: Any) -> Any:
     return result[0] if result else Failure("the query failed in its worker thread", 500)
 
 
-def run(store: ox.Store, job: Job) -> QueryOutcome | Answer | Failure:
+def run(store: ox.Store, job: Job | DescribeJob) -> QueryOutcome | Answer | Description | Failure:
+    if isinstance(job, DescribeJob):
+        try:
+            return describe(store, job)
+        except Exception as error:  # noqa: BLE001 - a worker answers every job
+            return Failure(f"the description failed: {error}", 500)
     if (problem := too_deep(job.request.sparql)) is not None:
         return Failure(problem, 400)
     try:
@@ -185,3 +210,43 @@ def _answer(result: Any, job: Job) -> Answer | Failure:
     triples, truncated = _take(result, job.max_rows)
     body = write_graph(fmt, triples, prefixes=job.prefixes or {}, truncated=truncated, limit=job.max_rows)
     return Answer(fmt.content_type, body, truncated)
+
+
+RDF_SUBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+CLAIM_LINKS = frozenset({RDF_SUBJECT, RDF_OBJECT})
+
+
+def _order(term: Any) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def describe(store: ox.Store, job: DescribeJob) -> Description:
+    """The bounded description of `job.iri` in the default graph (the merge of the articles), read straight
+    from the store's indexes (no query to parse or plan):
+
+    - page 1: every triple with the resource as subject (its own facts, labels and types);
+    - the claims whose rdf:subject is the resource (the provenance of its own facts: quote, line, article),
+      each with all its triples, `per_page` claims per page in the order of their IRIs;
+    - the incoming links (triples with the resource as object, other than a claim's rdf:subject/rdf:object),
+      `per_page` per page, ordered by predicate and then subject.
+    """
+    node = ox.NamedNode(job.iri)
+    default = ox.DefaultGraph()
+    start, end = (job.page - 1) * job.per_page, job.page * job.per_page
+    triples: list[ox.Triple] = []
+    own = [q.triple for q in store.quads_for_pattern(node, None, None, default)] if job.page == 1 else []
+    incoming = []
+    linked_by_claims = False
+    for quad in store.quads_for_pattern(None, None, node, default):
+        if quad.predicate in CLAIM_LINKS:
+            linked_by_claims = True
+        else:
+            incoming.append((quad.predicate.value, _order(quad.subject), quad.triple))
+    incoming.sort(key=lambda item: item[:2])
+    claims = sorted((q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node, default)), key=_order)
+    triples = own + [item[2] for item in incoming[start:end]]
+    for claim in claims[start:end]:
+        triples.extend(q.triple for q in store.quads_for_pattern(claim, None, None, default))
+    found = bool(own or incoming or linked_by_claims) if job.page == 1 else bool(triples)
+    return Description(triples=triples, more=len(incoming) > end or len(claims) > end, found=found)
