@@ -7,6 +7,7 @@ take the output's place. A failing build leaves the previous dist/ exactly as it
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import RdfFormat, Triple
 
 from .errors import BuildError, InputError, Location
 from .graph import (
@@ -155,12 +156,13 @@ def check_out(project: Project, out: Path) -> Path:
 def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
     quads = dataset.quads()
     triples = dataset.triples()
-    table = prefixes(project, entity_kinds(quads, project))
+    table = prefixes(project, entity_kinds(dataset.subjects(), project))
     with progress.step("writing per-article Turtle"):
         (folder / "articles").mkdir()
-        for article in sorted(dataset.articles, key=lambda a: a.slug):
-            article_triples = sorted({q.triple for q in article.quads}, key=str)
-            write_rdf(article_triples, folder / "articles" / f"{article.slug}.ttl", RdfFormat.TURTLE, table)
+        cache = project.root / ".ecograph-cache" / "articles"
+        table_text = json.dumps(table, sort_keys=True)
+        for slug, article_triples in dataset.article_triples.items():
+            _write_article(article_triples, folder / "articles" / f"{slug}.ttl", table, table_text, cache)
     with progress.step("writing TriG"):
         write_rdf(quads, folder / "ecograph.trig", RdfFormat.TRIG, table)
     with progress.step("writing Turtle"):
@@ -181,6 +183,26 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
         write_void(project, dataset, folder, triple_count=len(triples), quad_count=len(quads))
     return BuildResult(out=folder, articles=len(dataset.articles), triples=len(triples),
                        files=sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
+
+
+def _write_article(triples: list[tuple[str, Triple]], target: Path, table: dict[str, str], table_text: str,
+                   cache: Path) -> None:
+    """Write one article's Turtle, or hard-link the same bytes written by an earlier build.
+
+    The cache holds each file under the SHA-256 of what decides its bytes: the prefixes and the triples'
+    N-Triples text. Writing thousands of small files costs far more than linking them.
+    """
+    content = "\n".join([table_text, *(key for key, _ in triples)])
+    entry = cache / hashlib.sha256(content.encode()).hexdigest()
+    if not entry.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        scratch = cache / f".tmp-{os.getpid()}"
+        write_rdf([triple for _, triple in triples], scratch, RdfFormat.TURTLE, table)
+        os.replace(scratch, entry)
+    try:
+        os.link(entry, target)
+    except OSError:  # no hard links here (another file system, or not supported): copy
+        shutil.copyfile(entry, target)
 
 
 def _concatenate(project: Project, sources: list[Path], target: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,14 @@ class BuildError(EcographError):
 def _shown(path: Path) -> str:
     """The path relative to the working folder when it is inside it (shorter, and what the user typed)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):  # outside the working folder, or the working folder is gone
+        return _relative(path, Path.cwd())
+    except OSError:  # the working folder is gone
+        return str(path)
+
+
+@functools.lru_cache(maxsize=1024)  # a build words thousands of SHACL warnings about the same few files
+def _relative(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(cwd))
+    except (ValueError, OSError):  # outside the working folder
         return str(path)

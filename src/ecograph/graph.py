@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
@@ -39,42 +38,56 @@ def prefixes(project: Project, kinds: Iterable[str] = ()) -> dict[str, str]:
     return table
 
 
-def entity_kinds(quads: Iterable[Quad], project: Project) -> set[str]:
-    """The kinds of entity (the first path segment after id/) that occur as subjects."""
+def entity_kinds(subjects: Iterable[str], project: Project) -> set[str]:
+    """The kinds of entity (the first path segment after id/) among the subjects' IRIs."""
     start = f"{project.base}id/"
-    kinds = set()
-    for quad in quads:
-        iri = quad.subject.value
-        if iri.startswith(start):
-            kinds.add(iri[len(start):].split("/", 1)[0])
-    return kinds
+    return {iri[len(start):].split("/", 1)[0] for iri in subjects if iri.startswith(start)}
 
 
-@dataclass
 class Dataset:
-    """All article graphs, quads sorted so every serialisation is byte-for-byte repeatable."""
+    """All article graphs, quads sorted so every serialisation is byte-for-byte repeatable.
 
-    articles: list[ArticleGraph]
+    The order is that of the N-Quads text: graph, subject, predicate, object. Every quad of an article is in
+    the article's own graph, so the dataset's quads are the articles' sorted quads, article after article in
+    the order of their graph names; each term's text is computed once, per article
+    (`ArticleGraph.sorted_quads`).
+    """
+
+    def __init__(self, articles: list[ArticleGraph]) -> None:
+        self.articles = sorted(articles, key=lambda a: str(a.graph))
+        # each article's distinct triples, keyed and sorted by their N-Triples text
+        self.article_triples = {a.slug: _distinct_triples(a) for a in self.articles}
 
     def quads(self) -> list[Quad]:
-        return sorted((q for a in sorted(self.articles, key=lambda a: a.slug) for q in a.quads), key=_quad_key)
+        return [quad for article in self.articles for _, quad in article.sorted_quads]
 
     def triples(self) -> list[Triple]:
         """The union of the article graphs: each distinct triple once."""
-        unique = {_triple_key(q): q.triple for a in self.articles for q in a.quads}
-        return [unique[k] for k in sorted(unique)]
+        unique: dict[str, Triple] = {}
+        for triples in self.article_triples.values():
+            for key, triple in triples:
+                unique.setdefault(key, triple)
+        return [unique[key] for key in sorted(unique)]
+
+    def subjects(self) -> set[str]:
+        """The IRIs of every subject."""
+        return {key[1:key.index(">")] for triples in self.article_triples.values() for key, _ in triples
+                if key.startswith("<")}
 
 
-def _term_key(term: object) -> str:
-    return str(term)
+def _distinct_triples(article: ArticleGraph) -> list[tuple[str, Triple]]:
+    """The article's triples, each once, with their N-Triples text, in the order of that text.
 
-
-def _triple_key(quad: Quad | Triple) -> tuple[str, str, str]:
-    return (_term_key(quad.subject), _term_key(quad.predicate), _term_key(quad.object))
-
-
-def _quad_key(quad: Quad) -> tuple[str, str, str, str]:
-    return (_term_key(quad.graph_name), *_triple_key(quad))
+    A quad's text is its triple's text followed by " <graph>", and " " sorts before any character that can end
+    a term, so the sorted quads are also the sorted triples.
+    """
+    cut = len(str(article.graph)) + 1
+    triples: list[tuple[str, Triple]] = []
+    for text, quad in article.sorted_quads:
+        key = text[:-cut]
+        if not triples or triples[-1][0] != key:
+            triples.append((key, quad.triple))
+    return triples
 
 
 def write_rdf(items: list[Quad] | list[Triple], path: Path, fmt: RdfFormat, table: dict[str, str]) -> None:
@@ -83,8 +96,12 @@ def write_rdf(items: list[Quad] | list[Triple], path: Path, fmt: RdfFormat, tabl
 
 
 def write_ntriples_gzip(triples: list[Triple], path: Path) -> None:
-    """N-Triples, gzipped with a zero timestamp and no file name so the bytes never change."""
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+    """N-Triples, gzipped with a zero timestamp and no file name so the bytes never change.
+
+    Level 6 (zlib's default) compresses the 1M-triple dump to the same size as level 9 in half the time.
+    """
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                               compresslevel=6) as out:
         serialize(triples, out, RdfFormat.N_TRIPLES)
 
 
@@ -128,8 +145,15 @@ class _Compactor:
     def __init__(self, table: dict[str, str]) -> None:
         # longest namespace first, so organisation: wins over a shorter base
         self.table = sorted(table.items(), key=lambda item: -len(item[1]))
+        self.compacted: dict[str, str] = {}  # the same IRIs recur across the whole graph
 
     def iri(self, iri: str) -> str:
+        compact = self.compacted.get(iri)
+        if compact is None:
+            compact = self.compacted[iri] = self._compact(iri)
+        return compact
+
+    def _compact(self, iri: str) -> str:
         for prefix, namespace in self.table:
             if iri.startswith(namespace) and len(iri) > len(namespace) and "#" not in iri[len(namespace):]:
                 return f"{prefix}:{iri[len(namespace):]}"

@@ -12,6 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,11 @@ class ArticleGraph:
     article: NamedNode
     quads: list[Quad] = field(default_factory=list)
     entity_lines: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def sorted_quads(self) -> list[tuple[str, Quad]]:
+        """Each quad with its N-Quads text, sorted by that text: the order of every dump, computed once."""
+        return sorted(((str(q), q) for q in self.quads), key=itemgetter(0))
 
 
 def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:

@@ -70,9 +70,9 @@ def write_void(project: Project, dataset: Dataset, folder: Path, triple_count: i
     for distribution in DISTRIBUTIONS:
         statements = quad_count if distribution.file in ("ecograph.trig", "ecograph.jsonld") else triple_count
         describer.distribution(distribution, folder / distribution.file, statements)
-    for article in sorted(dataset.articles, key=lambda a: a.slug):
-        describer.article_distribution(article.slug, folder / "articles" / f"{article.slug}.ttl")
-    triples = sorted(set(describer.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    for slug, triples in sorted(dataset.article_triples.items()):
+        describer.article_distribution(slug, folder / "articles" / f"{slug}.ttl", len(triples))
+    triples = sorted(set(describer.triples), key=str)  # the N-Triples text: subject, predicate, object
     serialize(triples, folder / "void.ttl", RdfFormat.TURTLE, prefixes={
         "dcat": DCAT, "dct": DCT, "void": VOID, "foaf": FOAF, "spdx": SPDX, "xsd": XSD, "sd": SD,
         "vcard": VCARD, "dumps": f"{project.base}dumps/", "dataset": f"{project.base}dataset/"})
@@ -134,8 +134,8 @@ class _Describer:
         self.add(contact, RDF_TYPE, NamedNode(VCARD + "Organization"))
         self.add(contact, VCARD + "fn", self.text("The Ecosystem Graph project"))
         self.add(contact, VCARD + "hasURL", NamedNode(base))
-        for article in sorted(dataset.articles, key=lambda a: a.slug):
-            self.subset(article.slug, len({q.triple for q in article.quads}))
+        for slug, triples in sorted(dataset.article_triples.items()):
+            self.subset(slug, len(triples))
 
     def subset(self, slug: str, triples: int) -> None:
         subset = NamedNode(f"{self.project.base}dataset/graph/{slug}")
@@ -154,10 +154,10 @@ class _Describer:
         self.add(node, VOID + "triples", _integer(_count(path, distribution, statements)))
         self.add(self.root, VOID + "dataDump", NamedNode(f"{self.project.base}dumps/{distribution.file}"))
 
-    def article_distribution(self, slug: str, path: Path) -> None:
+    def article_distribution(self, slug: str, path: Path, triples: int) -> None:
         node = self._file(f"articles/{slug}.ttl", path, f"The graph of article '{slug}' (Turtle)",
                           "text/turtle", "RDF_TURTLE")
-        self.add(node, VOID + "triples", _integer(_count_turtle(path)))
+        self.add(node, VOID + "triples", _integer(triples))
 
     def _file(self, name: str, path: Path, title: str, media_type: str, file_type: str) -> NamedNode:
         base = self.project.base

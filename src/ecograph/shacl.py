@@ -95,10 +95,6 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
 
     An article that conforms is cached with its warnings, so an unchanged article is not validated again.
     """
-    shapes = load_shapes(project)
-    if not len(shapes):
-        return []
-    hierarchy = class_hierarchy(vocabulary.graph)
     # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process
     context_key = hashlib.sha256(b"\0".join(
         project.rebase(path.read_text(encoding="utf-8")).encode()
@@ -106,10 +102,14 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
     cache = project.root / ".ecograph-cache" / "shacl"
     known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
     todo = [a for a in articles if known[a.slug] is None]
-    for article, problems in zip(todo, _run(todo, shapes, hierarchy), strict=True):
-        known[article.slug] = problems
-        if not any(p.severity == "Violation" for p in problems):
-            _store(cache / _key(article, context_key), problems)
+    if todo:  # parse the shapes only when something is left to validate
+        shapes = load_shapes(project)
+        if not len(shapes):
+            return []
+        for article, problems in zip(todo, _run(todo, shapes, class_hierarchy(vocabulary.graph)), strict=True):
+            known[article.slug] = problems
+            if not any(p.severity == "Violation" for p in problems):
+                _store(cache / _key(article, context_key), problems)
     violations = [(_where(project, a, p), p) for a in articles for p in known[a.slug] or []
                   if p.severity == "Violation"]
     if violations:
@@ -131,8 +131,8 @@ def _store(entry: Path, problems: list[Problem]) -> None:
 
 def _key(article: ArticleGraph, context_key: str) -> str:
     digest = hashlib.sha256(context_key.encode())
-    for quad in sorted(str(q) for q in article.quads):
-        digest.update(quad.encode())
+    for text, _ in article.sorted_quads:
+        digest.update(text.encode())
     return digest.hexdigest()
 
 

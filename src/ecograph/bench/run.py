@@ -180,9 +180,9 @@ def _one_size(config: BenchConfig, articles: int) -> SizeResult:
 
 
 def _clear_build_caches(corpus: Path) -> None:
-    """Remove the build's caches (SHACL results, mapped articles); the query store of `serve` is kept."""
+    """Remove the build's caches (SHACL results, mapped articles, per-article Turtle); keep `serve`'s store."""
     cache = corpus / ".ecograph-cache"
-    for name in ("shacl", "mapping"):
+    for name in ("shacl", "mapping", "articles"):
         shutil.rmtree(cache / name, ignore_errors=True)
 
 
