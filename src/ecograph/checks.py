@@ -94,12 +94,18 @@ class Context:
 
     def facts(self) -> Iterator[tuple[URIRef, URIRef, Node]]:
         """The contribution's statements that need a claim (not claims, not the article's file facts)."""
+        return iter(self._facts)
+
+    @cached_property
+    def _facts(self) -> list[tuple[URIRef, URIRef, Node]]:  # read once, after `data` is set: five checks use it
+        found = []
         for s, p, o in self.contribution.graph:
             if s in self.claims or not isinstance(s, URIRef) or self._is_graph(s):
                 continue
             if s in self.articles and (p in (RDF.type, DCTERMS.language) or _local(p) in STRUCTURAL):
                 continue
-            yield s, p, o  # type: ignore[misc]
+            found.append((s, p, o))
+        return found  # type: ignore[return-value]
 
     def types(self, node: Node) -> set[str]:
         return {str(t) for t in self.data.objects(node, RDF.type)}
@@ -447,7 +453,9 @@ def _suggested(ctx: Context, node: URIRef) -> str:
 def _unknown_terms(ctx: Context) -> list[Finding]:
     found = []
     seen: set[tuple[URIRef, Node]] = set()
-    for s, p, o in sorted(ctx.contribution.graph):
+    unknown = [(s, p, o) for s, p, o in ctx.contribution.graph  # sorted below: few triples have unknown terms
+               if not _known_term(ctx, p, "property") or (p == RDF.type and not _known_term(ctx, o, "class"))]
+    for s, p, o in sorted(unknown):
         focus = ctx.contribution.graph.value(s, RDF.subject) if s in ctx.claims else s
         for term, role in ((p, "property"), (o if p == RDF.type else None, "class")):
             if isinstance(term, URIRef) and (focus, term) not in seen and not _known_term(ctx, term, role):
@@ -507,8 +515,7 @@ def duplicates(ctx: Context) -> list[Finding]:
     graph = ctx.contribution.graph
     new = {str(e): [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(e, p)]
            for e in ctx.entities if not ctx.published.knows(str(e))}
-    existing = [(n.iri, n.text) for n in ctx.published.names]
-    matches = find_duplicates({k: v for k, v in new.items() if v}, existing,
+    matches = find_duplicates({k: v for k, v in new.items() if v}, ctx.published.name_index,
                               lambda a, b: _compatible(ctx, a, b))
     return [_duplicate_finding(ctx, m) for m in matches]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 LEGAL_FORMS = {"bv", "nv", "vof", "cv", "gmbh", "ag", "ltd", "limited", "inc", "llc", "plc", "sa", "sarl",
@@ -62,25 +62,47 @@ def _prefix_words(name: str) -> list[str]:
     return [w for w in _words(name) if w not in LEGAL_FORMS]
 
 
-def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str]],
+@dataclass
+class NameIndex:
+    """Published names by their normalised form (exact matches) and by their first word (prefix matches)."""
+
+    exact: Mapping[str, list[tuple[str, str]]]  # a dict, or a look-up in an on-disk index
+    firsts: Mapping[str, list[tuple[str, str, list[str]]]]
+
+
+def name_keys(name: str) -> tuple[str, list[str] | None]:
+    """How a published name is indexed: its normalised form (for exact matches), and its words when a longer
+    new name may begin with them (for prefix matches; None when the name is too short for that)."""
+    words = _prefix_words(name)
+    return normalise(name), (words if words and len("".join(words)) >= 4 else None)
+
+
+def index_names(existing: Iterable[tuple[str, str]]) -> NameIndex:
+    """Index (IRI, name) pairs of published entities once; `find_duplicates` then looks names up in it."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    firsts: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for iri, name in existing:
+        key, words = name_keys(name)
+        if key:
+            index.setdefault(key, []).append((iri, name))
+        if words:
+            firsts.setdefault(words[0], []).append((iri, name, words))
+    return NameIndex(index, firsts)
+
+
+def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str]] | NameIndex,
                     compatible: object = None) -> list[Match]:
     """Matches between new entities' names and published names.
 
     `new` maps a new entity's IRI to its labels and aliases; `existing` gives (IRI, name) pairs of published
-    entities; `compatible(new_iri, existing_iri)` says whether the two could be the same kind of thing.
+    entities (or their `index_names`); `compatible(new_iri, existing_iri)` says whether the two could be the
+    same kind of thing.
     """
-    index: dict[str, list[tuple[str, str]]] = {}
-    firsts: dict[str, list[tuple[str, str, list[str]]]] = {}
-    for iri, name in existing:
-        key = normalise(name)
-        if key:
-            index.setdefault(key, []).append((iri, name))
-        words = _prefix_words(name)
-        if words and len("".join(words)) >= 4:
-            firsts.setdefault(words[0], []).append((iri, name, words))
+    names = existing if isinstance(existing, NameIndex) else index_names(existing)
+    index, firsts = names.exact, names.firsts
     matches: dict[tuple[str, str], Match] = {}
-    for new_iri, names in new.items():
-        for name in names:
+    for new_iri, names_of_new in new.items():
+        for name in names_of_new:
             for match in _matches(new_iri, name, index, firsts):
                 if callable(compatible) and not compatible(new_iri, match.existing_iri):
                     continue

@@ -26,7 +26,7 @@ CHECKS = {
     "todo": "to do",
     "shapes": "SHACL shapes",
     "ontology": "ontology rules",
-    "consistency": "OWL consistency (HermiT)",
+    "consistency": "OWL consistency",
     "reference": "references",
     "duplicate": "likely duplicate",
     "provenance": "provenance",

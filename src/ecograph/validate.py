@@ -5,17 +5,24 @@
 
 The contribution (RDF files or article mappings) is joined with the published types and labels of every
 entity it mentions, so links to published entities resolve and their classes count. The checks — SHACL
-shapes, ontology rules, OWL consistency (HermiT), references, provenance, naming and duplicates — report only
-about the contribution's own nodes. Nothing here prints or exits.
+shapes, ontology rules, disjoint types (and, with reasoner=True, OWL consistency with HermiT), references,
+provenance, naming and duplicates — report only about the contribution's own nodes. Nothing here prints or exits.
+
+Start-up is what a one-article validation costs, so nothing is parsed that a cache can give: the published graph
+comes from an on-disk store when it is large (published.py), the ontology and shapes from pickles keyed by their
+content, and pySHACL is imported only when there are shapes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
-import pyshacl
+import rdflib
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
@@ -30,12 +37,11 @@ from .checks import (
     unchecked_articles,
 )
 from .contribution import read_contribution, to_rdflib_term
-from .ontology import Vocabulary
+from .ontology import Vocabulary, load_ontology, read_turtle
 from .project import Project
-from .published import Published
+from .published import Published, write_atomically
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Finding, Report, value_text
-from .shacl import class_hierarchy, load_shapes
 
 CHECK_ORDER = ("input", "mapping", "todo", "shapes", "consistency", "ontology", "reference", "provenance",
                "naming", "duplicate")
@@ -48,15 +54,18 @@ REUSED_LABELS = {
 
 
 def validate(paths: Sequence[Path], against: Path | None = None, *, project: Project | None = None,
-             reasoner: bool = True) -> Report:
+             reasoner: bool = False) -> Report:
     """Validate the files of one contribution; raise an EcographError only for input that cannot be read."""
     project = project or Project.open(Path.cwd())
     published = Published.load(against or project.default_dist)
-    vocabulary = Vocabulary.of(project)
+    vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
     ctx.data = _with_context(contribution.graph, published)
     notes: list[str] = []
+    if published.built_store is not None:
+        notes.append(f"the on-disk store of {published.source} was built once, in {published.built_store:.0f} s; "
+                     "later runs reuse it")
     pending = _start_reasoner(ctx, reasoner, notes)
     findings = list(contribution.findings)
     for check in (ontology_rules, references, provenance, naming, duplicates):
@@ -80,14 +89,54 @@ def _with_context(contribution: Graph, published: Published) -> Graph:
     return data
 
 
+# the ontology and the shapes, parsed once per content -----------------------------------------------------
+
+GRAPH_CACHE = "validate"  # <project>/.ecograph-cache/validate/<what>-<sha256>.pickle
+
+
+def _ontology(project: Project) -> Graph:
+    files = project.ontology_files()
+    return _cached_turtle(project, files, "the ontology") if files else load_ontology(project)
+
+
+def _cached_turtle(project: Project, files: list[Path], what: str) -> Graph:
+    """`read_turtle(project, files, what)`, but kept as a pickle keyed by the files' rebased text: unpickling
+    takes a few hundredths of a second where rdflib's Turtle parser takes about a second for the shapes."""
+    try:
+        texts = [project.rebase(path.read_text(encoding="utf-8")) for path in files]
+    except (OSError, UnicodeDecodeError):
+        return read_turtle(project, files, what)  # which says what is wrong
+    digest = hashlib.sha256(f"{GRAPH_CACHE}\0{rdflib.__version__}\0{what}".encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode("utf-8"))
+    kind = what.rsplit(" ", 1)[-1]
+    folder = project.root / ".ecograph-cache" / GRAPH_CACHE
+    entry = folder / f"{kind}-{digest.hexdigest()}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        graph = pickle.loads(entry.read_bytes())
+        if isinstance(graph, Graph):
+            return graph
+    graph = read_turtle(project, files, what)
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{kind}-*.pickle"):  # earlier versions of the files
+            old.unlink(missing_ok=True)
+        write_atomically(entry, pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+    return graph
+
+
 # SHACL ------------------------------------------------------------------------------------------------------
 
 
 def _shape_findings(ctx: Context, notes: list[str]) -> list[Finding]:
-    shapes = load_shapes(ctx.project)
+    shapes = _cached_turtle(ctx.project, ctx.project.shape_files(), "the shapes")
     if not len(shapes):
         notes.append(f"no SHACL shapes in {ctx.project.shapes_dir}: only the other checks ran")
         return []
+    import pyshacl  # imported here: 0.3 s of start-up
+
+    from .shacl import class_hierarchy
+
     _, report, _ = pyshacl.validate(ctx.data, shacl_graph=shapes, ont_graph=class_hierarchy(ctx.vocabulary.graph),
                                     inference="none", advanced=True, allow_warnings=True, inplace=True)
     return [_shape_finding(ctx, report, result) for result in report.objects(None, SH.result)]
@@ -144,8 +193,8 @@ def _shape_hint(ctx: Context, component: str, path: object, message: str) -> str
 def _start_reasoner(ctx: Context, wanted: bool, notes: list[str]) -> Future[ReasonerOutcome] | None:
     """Start HermiT in the background when asked and when the contribution states any types or links."""
     if not wanted:
-        notes.append("OWL consistency was not checked with HermiT (--no-reasoner); disjoint types were "
-                     "still checked directly")
+        notes.append("OWL consistency was not checked with HermiT (it runs with --reasoner); disjoint types "
+                     "were checked directly")
         return None
     if not any(p == RDF.type or str(p) in ctx.axioms.object_properties for _, p, _ in ctx.facts()):
         notes.append("HermiT was not started: the contribution states no types or links to reason about")
@@ -177,7 +226,7 @@ def _consistency_findings(ctx: Context, clashes: list[Clash], pending: Future[Re
     findings = [clash_finding(ctx, clash, confirmed) for clash in clashes]
     if outcome and outcome.consistent is None:
         notes.append(f"HermiT could not run ({outcome.error}); disjoint types were checked directly. Install "
-                     "Java 17 or pass --no-reasoner")
+                     "Java 17, or leave out --reasoner")
     elif outcome and outcome.consistent is False and not findings:
         findings.append(_unexplained(ctx, found))
     return findings
