@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from .errors import InputError, Location
-from .mapping import ID_PATTERN, _Builder, _only_keys, _read_metadata, _required
+from .mapping import ID_PATTERN, _Builder, open_article
 from .ontology import Vocabulary
 from .project import Project
 from .published import Published
@@ -197,15 +197,7 @@ def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, publishe
     todo = document.pop("todo", None)
     found = contribution.findings
     try:
-        _only_keys(document, {"article", "entities"}, path, "")
-        stem = _required(document, "article", path, "")
-        if not isinstance(stem, str) or not project.seed_text(stem).is_file():
-            raise InputError(Location(path, document.key_lines.get("article"), "article"),
-                             f"no seed article '{stem}' in {project.seeds_dir}",
-                             "give the name of a seeds/*.txt file without .txt")
-        text = ArticleText.read(project.seed_text(stem))
-        metadata = _read_metadata(project, stem)
-        entities = _required(document, "entities", path, "")
+        text, metadata, entities = open_article(project, path, document)
     except InputError as error:
         found.append(finding_from(error, ""))
         found.extend(_todo_findings(path, todo))
@@ -220,7 +212,7 @@ def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, publishe
     _add(contribution.graph, result.quads)
     for entity_id, line in result.entity_lines.items():
         contribution.locations.setdefault(project.entity_iri(entity_id), Location(path, line))
-    contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(stem)))
+    contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(text.path.stem)))
 
 
 class _CollectingBuilder(_Builder):

@@ -72,6 +72,15 @@ def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) ->
                          "the scaffold's to-do list is still in the mapping",
                          "turn each item into a fact (or drop it), delete the todo: section, and check the file "
                          "with `ecograph validate`")
+    text, metadata, entities = open_article(project, mapping_path, document)
+    builder = _Builder(project, vocabulary, mapping_path, text, metadata)
+    builder.add_entities(entities)
+    builder.add_article_metadata()
+    return builder.result
+
+
+def open_article(project: Project, mapping_path: Path, document: Map) -> tuple[ArticleText, Map, Any]:
+    """The parts a mapping document points at: its article's text, the article's metadata, its entities."""
     _only_keys(document, {"article", "entities"}, mapping_path, "")
     stem = _required(document, "article", mapping_path, "")
     if not isinstance(stem, str) or not project.seed_text(stem).is_file():
@@ -80,10 +89,7 @@ def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) ->
                          "give the name of a seeds/*.txt file without .txt")
     text = ArticleText.read(project.seed_text(stem))
     metadata = _read_metadata(project, stem)
-    builder = _Builder(project, vocabulary, mapping_path, text, metadata)
-    builder.add_entities(_required(document, "entities", mapping_path, ""))
-    builder.add_article_metadata()
-    return builder.result
+    return text, metadata, _required(document, "entities", mapping_path, "")
 
 
 class _Builder:

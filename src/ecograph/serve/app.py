@@ -40,6 +40,7 @@ def create_app(site: Site) -> Starlette:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
     headers = Middleware(SiteHeaders, routes=routes)
-    app = Starlette(routes=routes, middleware=[Middleware(ReplayCache), cors, headers], exception_handlers=HANDLERS, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(ReplayCache), cors, headers],
+                    exception_handlers=HANDLERS, lifespan=lifespan)
     app.state.site = site
     return app
