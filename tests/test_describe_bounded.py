@@ -45,7 +45,11 @@ def test_a_popular_entity_is_described_a_page_at_a_time() -> None:
     first = describe(store, DescribeJob(HUB.value, 1, 100))
     assert first.found and first.more
     members = [t.subject.value for t in first.triples if t.predicate == MEMBER_OF]
-    assert members == sorted(members) and len(members) == 100  # a stable order: predicate, then subject
+    assert len(members) == 100
+    # a stable order (the store index's own, not sorted): the same pages again, and from the same data reloaded
+    assert describe(store, DescribeJob(HUB.value, 1, 100)) == first
+    assert describe(_store(members=250, claims=130), DescribeJob(HUB.value, 2, 100)) == describe(
+        store, DescribeJob(HUB.value, 2, 100))
     own_claims = {t.subject for t in first.triples if t.predicate == QUOTE}
     assert len(own_claims) == 100
     assert ox.Triple(HUB, LABEL, ox.Literal("Hub", language="en")) in first.triples
@@ -59,6 +63,19 @@ def test_a_popular_entity_is_described_a_page_at_a_time() -> None:
     claims = own_claims | {t.subject for p in pages for t in p.triples if t.predicate == QUOTE}
     assert len(claims) == 130
     assert not any(t.subject == HUB for p in pages for t in p.triples)  # own triples on page 1 only
+
+
+def test_pages_end_exactly_and_are_stable_in_an_on_disk_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    disk = ox.Store(str(tmp_path / "store"))
+    disk.extend(_store(members=200, claims=100))
+    disk.flush()
+    pages = [describe(disk, DescribeJob(HUB.value, page, 100)) for page in (1, 2, 3)]
+    assert [p.more for p in pages] == [True, False, False]  # 200 links: two full pages, no third
+    linked = [t.subject for p in pages for t in p.triples if t.predicate == MEMBER_OF]
+    assert len(linked) == len(set(linked)) == 200
+    del disk
+    again = ox.Store.read_only(str(tmp_path / "store"))
+    assert [describe(again, DescribeJob(HUB.value, page, 100)) for page in (1, 2, 3)] == pages
 
 
 def test_an_unknown_or_claim_only_iri() -> None:

@@ -12,6 +12,7 @@ import socket
 import struct
 import threading
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -56,11 +57,22 @@ class DescribeJob:
 
 @dataclass(frozen=True)
 class Description:
-    """A DescribeJob's answer: the triples, whether a next page exists, and whether the IRI occurs at all."""
+    """A DescribeJob's answer: the triples, whether a next page exists, and whether the IRI occurs at all.
 
-    triples: list[ox.Triple]
+    The triples travel as N-Triples (`ntriples`): pickling pyoxigraph terms one by one costs about 5x more
+    (15 ms against 3 ms for a page of 800 triples)."""
+
+    ntriples: bytes
     more: bool
     found: bool
+
+    @classmethod
+    def of(cls, triples: list[ox.Triple], *, more: bool, found: bool) -> Description:
+        return cls(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b"", more, found)
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        return [q.triple for q in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)] if self.ntriples else []
 
 
 @dataclass(frozen=True)
@@ -217,36 +229,35 @@ RDF_OBJECT = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
 CLAIM_LINKS = frozenset({RDF_SUBJECT, RDF_OBJECT})
 
 
-def _order(term: Any) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else str(term)
-
-
 def describe(store: ox.Store, job: DescribeJob) -> Description:
     """The bounded description of `job.iri` in the default graph (the merge of the articles), read straight
     from the store's indexes (no query to parse or plan):
 
     - page 1: every triple with the resource as subject (its own facts, labels and types);
     - the claims whose rdf:subject is the resource (the provenance of its own facts: quote, line, article),
-      each with all its triples, `per_page` claims per page in the order of their IRIs;
+      each with all its triples, `per_page` claims per page;
     - the incoming links (triples with the resource as object, other than a claim's rdf:subject/rdf:object),
-      `per_page` per page, ordered by predicate and then subject.
+      `per_page` per page.
+
+    Pages are taken in the order of the store's own indexes, which is stable for a given store: a page costs
+    reading the pages before it and one item beyond it (to know whether there is a next page), not the whole
+    neighbourhood of a popular entity. The serializer orders the triples of the answer (describe.serialize).
     """
     node = ox.NamedNode(job.iri)
     default = ox.DefaultGraph()
     start, end = (job.page - 1) * job.per_page, job.page * job.per_page
-    triples: list[ox.Triple] = []
     own = [q.triple for q in store.quads_for_pattern(node, None, None, default)] if job.page == 1 else []
-    incoming = []
-    linked_by_claims = False
-    for quad in store.quads_for_pattern(None, None, node, default):
-        if quad.predicate in CLAIM_LINKS:
-            linked_by_claims = True
-        else:
-            incoming.append((quad.predicate.value, _order(quad.subject), quad.triple))
-    incoming.sort(key=lambda item: item[:2])
-    claims = sorted((q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node, default)), key=_order)
-    triples = own + [item[2] for item in incoming[start:end]]
-    for claim in claims[start:end]:
+    links = (q.triple for q in store.quads_for_pattern(None, None, node, default)
+             if q.predicate not in CLAIM_LINKS)
+    incoming = list(islice(links, start, end + 1))
+    claims = list(islice((q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node, default)),
+                         start, end + 1))
+    more = len(incoming) > job.per_page or len(claims) > job.per_page
+    triples = own + incoming[:job.per_page]
+    for claim in claims[:job.per_page]:
         triples.extend(q.triple for q in store.quads_for_pattern(claim, None, None, default))
-    found = bool(own or incoming or linked_by_claims) if job.page == 1 else bool(triples)
-    return Description(triples=triples, more=len(incoming) > end or len(claims) > end, found=found)
+    if job.page > 1:
+        found = bool(triples)
+    else:  # an IRI that only claims point at (as rdf:subject or rdf:object) still occurs
+        found = bool(triples) or next(store.quads_for_pattern(None, None, node, default), None) is not None
+    return Description.of(triples, more=more, found=found)
