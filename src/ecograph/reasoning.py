@@ -26,29 +26,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-
 EVERYTHING = {str(OWL.Thing), "http://www.w3.org/2000/01/rdf-schema#Resource"}
-
-# The few axioms of the reused vocabularies that ecograph's ranges rely on (their ontologies are not loaded).
-REUSED_SUBCLASSES: dict[str, tuple[str, ...]] = {
-    PROV + "Organization": (PROV + "Agent",),
-    PROV + "Person": (PROV + "Agent",),
-    PROV + "SoftwareAgent": (PROV + "Agent",),
-    FOAF + "Organization": (FOAF + "Agent",),
-    FOAF + "Person": (FOAF + "Agent",),
-    ORG + "OrganizationalCollaboration": (ORG + "Organization",),
-    ORG + "OrganizationalUnit": (ORG + "Organization",),
-    ORG + "FormalOrganization": (ORG + "Organization",),
-    ORG + "Organization": (FOAF + "Agent",),
-    SCHEMA + "City": (SCHEMA + "Place",),
-    SCHEMA + "State": (SCHEMA + "Place",),
-    SCHEMA + "Country": (SCHEMA + "Place",),
-}
 
 
 @dataclass(frozen=True)
@@ -87,7 +65,8 @@ class Axioms:
 
     @cached_property
     def parents(self) -> dict[str, set[str]]:
-        parents: dict[str, set[str]] = {k: set(v) for k, v in REUSED_SUBCLASSES.items()}
+        # the ontology restates the few axioms of the reused vocabularies that its ranges rely on
+        parents: dict[str, set[str]] = {}
         for child, parent in self.graph.subject_objects(RDFS.subClassOf):
             if isinstance(child, URIRef) and isinstance(parent, URIRef):
                 parents.setdefault(str(child), set()).add(str(parent))
