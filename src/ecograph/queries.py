@@ -141,11 +141,6 @@ def read_query_text(path: Path) -> str:
                                "save it as UTF-8") from error
 
 
-def queries_by_name(source: Project | Path | str) -> dict[str, StoredQuery]:
-    """load_queries() as a dict from name (the file stem) to query."""
-    return {query.name: query for query in load_queries(source)}
-
-
 def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQuery:
     """Read a query's `#+` header (the leading comment lines); raise StoredQueryError when it is malformed."""
     origin = Path(path) if path is not None else Path(f"{name}.rq")

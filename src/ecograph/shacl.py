@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyshacl
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import RdfFormat, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
 from .errors import BuildError, Location
@@ -63,12 +62,6 @@ def class_hierarchy(ontology: Graph) -> Graph:
         if isinstance(triple[2], URIRef):
             hierarchy.add(triple)
     return hierarchy
-
-
-def to_rdflib(quads: Iterable[Quad]) -> Graph:
-    graph = Graph()
-    graph.parse(data=serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES), format="nt")
-    return graph
 
 
 def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Problem]:
