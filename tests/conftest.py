@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -71,13 +71,14 @@ def strict_server(request: pytest.FixtureRequest, live_dist: Path,
 
 
 @contextlib.contextmanager
-def running_server(dist: Path, log: Path, *options: str) -> Iterator[str]:
-    """Run `ecograph serve` in a subprocess until the block ends; wait until it answers a query first."""
+def running_server(dist: Path, log: Path, *options: str, python: Sequence[str] = (sys.executable,)) -> Iterator[str]:
+    """Run `ecograph serve` in a subprocess until the block ends; wait until it answers a query first.
+    `python`: the command that runs Python (e.g. inside `unshare`)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(dist),
+    command = [*python, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(dist),
                "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)

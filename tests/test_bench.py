@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ecograph.bench.load import LoadConfig, measure_under_load, render_table
 from ecograph.bench.run import (
     BEGIN,
     BUILD_COLUMNS,
@@ -166,3 +167,17 @@ class _Echo(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) is not installed")
+def test_the_mixed_load_benchmark_gives_a_row_per_class(built_dist: Path, tmp_path: Path) -> None:
+    config = LoadConfig(dist=built_dist, project=REPO, duration=1, connections=4, heavy_connections=1, timeout=1,
+                        workdir=tmp_path)
+    results = measure_under_load(config)
+    assert [r.name for r in results] == ["stored queries", "heavy (cartesian COUNT)"]
+    stored, heavy = results
+    assert stored.requests > 0 and stored.ok_share == 1.0
+    assert heavy.requests > 0 and heavy.ok == 0  # stopped at the time limit: 503
+    table = render_table(results)
+    assert table.startswith("| class | connections | requests | % 200 |") and table.count("\n") == 4
+

@@ -3,7 +3,9 @@ a non-zero exit code, and never a half-written output. One behaviour per test.""
 
 from __future__ import annotations
 
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,12 @@ def root(tmp_path: Path) -> Path:
 
 def run(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--project", str(root), *args])
+
+
+def leftovers(root: Path) -> list[str]:
+    """What builds left beside dist besides the build it links to and the lock file."""
+    kept = {(root / "dist").resolve().name, ".dist.lock"}
+    return [p.name for p in root.iterdir() if p.name.startswith(".dist") and p.name not in kept]
 
 
 def refused(result: Result, code: int, *phrases: str) -> None:
@@ -98,7 +106,7 @@ def test_disk_full_mid_write_keeps_the_previous_build(root: Path, monkeypatch: p
     monkeypatch.setattr(dumps, "write_void", full)
     refused(run(root, "build"), 2, "No space left on device")
     assert fingerprint(project.default_dist) == before
-    assert [p.name for p in root.iterdir() if p.name.startswith(".dist")] == []
+    assert leftovers(root) == []
 
 
 def test_ctrl_c_keeps_the_previous_build_and_removes_staging(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +121,7 @@ def test_ctrl_c_keeps_the_previous_build_and_removes_staging(root: Path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         dumps.build_dist(project, project.default_dist)
     assert fingerprint(project.default_dist) == before
-    assert [p.name for p in root.iterdir() if p.name.startswith(".dist")] == []
+    assert leftovers(root) == []
 
 
 def test_library_refuses_out_with_a_typed_error(root: Path) -> None:
@@ -267,3 +275,90 @@ def test_every_command_help_has_examples(command: str) -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.output
     assert f"ecograph {command}" in result.output
+
+
+@pytest.mark.parametrize("command", ["", "build", "new", "query", "serve", "validate", "bench"])
+def test_every_command_help_states_the_exit_codes(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"] if command else ["--help"])
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output
+    for code in ("0", "2", "3  internal error"):
+        assert re.search(rf"^ +{code}", result.output, re.MULTILINE), code
+
+
+# the exit-code contract: 0 fine, 1 violations, 2 bad input or environment, 3 internal error ------------------
+
+
+@pytest.fixture
+def crash_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder crash logs go to (the system temp dir, redirected for the test)."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_file_where_the_cache_folder_should_be_only_costs_time(root: Path) -> None:
+    (root / ".ecograph-cache").write_text("not a folder", encoding="utf-8")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert (root / "dist" / "void.ttl").is_file()
+    assert (root / ".ecograph-cache").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_shapes_cache_entry_that_cannot_be_read_or_replaced_only_costs_time(root: Path) -> None:
+    assert run(root, "build").exit_code == 0
+    for entry in (root / ".ecograph-cache" / "shacl").iterdir():
+        entry.unlink()
+        (entry / "unreadable").mkdir(parents=True)  # a folder where the entry should be
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_path: Path) -> None:
+    from ecograph.serve.model import DistError
+    from ecograph.serve.store import prepare_store
+
+    dist = tmp_path / "dist"
+    shutil.copytree(built_dist, dist)
+    (tmp_path / ".ecograph-cache").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(DistError, match=r"\.ecograph-cache.*remove or rename"):
+        prepare_store(dist)
+
+
+def test_an_internal_error_exits_3_with_one_line_and_a_log(root: Path, crash_logs: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(dumps, "write_void", bug)
+    result = run(root, "build")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    [line] = [line for line in result.output.splitlines() if "error" in line]
+    assert "`ecograph build` failed with ZeroDivisionError: division by zero" in line
+    [log] = crash_logs.glob("ecograph-crash-*.log")
+    assert str(log) in line
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
+
+
+def test_running_out_of_memory_exits_3_not_1(root: Path, crash_logs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(dumps, "write_void", exhausted)
+    result = run(root, "build")
+    assert result.exit_code == 3
+    assert "ran out of memory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_the_library_cannot_read_exits_2_naming_it(root: Path, crash_logs: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "queries" / "articles.rq"))
+
+    monkeypatch.setattr(dumps, "load_queries", denied)
+    refused(run(root, "build"), 2, "Permission denied", "queries/articles.rq", "check that the path exists")

@@ -6,6 +6,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +17,9 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 from rdflib import RDF, SH, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID, XSD
+from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
+from ecograph import __version__
 from ecograph.dumps import build_dist
 from ecograph.project import Project
 
@@ -189,3 +194,62 @@ def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(epoch_bui
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     assert digests(first) == digests(second)
+
+
+# the dates come from the inputs' content, never from file times -------------------------------------------------
+
+
+COMMITTED = "2024-03-01T12:00:00+00:00"
+
+
+def git(*args: str, cwd: Path) -> None:
+    environment = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+                   "GIT_AUTHOR_DATE": COMMITTED, "GIT_COMMITTER_DATE": COMMITTED}
+    subprocess.run(["git", "-c", "user.name=ecograph", "-c", "user.email=ecograph@example.org", *args],
+                   cwd=cwd, env=environment, check=True, capture_output=True)
+
+
+
+def touch_all(folder: Path, when: dt.datetime) -> None:
+    stamp = when.timestamp()
+    for path in folder.rglob("*"):
+        os.utime(path, (stamp, stamp))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_two_clones_of_one_commit_publish_the_same_void(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    origin = tmp_path / "origin"  # the seed project with its first article
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, origin / folder)
+    for pattern in ("seeds/000_*", "mappings/000_*"):
+        for path in REPO.glob(pattern):
+            (origin / path.parent.name).mkdir(exist_ok=True)
+            shutil.copyfile(path, origin / path.parent.name / path.name)
+    git("init", "-q", str(origin), cwd=tmp_path)
+    git("add", ".", cwd=origin)
+    git("commit", "-q", "-m", "the inputs", cwd=origin)
+    clones = [tmp_path / "clone-1", tmp_path / "clone-2"]
+    for clone in clones:
+        git("clone", "-q", "--no-hardlinks", str(origin), str(clone), cwd=tmp_path)
+    touch_all(clones[1], dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    voids = [(build_dist(Project.open(clone), clone / "dist").out / "void.ttl").read_bytes() for clone in clones]
+    assert voids[0] == voids[1]
+    modified = set(Graph().parse(data=voids[0], format="turtle").objects(None, DCTERMS.modified))
+    assert modified == {Literal("2024-03-01", datatype=XSD.date)}
+
+
+def test_outside_git_the_date_is_the_newest_the_seeds_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = tmp_path / "project"
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, root / folder)
+    for folder in ("seeds", "mappings"):
+        (root / folder).mkdir()
+    (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")  # published 2023-12-19
+    (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
+    touch_all(root, dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    void = Graph().parse(build_dist(Project.open(root), root / "dist").out / "void.ttl", format="turtle")
+    assert set(void.objects(None, DCTERMS.modified)) == {Literal("2023-12-19", datatype=XSD.date)}
+    assert {str(v) for v in void.objects(None, DCAT_VERSION)} == {f"{__version__}+20231219"}

@@ -1,7 +1,8 @@
 """The `ecograph` command: thin click commands over the library.
 
 Each command parses its arguments, calls one library function, prints, and exits.
-Library errors (EcographError) are printed without a traceback and end with their exit code.
+Every command keeps one exit-code contract (_Group): library errors (EcographError) are printed without a
+traceback and end with their code, and a crash ends with 3 and a log file instead of a traceback.
 """
 
 from __future__ import annotations
@@ -9,8 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import platform
+import re
 import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +44,13 @@ class TerminalProgress:
 
 
 class _Group(click.Group):
-    """Turns the library's typed errors into a clear message and exit code, never a traceback."""
+    """Keeps the exit-code contract: 0 done, 1 violations, 2 bad input or environment, 3 internal error.
+
+    A typed error prints its message and exits with its code; an OSError (a file or folder that cannot be
+    read or written, a full disk) is an environment problem (2); anything else is a bug (3). Both of the
+    latter write their traceback to a log file and print one line saying where: never a traceback on the
+    terminal.
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -46,6 +58,43 @@ class _Group(click.Group):
         except EcographError as error:
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(error.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt, GeneratorExit):
+            raise
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            click.secho(f"error: {error.strerror or error}{where} while running `{_command(ctx)}`: check that the "
+                        "path exists, that you may read and write it, and that the disk has space"
+                        f"{_details(error)}", fg="red", err=True)
+            sys.exit(2)
+        except BaseException as error:  # a bug, MemoryError, or a panic in native code (not an Exception)
+            problem = "ran out of memory" if isinstance(error, MemoryError) else \
+                f"failed with {type(error).__name__}: {_first_line(error)}"
+            click.secho(f"internal error: `{_command(ctx)}` {problem}{_details(error)}", fg="red", err=True)
+            sys.exit(3)
+
+
+def _command(ctx: click.Context) -> str:
+    return f"ecograph {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "ecograph"
+
+
+def _first_line(error: BaseException, limit: int = 160) -> str:
+    text = (str(error).splitlines() or [""])[0]
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _details(error: BaseException) -> str:
+    """'; details in LOG' after writing the traceback to a new file in the system temp dir ('' if it cannot)."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    log = Path(tempfile.gettempdir()) / f"ecograph-crash-{stamp}-{os.getpid()}.log"
+    try:
+        with log.open("x", encoding="utf-8") as stream:
+            stream.write(f"ecograph {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+                         f"command line: {' '.join(sys.argv)}\n\n")
+            stream.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return ""
+    return f"; details in {log}"
 
 
 @click.group(cls=_Group)
@@ -67,6 +116,13 @@ def main(ctx: click.Context, project_dir: Path, base: str | None) -> None:
     `ecograph COMMAND --help` describes each command.
 
     \b
+    Exit codes (every command):
+      0  done
+      1  the data has violations (each with file, line and what to fix)
+      2  bad input or environment (the message says what to do)
+      3  internal error (one line; the details are in the log file it names)
+
+    \b
     Examples:
       ecograph build
       ecograph --project ../my-ecosystems --base https://example.org/kg/ build --out public/
@@ -78,6 +134,22 @@ def _project(ctx: click.Context) -> Project:
     return ctx.obj()
 
 
+class ByteSize(click.ParamType):
+    """A number of bytes: 1073741824, or with a unit, 512K, 100M, 1G, 1.5GB (K, M, G, T: powers of 1024)."""
+
+    name = "SIZE"
+    UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(value), re.IGNORECASE)
+        size = int(float(match[1]) * self.UNITS[match[2].lower()]) if match else 0
+        if size < 1:
+            self.fail(f"{value!r} is not a size: give bytes, or a number with K, M or G (e.g. 512M, 1G)", param, ctx)
+        return size
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the dumps (default: dist/ in the project).")
@@ -87,8 +159,15 @@ def build(ctx: click.Context, out: Path | None) -> None:
 
     Reads mappings/*.yaml with their seeds, checks them and the stored queries, validates the graph with the
     SHACL shapes, and writes the dumps (TriG, Turtle, N-Triples, JSON-LD, VoID/DCAT) into --out. A failing
-    or interrupted build leaves the previous output as it was. Exit code 1: the mappings or shapes report
-    problems (listed with file and line); 2: the project or a command-line value is wrong.
+    or interrupted build leaves the previous output as it was: the output is a link to a complete build,
+    replaced in one step.
+
+    \b
+    Exit codes:
+      0  the dumps were published
+      1  the mappings or the shapes report violations (listed with file and line)
+      2  bad input or environment: the project, an option, an unwritable --out (says what to do)
+      3  internal error (one line; the details are in the log file it names)
 
     \b
     Examples:
@@ -121,15 +200,44 @@ def build(ctx: click.Context, out: Path | None) -> None:
               help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Results per answer; longer answers are cut and say so.")
+@click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may take to send a request (headers and body); slower clients are "
+                   "disconnected.")
+@click.option("--max-memory", default="1G", show_default=True, type=ByteSize(),
+              help="Memory a query may add to its worker process (e.g. 512M, 2G); past it the query is stopped "
+                   "with 422 and its worker replaced.")
+@click.option("--max-response", default="100M", show_default=True, type=ByteSize(),
+              help="Bytes of one answer (e.g. 10M); a larger answer is refused with 422.")
+@click.option("--allow-network-in-queries", is_flag=True,
+              help="UNSAFE on a public endpoint: serve even where the query workers cannot be cut off from the "
+                   "network (no user namespaces). SERVICE is still refused, but nothing else stops a query "
+                   "from reaching other servers.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="Query worker processes (default: one per core, at least 2).")
+              help="Query worker processes for slow queries (default: one per core, at least 2).")
+@click.option("--fast-workers", default=None, type=click.IntRange(min=1),
+              help="Query worker processes kept for cheap queries (default: one per core, at least 2); a query "
+                   "that uses more than 0.25 s of CPU there moves to the workers for slow queries.")
+@click.option("--forwarded-allow-ips", default=None, metavar="IPS",
+              help="Behind a reverse proxy: the proxies' addresses (comma-separated; networks and * allowed) "
+                   "whose X-Forwarded-For gives the client's address, which fair sharing of the workers counts "
+                   "by. Default: none (the connecting address counts).")
 @click.option("--store", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
               help="Hold the data in memory (fast) or in the on-disk store (large data); auto: memory up to "
                    "a 16 MB TriG (about 280k triples).")
 @click.pass_context
 def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: float, max_rows: int,
-          workers: int | None, store: str) -> None:
+          client_timeout: float, max_memory: int, max_response: int, allow_network_in_queries: bool,
+          workers: int | None, fast_workers: int | None, forwarded_allow_ips: str | None, store: str) -> None:
     """Serve the SPARQL endpoint, dumps and pages of a built dist/.
+
+    The query workers run without any network (a Linux user + network namespace); where that is not
+    possible, serve says why and exits with 2 unless --allow-network-in-queries is given.
+
+    \b
+    Exit codes:
+      0  stopped (Ctrl-C or SIGTERM)
+      2  bad input or environment: no build, a port in use, a wrong option (says what to do)
+      3  internal error (one line; the details are in the log file it names)
 
     \b
     Examples:
@@ -139,11 +247,14 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
     from .serve.model import Limits
     from .serve.server import prepare_server
 
+    limits = Limits(timeout=timeout, max_rows=max_rows, client_timeout=client_timeout, max_memory=max_memory,
+                    max_response=max_response)
     server = prepare_server(dist or _project(ctx).default_dist, project=lambda: _project(ctx), host=host,
-                            port=port, limits=Limits(timeout=timeout, max_rows=max_rows), workers=workers,
-                            store=store)
+                            port=port, limits=limits, workers=workers, fast_workers=fast_workers, store=store,
+                            forwarded_allow_ips=forwarded_allow_ips, allow_network=allow_network_in_queries)
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")
+    click.echo(f"queries: {server.isolation_summary}")
     server.run()
 
 
@@ -167,6 +278,12 @@ def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: st
     """Run a stored query (NAME, from queries/) or a query FILE and print the answer.
 
     By default the query runs on the local build (dist/); --endpoint runs it on any SPARQL endpoint.
+
+    \b
+    Exit codes:
+      0  answered
+      2  bad input or environment: an unknown query, a syntax error, no build, an endpoint that fails
+      3  internal error (one line; the details are in the log file it names)
 
     \b
     Examples:
@@ -200,7 +317,9 @@ first use) and an index of its names beside it.
 Exit codes:
   0  the contribution conforms (warnings allowed)
   1  it has violations (the report says what to fix)
-  2  a file cannot be read (syntax, encoding, size) or the command is wrong
+  2  a file cannot be read (syntax, encoding, size, not a regular file,
+     XML entity declarations) or the command is wrong
+  3  internal error (one line; the details are in the log file it names)
 
 \b
 Examples:
@@ -258,6 +377,12 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
     text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`. It never overwrites a file.
 
     \b
+    Exit codes:
+      0  written
+      2  bad input or environment: an unreadable article, a wrong --against (says what to do)
+      3  internal error (one line; the details are in the log file it names)
+
+    \b
     Examples:
       ecograph new ~/Downloads/cleanroom.txt --id 900_micronit-clean-room
       ecograph new seeds/005_7171e9f63f44d515.txt
@@ -275,7 +400,14 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
 
 @main.group()
 def bench() -> None:
-    """Scale: generate a synthetic corpus, and benchmark build, endpoint, validate and serve on it."""
+    """Scale: generate a synthetic corpus, and benchmark build, endpoint, validate and serve on it.
+
+    \b
+    Exit codes:
+      0  done
+      2  bad input or environment (the message says what to do)
+      3  internal error (one line; the details are in the log file it names)
+    """
 
 
 @bench.command(name="generate")
@@ -334,6 +466,38 @@ def bench_run(ctx: click.Context, sizes: str, out: Path, workdir: Path | None, s
 
     report = run_benchmark(config, command=" ".join(["ecograph", *sys.argv[1:]]), on_size=save)
     click.echo(render_markdown(report))
+
+
+@bench.command(name="load")
+@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build to serve (default: dist/ in the project; run `ecograph build` first).")
+@click.option("--duration", default=20.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds of load.")
+@click.option("--connections", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Connections looping the stored queries (/api/queries/NAME, each in turn).")
+@click.option("--heavy", default=4, show_default=True, type=click.IntRange(min=0),
+              help="Connections looping a query that runs to the time limit (a cartesian COUNT).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="The server's time limit per query (serve --timeout).")
+@click.pass_context
+def bench_load(ctx: click.Context, dist: Path | None, duration: float, connections: int, heavy: int,
+               timeout: float) -> None:
+    """Measure the endpoint under mixed load: stored queries while heavy queries loop; print the table.
+
+    Serves the build on 127.0.0.1 and runs two wrk processes at once (apt-get install wrk), one per class of
+    request; the table gives per class the requests, the share answered 200 and the latency percentiles.
+
+    \b
+    Examples:
+      ecograph bench load
+      ecograph bench load --duration 60 --connections 128 --heavy 2
+    """
+    from .bench.load import LoadConfig, measure_under_load, render_table
+
+    project = _project(ctx)
+    config = LoadConfig(dist=(dist or project.default_dist).resolve(), project=project.root, duration=duration,
+                        connections=connections, heavy_connections=heavy, timeout=timeout)
+    click.echo(render_table(measure_under_load(config)), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

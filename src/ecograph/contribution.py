@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, RdfFormat, parse
@@ -25,10 +27,12 @@ from .project import Project
 from .published import Published
 from .report import Finding
 from .text import ArticleText
+from .userfile import excerpt, parser_message, read_user_file
 from .yamlfile import Map, Seq, load_yaml
 
 MAX_BYTES = 10_000_000
 MAX_TRIPLES = 20_000
+MAX_XML_DEPTH = 128
 RDF_FORMATS = {
     ".ttl": RdfFormat.TURTLE, ".turtle": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG,
     ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS, ".jsonld": RdfFormat.JSON_LD,
@@ -95,16 +99,9 @@ def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabular
 
 
 def _checked_text(path: Path) -> bytes:
-    """The file's bytes if it is a readable, non-empty UTF-8 text of acceptable size."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableInput(Location(path), f"the file is {size:,} bytes; a contribution is limited to "
-                                  f"{MAX_BYTES:,}", "a contribution holds one article's facts: split it per article")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UnreadableInput(Location(path), f"cannot read the file ({error.strerror})",
-                              "check the path") from error
+    """The file's bytes if it is a regular, non-empty UTF-8 text file of acceptable size."""
+    raw = read_user_file(path, MAX_BYTES, kind="a contribution",
+                         too_large="a contribution holds one article's facts: split it per article")
     if not raw.strip():
         raise UnreadableInput(Location(path), "the file is empty", "put the contribution's triples in it")
     if b"\x00" in raw[:65536]:
@@ -122,20 +119,60 @@ def _checked_text(path: Path) -> bytes:
 
 def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution) -> None:
     raw = _checked_text(path)
+    if fmt == RdfFormat.RDF_XML:
+        _check_xml(path, raw)
     triples = []
     try:
-        for count, quad in enumerate(parse(raw, format=fmt, base_iri=path.resolve().as_uri()), start=1):
+        for count, quad in enumerate(parse(raw, format=fmt, base_iri=path.absolute().as_uri()), start=1):
             if count > MAX_TRIPLES:
                 raise UnreadableInput(Location(path), f"the file holds more than {MAX_TRIPLES:,} triples; "
                                       "a contribution is one article's facts",
                                       "split it into one file per article")
             triples.append(quad)
     except SyntaxError as error:
-        problem = str(error).split(" (line ", 1)[0]
+        problem = parser_message(_PARSER_LINE_SUFFIX.sub("", str(error)))
         raise UnreadableInput(Location(path, error.lineno), f"{fmt.name} syntax error: {problem}",
                               _syntax_hint(problem), error.offset) from error
     _add(contribution.graph, triples)
     _locate_subjects(path, raw.decode("utf-8"), contribution)
+
+
+def _check_xml(path: Path, raw: bytes) -> None:
+    """Refuse RDF/XML that the RDF/XML parser would spend gigabytes or minutes on: entities declared in a DOCTYPE,
+    which it expands (a 1 KB file of nested entities, "billion laughs", expands to gigabytes), and elements nested
+    deeper than MAX_XML_DEPTH (its time grows with the square of the depth). Expat reads the document once, stops
+    at the first problem, and never loads an external DTD."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def here() -> tuple[Location, int]:
+        return Location(path, parser.CurrentLineNumber), parser.CurrentColumnNumber + 1
+
+    def declared(name: str, *_: object) -> None:
+        where, column = here()
+        raise UnreadableInput(where, f"the DOCTYPE declares the entity '{excerpt(name)}': XML entities are not "
+                              "accepted (expanding them can take gigabytes)", "write the IRIs and texts in full "
+                              "instead of &name; references, and delete the <!DOCTYPE ...> declaration", column)
+
+    def opened(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            where, column = here()
+            raise UnreadableInput(where, f"the XML elements are nested more than {MAX_XML_DEPTH} deep",
+                                  "describe nested resources side by side and link them by IRI", column)
+
+    def closed(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = declared
+    parser.StartElementHandler, parser.EndElementHandler = opened, closed
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as error:
+        raise UnreadableInput(Location(path, error.lineno), f"RDF/XML syntax error: {expat.ErrorString(error.code)}",
+                              "fix the XML at that line and column", error.offset + 1) from None
 
 
 def _syntax_hint(problem: str) -> str:
@@ -171,17 +208,25 @@ def to_rdflib_term(term: Any) -> Node:
 
 
 def _locate_subjects(path: Path, text: str, contribution: Contribution) -> None:
-    """Where each subject is first written: by its full IRI, or by its last segment as a prefixed name."""
-    lines = text.splitlines()
-    for subject in {str(s) for s in contribution.graph.subjects() if isinstance(s, URIRef)}:
-        if subject in contribution.locations:
-            continue
-        local = re.split(r"[/#]", subject)[-1]
-        pattern = re.compile(rf"(<{re.escape(subject)}>|:{re.escape(local)}(?![\w-]))") if local else None
-        for number, line in enumerate(lines, start=1):
-            if pattern and pattern.search(line):
-                contribution.locations[subject] = Location(path, number)
-                break
+    """Where each subject is first written: by its full IRI (in <> or quotes), or by its last segment as a prefixed
+    name. One pass over the text: each IRI or prefixed name written is looked up among the subjects."""
+    unplaced = {str(s) for s in contribution.graph.subjects() if isinstance(s, URIRef)} - contribution.locations.keys()
+    by_local: dict[str, list[str]] = defaultdict(list)
+    for subject in unplaced:
+        by_local[re.split(r"[/#]", subject)[-1]].append(subject)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not unplaced:
+            return
+        for match in _WRITTEN_NAME.finditer(line):
+            iri = match.group("iri") or match.group("quoted")
+            for subject in [iri] if iri else by_local.pop(match.group("local").rstrip("."), []):
+                if subject in unplaced:
+                    unplaced.remove(subject)
+                    contribution.locations[subject] = Location(path, number)
+
+
+_WRITTEN_NAME = re.compile(r"<(?P<iri>[^<>\s]*)>|\"(?P<quoted>[^\"\s]+)\"|:(?P<local>[\w.%-]+)")
+_PARSER_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 
 
 # mappings -------------------------------------------------------------------------------------------------

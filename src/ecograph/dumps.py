@@ -1,15 +1,23 @@
 """`ecograph build`: map every article, validate, and publish the dumps — atomically.
 
-Everything is written into a fresh folder beside the output; only when every file is complete does that folder
-take the output's place. A failing build leaves the previous dist/ exactly as it was.
+Everything is written into a fresh folder beside the output (`.dist.build-<random>`); when every file is
+complete, dist becomes a symbolic link to that folder in one step: a new link is renamed over the old one. So
+dist/ is always a whole build, the previous one or the new one, whenever the build stops (an error, Ctrl-C,
+SIGKILL, a full disk). Builds into the same output take turns (a lock file beside it, `.dist.lock`), and each
+removes what killed builds left behind and the builds that dist no longer points to; the current one is
+never removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +27,7 @@ from typing import Protocol
 
 from pyoxigraph import RdfFormat, Triple
 
+from .cachefile import read_entry, write_entry
 from .errors import BuildError, InputError, Location
 from .graph import (
     Dataset,
@@ -113,10 +122,13 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
     staging: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        result = _write_all(project, Dataset(articles), staging, progress)
-        with progress.step("publishing"):
-            _replace(staging, out)
+        with _publishing_lock(out):
+            _remove_leftovers(out)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+            result = _write_all(project, Dataset(articles), staging, progress)
+            with progress.step("publishing"):
+                _publish(staging, out)
+                staging = None
     except BaseException as error:  # also Ctrl-C: never leave a half-written folder behind
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -133,9 +145,13 @@ def check_out(project: Project, out: Path) -> Path:
     """The output folder, resolved; BuildError when publishing there would replace or pollute something else.
 
     A build replaces the whole folder, so it must be new, empty or an earlier build, and must not be the project,
-    hold it, or lie inside one of its input folders.
+    hold it, or lie inside one of its input folders. A link that an earlier build made is kept as the output
+    (it is what the build replaces); any other symbolic link is followed.
     """
-    out = out.resolve()
+    out = Path(os.path.abspath(out))
+    out = out.parent.resolve() / out.name
+    if out.is_symlink() and _published_folder(out) is None:
+        out = out.resolve()
     root = project.root.resolve()
     inputs = [(root / name).resolve() for name in FOLDERS]
     if out == root or out in root.parents:
@@ -187,22 +203,20 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
 
 def _write_article(triples: list[tuple[str, Triple]], target: Path, table: dict[str, str], table_text: str,
                    cache: Path) -> None:
-    """Write one article's Turtle, or hard-link the same bytes written by an earlier build.
+    """Write one article's Turtle, or copy the same bytes written by an earlier build.
 
     The cache holds each file under the SHA-256 of what decides its bytes: the prefixes and the triples'
-    N-Triples text. Writing thousands of small files costs far more than linking them.
+    N-Triples text; serialising costs far more than copying. The bytes are copied, never linked, so that
+    neither the published file nor the cache entry can change the other.
     """
     content = "\n".join([table_text, *(key for key, _ in triples)])
     entry = cache / hashlib.sha256(content.encode()).hexdigest()
-    if not entry.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        scratch = cache / f".tmp-{os.getpid()}"
-        write_rdf([triple for _, triple in triples], scratch, RdfFormat.TURTLE, table)
-        os.replace(scratch, entry)
-    try:
-        os.link(entry, target)
-    except OSError:  # no hard links here (another file system, or not supported): copy
-        shutil.copyfile(entry, target)
+    cached = read_entry(entry)
+    if cached is not None:
+        target.write_bytes(cached)
+        return
+    write_rdf([triple for _, triple in triples], target, RdfFormat.TURTLE, table)
+    write_entry(entry, target.read_bytes())
 
 
 def _concatenate(project: Project, sources: list[Path], target: Path) -> None:
@@ -216,17 +230,82 @@ def _json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Swap the finished folder in. The old build is moved aside first and removed only after the swap."""
+@contextlib.contextmanager
+def _publishing_lock(out: Path) -> Iterator[None]:
+    """Hold `.dist.lock` beside the output while writing and publishing: one build at a time per output.
+
+    The kernel releases the lock when its holder dies, so a leftover of a killed build is never mistaken for
+    the work of a build that is still running.
+    """
+    handle = os.open(out.with_name(f".{out.name}.lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _leftover_pattern(out: Path) -> re.Pattern[str]:
+    """Names of what builds into `out` leave beside it: build folders and links (and older builds' staging
+    `.dist.XXXXXXXX` and retired `.dist.old-<pid>` folders); not the lock."""
+    return re.compile(rf"\.{re.escape(out.name)}\.(?:(?:build|link|old)-\w+|[a-z0-9_]{{8}})")
+
+
+def _published_folder(out: Path) -> str | None:
+    """The name of the build folder `out` links to, when `out` is a link a build made."""
+    try:
+        target = os.readlink(out)
+    except OSError:
+        return None
+    return target if re.fullmatch(rf"\.{re.escape(out.name)}\.build-\w+", target) else None
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove killed builds' folders and links, and earlier builds that `out` no longer points to."""
+    current = _published_folder(out)
+    pattern = _leftover_pattern(out)
+    for entry in out.parent.iterdir():
+        if entry.name == current or not pattern.fullmatch(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Make `out` a link to the finished folder in one rename. The build it replaces stays until the next build
+    (a server started on it keeps its files), and an output that is still a real folder is swapped in place."""
     os.chmod(staging, 0o755)
-    if not out.exists():
-        staging.rename(out)
+    link = out.with_name(f".{out.name}.link-{staging.name.rsplit('-', 1)[-1]}")
+    os.symlink(staging.name, link)
+    if out.is_dir() and not out.is_symlink():
+        _replace_folder(link, out)
+    else:
+        os.replace(link, out)
+
+
+def _replace_folder(link: Path, out: Path) -> None:
+    """Put `link` where the folder `out` is, atomically where the kernel can exchange two names."""
+    if _exchange(link, out):
+        shutil.rmtree(link, ignore_errors=True)  # the name `link` now holds the old folder
         return
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
     out.rename(retired)
-    try:
-        staging.rename(out)
-    except BaseException:
-        retired.rename(out)
-        raise
+    os.replace(link, out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two names in one step (Linux renameat2 with RENAME_EXCHANGE); False where that is not available."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def _shown(path: Path) -> str:
 
 @functools.lru_cache(maxsize=1024)  # a build words thousands of SHACL warnings about the same few files
 def _relative(path: Path, cwd: Path) -> str:
+    """Symbolic links are not followed: a message names the path the user gave, not what it points to."""
     try:
-        return str(path.resolve().relative_to(cwd))
+        return str(Path(os.path.abspath(path)).relative_to(cwd))
     except (ValueError, OSError):  # outside the working folder
         return str(path)

@@ -7,15 +7,14 @@ and the source code of the mapping engine. A changed input gives another key, so
 a failing mapping is never cached (its error is raised again on the next build, by the mapping itself).
 
 An entry is one JSON line (stem, slug, graph, article, entity lines) followed by the article's quads as N-Quads,
-in their original order, so the cached ArticleGraph is the same, quad for quad, as a fresh one.
+in their original order, so the cached ArticleGraph is the same, quad for quad, as a fresh one. Entries carry
+the SHA-256 of their content (cachefile.py): a damaged or edited entry is mapped afresh, never used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from . import mapping as mapping_module
 from . import ontology, text, yamlfile
+from .cachefile import read_entry, write_entry
 from .mapping import ArticleGraph, map_article
 from .ontology import Vocabulary
 from .project import Project
@@ -37,13 +37,11 @@ def map_article_cached(project: Project, vocabulary: Vocabulary, mapping_path: P
         key = _key(project, mapping_path)
     except OSError:  # an input is unreadable: let the mapping say so, with its own error
         return map_article(project, vocabulary, mapping_path)
-    entry = folder / key
-    if entry.is_file():
-        cached = _read(entry, mapping_path)
-        if cached is not None:
-            return cached
+    cached = _read(folder / key, mapping_path)
+    if cached is not None:
+        return cached
     article = map_article(project, vocabulary, mapping_path)
-    _write(folder, key, article)
+    _write(folder / key, article)
     return article
 
 
@@ -84,28 +82,23 @@ def _context_of(base: str, ontology_files: tuple[Path, ...], _mtimes: tuple[int,
 
 
 def _read(entry: Path, mapping_path: Path) -> ArticleGraph | None:
+    data = read_entry(entry)
+    if data is None:
+        return None
     try:
-        data = entry.read_bytes()
         header, body = data.split(b"\n", 1)
         meta = json.loads(header)
         quads = list(parse(body, format=RdfFormat.N_QUADS))
-    except (OSError, ValueError, SyntaxError):
-        return None  # a damaged entry is ignored and rewritten
+    except (ValueError, SyntaxError):
+        return None  # written by another version of the format: mapped again and rewritten
     return ArticleGraph(stem=meta["stem"], slug=meta["slug"], mapping_path=mapping_path,
                         graph=NamedNode(meta["graph"]), article=NamedNode(meta["article"]), quads=quads,
                         entity_lines={k: int(v) for k, v in meta["entity_lines"].items()})
 
 
-def _write(folder: Path, key: str, article: ArticleGraph) -> None:
+def _write(entry: Path, article: ArticleGraph) -> None:
     header = json.dumps({"stem": article.stem, "slug": article.slug, "graph": article.graph.value,
                          "article": article.article.value, "entity_lines": article.entity_lines},
                         ensure_ascii=False, sort_keys=True)
     body = serialize(article.quads, format=RdfFormat.N_QUADS) or b""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(header.encode() + b"\n" + body)
-        os.replace(scratch, folder / key)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    write_entry(entry, header.encode() + b"\n" + body)

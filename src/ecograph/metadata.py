@@ -1,8 +1,9 @@
 """The dataset's description: VoID for linked-data tools, DCAT (DCAT-AP 3.0) for data portals.
 
 Every distribution is listed with its download URL, media type, size, SHA-256 checksum, triple count,
-licence, version and modification date. Dates come from the inputs (SOURCE_DATE_EPOCH or the newest input
-file), never from the clock, so two builds of the same inputs give the same bytes.
+licence, version and modification date. Dates come from the inputs (Project.source_date_epoch: SOURCE_DATE_EPOCH,
+the last commit that touched them, or the newest date they state), never from file times or the clock, so two
+builds of the same inputs give the same bytes, on any clone and any day.
 """
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import re
+import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +20,7 @@ from .errors import ProjectError
 DEFAULT_BASE = "https://w3id.org/ecograph/"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
+_STATED_DATE = re.compile(r"\bdate:\s*[\"']?(\d{4}-\d{2}-\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,11 @@ class Project:
 
     @cached_property
     def source_date_epoch(self) -> int:
-        """The time the inputs last changed: SOURCE_DATE_EPOCH if set, else the newest input file's mtime.
+        """The time the inputs last changed, for the dates and version in published metadata.
 
-        Used for modification dates in published metadata so that builds never depend on the clock.
+        SOURCE_DATE_EPOCH if set; else the time of the last commit that touched the input folders, when the
+        project is a git work tree; else the newest date the seed metadata states (e.g. `published: {date:
+        …}`); else 0. Never file times or the clock: two clones of one commit build the same bytes on any day.
         """
         if os.environ.get("SOURCE_DATE_EPOCH"):
             epoch = os.environ["SOURCE_DATE_EPOCH"].strip()
@@ -124,8 +131,33 @@ class Project:
                 raise ProjectError(f"SOURCE_DATE_EPOCH is {epoch!r}, not a number of seconds since 1970: set it "
                                    "to an integer (e.g. $(git log -1 --format=%ct)) or unset it")
             return int(epoch)
-        inputs = [p for folder in FOLDERS for p in (self.root / folder).rglob("*") if p.is_file()]
-        return int(max((p.stat().st_mtime for p in inputs), default=0))
+        committed = self._last_commit_time()
+        return committed if committed is not None else self._newest_stated_date()
+
+    def _last_commit_time(self) -> int | None:
+        git = shutil.which("git")
+        if git is None:
+            return None
+        try:
+            answer = subprocess.run([git, "-C", str(self.root), "log", "-1", "--format=%ct", "--", *FOLDERS],
+                                    capture_output=True, text=True, timeout=30, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        stamp = answer.stdout.strip()
+        return int(stamp) if answer.returncode == 0 and stamp.isdigit() else None
+
+    def _newest_stated_date(self) -> int:
+        newest = 0
+        for path in sorted(self.seeds_dir.glob("*.yaml")):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue  # the mapping step names an unreadable seed
+            for stated in _STATED_DATE.findall(text):
+                with contextlib.suppress(ValueError):
+                    day = dt.datetime.combine(dt.date.fromisoformat(stated), dt.time(), tzinfo=dt.UTC)
+                    newest = max(newest, int(day.timestamp()))
+        return newest
 
 
 def _configured_base(root: Path) -> str | None:

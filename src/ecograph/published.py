@@ -285,6 +285,7 @@ def _remembered_sha256(cache: Path, dump: Path) -> str:
     if isinstance(entry, dict) and entry.get("stat") == fingerprint and isinstance(entry.get("sha256"), str):
         return entry["sha256"]
     digest = _sha256(dump)
+    known = {path: entry for path, entry in known.items() if Path(path).is_file()}  # builds since removed
     known[key] = {"stat": fingerprint, "sha256": digest}
     with contextlib.suppress(OSError):  # not remembered: the next run hashes the TriG again
         write_atomically(record, json.dumps(known, indent=1, sort_keys=True).encode("utf-8"))

@@ -18,6 +18,7 @@ from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.util import from_n3
 
 from .errors import Location
+from .userfile import visible
 
 SEVERITIES = ("Violation", "Warning", "Info")
 CHECKS = {
@@ -154,7 +155,7 @@ def to_text(report: Report, *, infos: bool = False) -> str:
         lines.append(_entity_heading(report, focus))
         for finding in shown:
             lines.extend(_finding_lines(report, finding))
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"  # a value's control characters stay on the page
 
 
 def _summary(report: Report) -> str:

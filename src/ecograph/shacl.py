@@ -3,7 +3,8 @@
 Each article graph is validated on its own (it declares every entity it mentions), together with the
 ontology's class hierarchy so that shapes aimed at a superclass reach instances of its subclasses. A result
 is cached under the project's .ecograph-cache/ by the hash of the article's triples, the shapes and the
-ontology, so an unchanged article is not validated again.
+ontology, so an unchanged article is not validated again. Entries carry the SHA-256 of their content
+(cachefile.py): an entry that was damaged or edited is validated afresh, never trusted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyshacl
 from pyoxigraph import RdfFormat, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
+from .cachefile import read_entry, write_entry
 from .errors import BuildError, Location
 from .mapping import ArticleGraph
 from .ontology import Vocabulary, read_turtle
@@ -111,15 +113,17 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
 
 
 def _cached(entry: Path) -> list[Problem] | None:
+    data = read_entry(entry)
+    if data is None:
+        return None
     try:
-        return [Problem(**fields) for fields in json.loads(entry.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
+        return [Problem(**fields) for fields in json.loads(data)]
+    except (ValueError, TypeError):  # written by another version of Problem
         return None
 
 
 def _store(entry: Path, problems: list[Problem]) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(json.dumps([asdict(p) for p in problems]), encoding="utf-8")
+    write_entry(entry, json.dumps([asdict(p) for p in problems]).encode("utf-8"))
 
 
 def _key(article: ArticleGraph, context_key: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location
+from .userfile import read_user_file
 
 _SPACE = re.compile(r"\s+")
 MAX_BYTES = 1_000_000  # a news article is a few kilobytes; larger files are not articles (and slow to scan)
@@ -34,16 +35,10 @@ class ArticleText:
 
     @classmethod
     def read(cls, path: Path) -> ArticleText:
+        raw = read_user_file(path, MAX_BYTES, what="the article", kind="an article",
+                             too_large="give the text of one news article, without markup")
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise InputError(Location(path), f"the article is {size:,} bytes; articles are limited to "
-                                 f"{MAX_BYTES:,}", "give the text of one news article, without markup")
-            raw = path.read_bytes()
             raw.decode("utf-8")
-        except OSError as error:
-            raise InputError(Location(path), f"cannot read the article ({error.strerror})",
-                             "check the path and the file's permissions") from error
         except UnicodeDecodeError as error:
             raise InputError(Location(path, raw[: error.start].count(b"\n") + 1),
                              f"the article is not UTF-8 text (byte 0x{raw[error.start]:02x})",

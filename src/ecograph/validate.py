@@ -262,7 +262,7 @@ def _own_and_unique(ctx: Context, findings: list[Finding]) -> list[Finding]:
 def _report(ctx: Context, findings: list[Finding], paths: Sequence[Path], published: Published,
             notes: list[str]) -> Report:
     terms = {iri: _term_label(ctx, iri) for f in findings for iri in (f.path,) if iri}
-    entities = {f.focus: _entity(ctx, f.focus) for f in findings if f.focus}
+    entities = {focus: _entity(ctx, focus) for focus in {f.focus for f in findings if f.focus}}
     checks = ["shapes", "ontology", "reference", "provenance", "naming", "duplicate", "consistency"]
     return Report(findings=findings, inputs=[str(p) for p in paths],
                   against=str(published.source) if published.source else None, base=ctx.project.base,

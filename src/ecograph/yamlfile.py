@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Location
+from .userfile import parser_message, read_user_file
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 500_000
@@ -39,13 +40,7 @@ class Seq(list):
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file into Map/Seq/scalars, raising InputError with file and line on any problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(Location(path), f"cannot read the file ({error.strerror})") from error
-    if len(raw) > MAX_BYTES:
-        raise InputError(Location(path), f"the file is {len(raw):,} bytes; mappings are limited to "
-                         f"{MAX_BYTES:,}", "split the article's facts over smaller files")
+    raw = read_user_file(path, MAX_BYTES, kind="a YAML file", too_large="split the article's facts over smaller files")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -65,10 +60,10 @@ def load_yaml(path: Path) -> Any:
         problem = " ".join(filter(None, [error.context, error.problem]))
         if error.problem_mark and line and error.problem_mark.line + 1 != line:
             problem += f" (noticed on line {error.problem_mark.line + 1})"
-        raise InputError(Location(path, line), f"YAML syntax error: {problem}",
+        raise InputError(Location(path, line), f"YAML syntax error: {parser_message(problem)}",
                          "check the indentation and quoting on that line") from error
     except yaml.YAMLError as error:
-        raise InputError(Location(path), f"YAML error: {error}") from error
+        raise InputError(Location(path), f"YAML error: {parser_message(str(error))}") from error
     finally:
         loader.dispose()
 

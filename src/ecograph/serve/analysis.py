@@ -1,10 +1,10 @@
-"""Reading a SPARQL text before running it: its form (SELECT, ..., or an update) and whether it uses SERVICE.
+"""Reading a SPARQL text before running it: its form (SELECT, ..., or an update), and how deeply it nests.
 
 pyoxigraph exposes no parser, and rdflib's is too slow for every request, so this is a small lexer that
 blanks out what can hide a keyword — comments, strings, IRIs, escaped characters — and then looks for
-keywords as whole words. It errs on the side of refusing: a SERVICE keyword is never missed (codepoint
-escapes such as \\u0053ERVICE are decoded first, as SPARQL requires), while a name merely resembling one
-(`ex:service`, `?service`, `service:x`) is not mistaken for it.
+keywords as whole words (codepoint escapes such as \\u0053ELECT are decoded first, as SPARQL requires).
+The web process uses the form to choose the answer's format and to refuse obvious updates early; it is no
+security decision: what a worker runs is decided on a real parse (guard.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ _HIDING = re.compile(
 # A keyword is a whole word: not part of a prefixed name, variable, language tag or longer name.
 _NOT_NAME_BEFORE = r"(?<![\w:?$@\-])"
 _NOT_NAME_AFTER = r"(?![\w:\-])"
-_SERVICE = re.compile(rf"{_NOT_NAME_BEFORE}service{_NOT_NAME_AFTER}", re.IGNORECASE)
 _FORM = re.compile(
     rf"{_NOT_NAME_BEFORE}(select|ask|construct|describe|insert|delete|load|clear|create|drop|copy|move|add|with)"
     rf"{_NOT_NAME_AFTER}",
@@ -50,12 +49,11 @@ class Analysis:
     """`kind`: "solutions", "boolean", "graph", "update", or None when no form keyword was found."""
 
     kind: str | None
-    uses_service: bool
 
 
 def analyse(sparql: str) -> Analysis:
-    """The query's form and whether it uses SERVICE; results for short texts are cached, since clients
-    repeat their queries (stored queries, pages)."""
+    """The query's form; results for short texts are cached, since clients repeat their queries (stored
+    queries, pages)."""
     return _analyse_cached(sparql) if len(sparql) <= CACHED_LENGTH else _analyse(sparql)
 
 
@@ -63,7 +61,7 @@ def _analyse(sparql: str) -> Analysis:
     code = _HIDING.sub(" ", decode_codepoints(sparql))
     form = _FORM.search(code)
     kind = None if form is None else QUERY_FORMS.get(form.group(1).lower(), "update")
-    return Analysis(kind=kind, uses_service=_SERVICE.search(code) is not None)
+    return Analysis(kind=kind)
 
 
 def too_deep(sparql: str) -> str | None:

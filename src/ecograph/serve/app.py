@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from . import files, sparql
+from .admission import ClientIdentity
 from .errors import HANDLERS
 from .headers import SiteHeaders
 from .pages import routes as page_routes
@@ -40,7 +41,7 @@ def create_app(site: Site) -> Starlette:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
     headers = Middleware(SiteHeaders, routes=routes)
-    app = Starlette(routes=routes, middleware=[Middleware(ReplayCache), cors, headers],
+    app = Starlette(routes=routes, middleware=[Middleware(ClientIdentity), Middleware(ReplayCache), cors, headers],
                     exception_handlers=HANDLERS, lifespan=lifespan)
     app.state.site = site
     return app

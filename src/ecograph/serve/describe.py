@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from . import conneg
+from .results import write_rdf_xml
 from .vocab import DCTERMS, RDF, RDFS, SKOS, Vocabulary, pick_label
 
 LABELS = f"<{RDFS}label>|<{DCTERMS}title>"
@@ -315,6 +316,8 @@ def serialize(triples: Iterable[ox.Triple], media_type: str, base: str, vocab: V
     table.pop("id", None)
     for kind in sorted({_kind(t.subject, base) for t in triples} - {None}):
         table.setdefault(kind, f"{base}id/{kind}/")
+    if media_type == conneg.RDF_XML:
+        return write_rdf_xml(triples, prefixes=table)
     return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table)
 
 

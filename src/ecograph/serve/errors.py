@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import EcographError
 from .formats import prefers
-from .model import EndpointBusy
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
 
 async def on_ecograph_error(request: Request, error: Exception) -> Response:
     status = getattr(error, "status", 500)
-    headers = {"Retry-After": "5"} if isinstance(error, EndpointBusy) or status == 503 else None
+    headers = {"Retry-After": str(getattr(error, "retry_after", 5))} if status == 503 else None
     return error_response(request, status, str(error), headers)
 
 
@@ -45,4 +44,10 @@ async def on_unexpected(request: Request, error: Exception) -> Response:
     return error_response(request, 500, f"Internal error: {type(error).__name__}. It was logged.")
 
 
-HANDLERS = {HTTPException: on_http_exception, EcographError: on_ecograph_error, Exception: on_unexpected}
+async def on_client_gone(request: Request, error: Exception) -> Response:
+    """The client hung up while sending its request body: nobody reads an answer, and nothing went wrong here."""
+    return Response(status_code=499)
+
+
+HANDLERS = {HTTPException: on_http_exception, EcographError: on_ecograph_error, ClientDisconnect: on_client_gone,
+            Exception: on_unexpected}

@@ -40,9 +40,14 @@ class QueryTimedOut(EcographError):
 
 
 class EndpointBusy(EcographError):
-    """Every query worker stayed busy for the whole time limit; the query was not started."""
+    """The query was not started: its wait for a worker would pass (or passed) its time limit, or its client
+    has more than its share of queries waiting. `retry_after`: seconds after which a retry may be admitted."""
 
     status = 503
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class EndpointFailure(EcographError):
@@ -76,6 +81,9 @@ class Limits:
     max_rows: int = 10_000  # solutions or triples in one answer; more are cut and the answer says so
     max_body: int = 1 << 20  # bytes of a POST body
     max_query_string: int = 16_384  # characters of a GET URL's query string (longer: use POST)
+    client_timeout: float = 10.0  # seconds a client may take to send a request, headers and body (then: cut off)
+    max_memory: int = 1 << 30  # bytes of memory a query may add to its worker process (past it: 422, new worker)
+    max_response: int = 100 << 20  # bytes of one answer's body (past it: 422)
 
 
 @dataclass(frozen=True)

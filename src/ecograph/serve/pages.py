@@ -177,7 +177,7 @@ class Pages:
         return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf)
 
     async def _resource(self, request: Request, local: str, extension: str | None,
-                        html: Callable[[str, dict[str, str]], Awaitable[Response | None]],
+                        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
                         rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
                         page: int = 1) -> Response:
         decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
@@ -192,7 +192,7 @@ class Pages:
             return self.error(request, 404, f"There is no resource <{iri}>.")
         try:
             if decision.media_type == conneg.HTML:
-                response = await html(iri, headers)
+                response = await html(iri, headers, page)
             else:
                 described = await rdf(iri, decision.media_type, page)
                 response = None
@@ -203,8 +203,9 @@ class Pages:
                     response = self._rdf_body(body, decision.media_type, headers)
         except EcographError as error:  # query errors: the status they carry (timeout 503, ...)
             return self.failed(request, error)
-        return response or self.error(request, 404, f"There is no resource <{iri}> in this dataset.",
-                                      chosen=decision.media_type)
+        missing = (f"There is no page {page} of <{iri}>: its description has fewer pages (start at /{local})."
+                   if page > 1 else f"There is no resource <{iri}> in this dataset.")
+        return response or self.error(request, 404, missing, chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
         return self._rdf_body(serialize(triples, media_type, self.site.base, self.vocab), media_type, headers)
@@ -213,7 +214,11 @@ class Pages:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
         return Response(body, media_type=media_type + charset, headers=headers)
 
-    async def _entity_html(self, iri: str, headers: dict[str, str]) -> Response | None:
+    async def _entity_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+        """The entity's page, which shows its whole description: the same for every ?page= that the RDF
+        description has, and None (404) past its last page."""
+        if page > 1 and not (await entity_triples(self.site, iri, page))[0]:
+            return None
         view = await entity_view(self.site, iri, self.linker)
         if view is None:
             return None
@@ -237,7 +242,7 @@ class Pages:
             self._described_bytes -= len(self._described.popitem(last=False)[1][0])
         return made
 
-    async def _graph_html(self, iri: str, headers: dict[str, str]) -> Response | None:
+    async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
         triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None

@@ -2,6 +2,10 @@
 
 Solutions are written here rather than by pyoxigraph's serializer because the answer is capped at the row
 limit: pyoxigraph serializes a whole result or nothing, and a capped answer must say that it was cut.
+
+XML 1.0 cannot carry most C0 control characters, U+FFFE or U+FFFF, not even as character references. An answer
+holding one is refused in its XML forms (SPARQL XML, RDF/XML) with NotXml (406), which names where the character
+is and the forms that carry it unchanged, rather than altered or written as a document no XML parser reads.
 """
 
 from __future__ import annotations
@@ -9,19 +13,54 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from .formats import Format
-from .model import Term
+from .model import QueryRejected, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TRUNCATED_NOTE = "truncated: the answer has more than {limit} results; only the first {limit} are given"
 
 Row = tuple[Term | None, ...]
+
+NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# An RDF/XML property element is named by splitting its IRI into a namespace and a local name (an NCName).
+XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.-]*\Z")
+SOLUTIONS_INSTEAD = "JSON, CSV or TSV (Accept: application/sparql-results+json, or format=json)"
+GRAPH_INSTEAD = "Turtle, N-Triples or JSON-LD (Accept: text/turtle, or format=turtle)"
+
+
+class NotXml(QueryRejected):
+    """The answer cannot be written as XML: a value holds a character XML 1.0 cannot carry, or (RDF/XML) a
+    predicate IRI does not end in a name an XML element can have. Answered with 406."""
+
+    def __init__(self, form: str, problem: str, instead: str) -> None:
+        super().__init__(f"This answer cannot be given as {form}: {problem}. Ask for {instead}, "
+                         "which carry it unchanged.", 406)
+
+
+def not_xml_char(text: str) -> str | None:
+    """The first character of `text` that XML 1.0 cannot carry (e.g. U+0001, U+000B, U+FFFE), else None."""
+    found = NOT_XML_CHAR.search(text)
+    return found.group() if found else None
+
+
+def _char_problem(what: str, char: str) -> str:
+    return f"{what} holds the character U+{ord(char):04X}, which XML 1.0 cannot carry"
+
+
+def _term_char(term: Term) -> str | None:
+    """A character XML cannot carry in the term's literal values (IRIs and language tags cannot hold one)."""
+    if isinstance(term, ox.Literal):
+        return not_xml_char(term.value)
+    if isinstance(term, ox.Triple):
+        return next(filter(None, map(_term_char, (term.subject, term.predicate, term.object))), None)
+    return None
 
 
 def write_solutions(fmt: Format, variables: Sequence[str], rows: Sequence[Row], *,
@@ -42,11 +81,35 @@ def write_boolean(fmt: Format, value: bool) -> bytes:
 def write_graph(fmt: Format, triples: Sequence[ox.Triple], *, prefixes: dict[str, str],
                 truncated: bool, limit: int) -> bytes:
     assert fmt.rdf is not None
+    if fmt.rdf == ox.RdfFormat.RDF_XML:
+        return write_rdf_xml(triples, prefixes=prefixes)
     body = ox.serialize(triples, format=fmt.rdf,
                         prefixes=prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
     if truncated and fmt.name in ("turtle", "ntriples"):
         body = f"# {TRUNCATED_NOTE.format(limit=limit)}\n".encode() + body
     return body
+
+
+def write_rdf_xml(triples: Sequence[ox.Triple], *, prefixes: dict[str, str]) -> bytes:
+    """The triples as RDF/XML that any XML parser reads back unchanged; NotXml when RDF/XML cannot express them.
+
+    Carriage returns are written as `&#13;`: written raw (as pyoxigraph does), a parser reads them as line feeds.
+    """
+    for triple in triples:
+        if (problem := _rdf_xml_problem(triple)) is not None:
+            raise NotXml("RDF/XML", problem, GRAPH_INSTEAD)
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes).replace(b"\r", b"&#13;")
+
+
+def _rdf_xml_problem(triple: ox.Triple) -> str | None:
+    predicate, value = triple.predicate.value, triple.object
+    if not XML_LOCAL_NAME.search(predicate):
+        return f"the predicate <{predicate}> does not end in a name (such as 'label'), so no XML element can have it"
+    if isinstance(value, ox.Triple):
+        return _rdf_xml_problem(value)
+    if isinstance(value, ox.Literal) and (char := not_xml_char(value.value)) is not None:
+        return _char_problem(f"the value of <{predicate}> of {triple.subject}", char)
+    return None
 
 
 # JSON ----------------------------------------------------------------------------------------------
@@ -81,6 +144,11 @@ def _write_json(variables: Sequence[str], rows: Sequence[Row], truncated: bool, 
 
 # XML -----------------------------------------------------------------------------------------------
 
+def _xml_text(text: str) -> str:
+    """Text content; a carriage return as `&#13;`, which (unlike a raw one) a parser does not turn into \\n."""
+    return escape(text, {"\r": "&#13;"})
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -88,10 +156,10 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
             f"</predicate><object>{_xml_term(term.object)}</object></triple>")
 
@@ -103,13 +171,21 @@ def _write_xml(variables: Sequence[str], rows: Sequence[Row], truncated: bool, l
     out.append("<head>")
     out.extend(f"<variable name={quoteattr(name)}/>" for name in variables)
     out.append("</head><results>")
-    for row in rows:
+    for number, row in enumerate(rows, 1):
+        _check_xml_row(variables, row, number)
         out.append("<result>")
         out.extend(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
                    for name, term in zip(variables, row, strict=True) if term is not None)
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out).encode()
+
+
+def _check_xml_row(variables: Sequence[str], row: Row, number: int) -> None:
+    for name, term in zip(variables, row, strict=True):
+        if term is not None and (char := _term_char(term)) is not None:
+            raise NotXml("SPARQL XML", _char_problem(f"the value of ?{name} in result {number}", char),
+                         SOLUTIONS_INSTEAD)
 
 
 # CSV and TSV ---------------------------------------------------------------------------------------

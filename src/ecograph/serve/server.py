@@ -18,6 +18,8 @@ from ..errors import EcographError
 from ..project import Project
 from .app import create_app
 from .model import Limits
+from .protocol import with_client_timeout
+from .sandbox import Isolation
 from .site import Site
 from .store import TRIG
 
@@ -26,12 +28,27 @@ class ListenError(EcographError):
     """The server cannot listen on the host and port asked for (in use, not allowed, no such address)."""
 
 
+class NetworkIsolationUnavailable(EcographError):
+    """The query workers cannot be cut off from the network here, and serving without that was not allowed."""
+
+
+def check_isolation(isolation: Isolation, *, allow_network: bool) -> None:
+    """Refuse to serve with query workers that can reach the network, unless the user allowed it."""
+    if isolation.isolated or allow_network:
+        return
+    raise NetworkIsolationUnavailable(
+        f"the query workers cannot be cut off from the network: {isolation.detail}. Without that, SERVICE is "
+        "refused by the query check alone. Run serve where unprivileged user namespaces are allowed (Linux), "
+        "or pass --allow-network-in-queries to serve anyway (unsafe on a public endpoint).")
+
+
 @dataclass(frozen=True)
 class Server:
     site: Site
     host: str
     port: int
     listener: socket.socket
+    forwarded_allow_ips: str | None = None  # proxies trusted to say the client's address (X-Forwarded-For)
 
     @property
     def urls(self) -> dict[str, str]:
@@ -41,25 +58,45 @@ class Server:
         return {"home": f"{root}/", "sparql": f"{root}/sparql", "editor": f"{root}/sparql/editor",
                 "void": f"{root}/.well-known/void"}
 
+    @property
+    def isolation_summary(self) -> str:
+        """How the query workers are confined, in one line for the start-up output."""
+        isolation = self.site.engine.isolation
+        limits = self.site.limits
+        network = ("the query workers are network-isolated" if isolation is not None and isolation.isolated
+                   else "WARNING: the query workers can reach the network (--allow-network-in-queries)")
+        return (f"{network}; each query may take {limits.timeout:g} s and {limits.max_memory >> 20} MiB, "
+                f"each answer {limits.max_response >> 20} MiB")
+
     def run(self) -> None:
         """Serve until interrupted (Ctrl-C)."""
         config = uvicorn.Config(create_app(self.site), host=self.host, port=self.port, log_level="warning",
-                                access_log=False, server_header=False)
+                                access_log=False, server_header=False,
+                                proxy_headers=self.forwarded_allow_ips is not None,
+                                forwarded_allow_ips=self.forwarded_allow_ips,
+                                http=with_client_timeout(self.site.limits.client_timeout))
         uvicorn.Server(config).run(sockets=[self.listener])
 
 
 def prepare_server(dist: Path, *, project: Callable[[], Project], host: str = "127.0.0.1", port: int = 8080,
-                   limits: Limits | None = None, workers: int | None = None, store: str = "auto") -> Server:
+                   limits: Limits | None = None, workers: int | None = None, fast_workers: int | None = None,
+                   store: str = "auto", forwarded_allow_ips: str | None = None,
+                   allow_network: bool = False) -> Server:
     """A server over `dist`; builds dist/ from `project()` first when it has no ecograph.trig.
 
-    The port is taken first, so that a port in use is said at once, before any building or loading."""
+    The port is taken first, so that a port in use is said at once, before any building or loading. Raises
+    NetworkIsolationUnavailable when the query workers could not be cut off from the network, unless
+    `allow_network`."""
     listener = listen(host, port)
     try:
         if not (dist / TRIG).is_file():
             from ..dumps import build_dist
 
             build_dist(project(), dist)
-        return Server(Site.open(dist, limits=limits, workers=workers, store=store), host, port, listener)
+        site = Site.open(dist, limits=limits, workers=workers, fast_workers=fast_workers, store=store)
+        assert site.engine.isolation is not None  # known once the store is loaded
+        check_isolation(site.engine.isolation, allow_network=allow_network)
+        return Server(site, host, port, listener, forwarded_allow_ips)
     except BaseException:
         listener.close()
         raise

@@ -65,11 +65,13 @@ class Site:
 
     @classmethod
     def open(cls, dist: Path, *, base: str | None = None, limits: Limits | None = None,
-             workers: int | None = None, store: str = "auto") -> Site:
+             workers: int | None = None, fast_workers: int | None = None, store: str = "auto") -> Site:
         """A site over a built dist/, its store loaded (raises DistError when dist/ecograph.trig is missing or
-        unreadable). `store`: "memory", "disk" or "auto" (see store.py); `workers`: query worker processes.
+        unreadable). `store`: "memory", "disk" or "auto" (see store.py); `workers`: query worker processes for
+        slow queries, `fast_workers`: those kept for cheap ones (see engine.py).
         """
-        engine = QueryEngine(store_source(Path(dist), store), workers=workers)
+        engine = QueryEngine(store_source(Path(dist), store), workers=workers, fast_workers=fast_workers,
+                             limits=limits)
         engine.load()
         return cls(dist, engine=engine, base=base, limits=limits)
 

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol at /sparql: read-only queries, a service description, and their refusals.
 
-Everything that can be refused is refused here, before a worker is involved: updates, SERVICE (the endpoint
-never makes outbound requests), oversized requests, formats nobody can give. Queries that pass run in a worker
-under the time limit; the worker writes the answer, so this process only forwards bytes.
+What can be refused on sight is refused here, before a worker is involved: updates, oversized requests,
+formats nobody can give. Queries that pass go to a worker, which runs them under the time limit only when
+their parse holds no SERVICE (guard.py; the workers have no network anyway, see sandbox.py), and writes the
+answer, so this process only forwards bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .analysis import analyse
 from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate, prefers
+from .guard import READ_ONLY
 from .model import QueryRejected, QueryRequest
 from .site import Site
 
@@ -27,9 +29,6 @@ T = TypeVar("T")
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted. Download the dumps (/dumps/) to change a copy."
-NO_SERVICE = ("SERVICE (federated query) is disabled on this endpoint: it never sends requests to other "
-              "servers. Query the other endpoint yourself and combine the answers, or use VALUES.")
 
 
 async def endpoint(request: Request) -> Response:
@@ -47,8 +46,6 @@ async def _answer(request: Request, site: Site, query: str, params: Params) -> R
     analysis = analyse(query)
     if analysis.kind == "update":
         raise QueryRejected(READ_ONLY, 403)
-    if analysis.uses_service:
-        raise QueryRejected(NO_SERVICE, 400)
     try:
         fmt = choose(analysis.kind or "solutions", request.headers.get("accept"),
                      [value for key, value in params if key in ("format", "output")])
@@ -103,12 +100,12 @@ async def _params(request: Request, site: Site) -> Params:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == UPDATE:
         raise QueryRejected(READ_ONLY, 403)
+    if content_type not in (FORM, QUERY):  # before reading a body that would be refused anyway
+        raise QueryRejected(f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}.", 415)
     body = await _body(request, site.limits.max_body)
     if content_type == FORM:
         return params + _decode(body, "the form body")
-    if content_type == QUERY:
-        return [*params, ("query", _text(body, "the query"))]
-    raise QueryRejected(f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'}.", 415)
+    return [*params, ("query", _text(body, "the query"))]
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -198,8 +195,10 @@ async def _description(site: Site, endpoint_iri: str) -> list[ox.Triple]:
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(service, ox.NamedNode(RDFS + "comment"), ox.Literal(
-            f"Read-only SPARQL 1.1 endpoint. SERVICE is disabled; queries are stopped after "
-            f"{limits.timeout:g} s; answers are cut at {limits.max_rows} rows (header X-Ecograph-Truncated).",
+            f"Read-only SPARQL 1.1 endpoint. SERVICE is disabled (the query workers have no network); queries "
+            f"are stopped after {limits.timeout:g} s or {limits.max_memory >> 20} MiB of memory (503 and 422); "
+            f"answers are cut at {limits.max_rows} rows (header X-Ecograph-Truncated) and refused beyond "
+            f"{limits.max_response} bytes (422).",
             language="en")),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(f"{site.base}dataset")),

@@ -74,11 +74,17 @@ def prepare_store(dist: Path) -> Path:
 
 
 def _cache_dir(dist: Path) -> Path:
-    """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only."""
+    """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only.
+
+    Raises DistError, naming the folder, when it cannot be made (e.g. a file holds its name)."""
     parent = dist.resolve().parent
     writable = os.access(parent, os.W_OK)
     cache = parent / ".ecograph-cache" if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DistError(f"cannot use {cache} for the on-disk query store ({error.strerror or error}): it must be "
+                        "a folder ecograph may write; remove or rename what is there and try again") from error
     return cache
 
 
