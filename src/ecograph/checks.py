@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 from rdflib.term import Node
@@ -35,17 +37,10 @@ from .reasoning import Axioms, Clash
 from .report import Finding, value_text
 from .text import ArticleText
 
-ECO_KINDS = {
-    "organisation": "Organisation", "person": "Person", "place": "Place", "facility": "Facility",
-    "programme": "Programme", "funding": "Funding", "instrument": "FundingInstrument", "figure": "Figure",
-    "innovation": "Innovation", "domain": "TechnologyDomain", "event": "Event", "ecosystem": "Ecosystem",
-    "position": "Position", "partnership": "Partnership", "article": "Article", "claim": "Claim",
-}
-UNTYPED_KINDS = {"scheme"}
 LANGUAGE_PROPERTIES = (RDFS.label, SKOS.altLabel, DCTERMS.title, DCTERMS.description)
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay}
 NUMBER_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
-NON_NEGATIVE = ("amount", "minimumAmount", "budget", "annualTurnover", "horizonYears")
+SH = "http://www.w3.org/ns/shacl#"
 REUSED_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD), str(SKOS), str(DCTERMS), str(PROV), str(FOAF),
                      "http://www.w3.org/ns/org#", "https://schema.org/")
 ENGINE_TERMS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.Statement, RDFS.label, SKOS.altLabel,
@@ -69,6 +64,21 @@ class Context:
     @property
     def eco(self) -> str:
         return self.project.vocab
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        """The kinds of entity ids and the class each kind's entities belong to (`[tool.ecograph.kinds]`)."""
+        return self.project.facts.kinds
+
+    @cached_property
+    def untyped_kinds(self) -> set[str]:
+        """Kinds of ids that name no typed entity: the concept schemes of `[tool.ecograph.schemes]`."""
+        return {scheme.partition("/")[0] for scheme in self.project.facts.schemes.values()}
+
+    @cached_property
+    def non_negative(self) -> set[str]:
+        """Properties whose values are never negative: those a shape gives a minimum of 0 or more."""
+        return non_negative_properties(self.project)
 
     @cached_property
     def claims(self) -> set[Node]:
@@ -115,6 +125,28 @@ class Context:
 
     def prop(self, key: str) -> URIRef:
         return URIRef(self.eco + key)
+
+
+def non_negative_properties(project: Project) -> set[str]:
+    """The properties the shapes keep at or above zero: a property shape with `sh:path P` and an
+    `sh:minInclusive` or `sh:minExclusive` of 0 or more says that P is never negative."""
+    paths: dict[object, str] = {}
+    minimums: dict[object, Decimal] = {}
+    for path in project.shape_files():
+        for triple in parse(project.rebase(path.read_text(encoding="utf-8")), format=RdfFormat.TURTLE):
+            predicate, obj = triple.predicate.value, triple.object
+            if predicate == SH + "path" and isinstance(obj, NamedNode):
+                paths[triple.subject] = obj.value
+            elif predicate in (SH + "minInclusive", SH + "minExclusive") and isinstance(obj, OxLiteral):
+                minimums[triple.subject] = _decimal(obj.value)
+    return {iri for shape, iri in paths.items() if minimums.get(shape, Decimal(-1)) >= 0}
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Decimal(-1)
 
 
 def _local(iri: object) -> str:
@@ -184,8 +216,8 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Finding]:
     declared = ctx.axioms.graph.value(p, RDFS.range)
     problem, hint = _literal_problem(declared, o)
-    if not problem and _local(p) in NON_NEGATIVE and _number(o) is not None and _number(o) < 0:
-        problem, hint = "is negative", "amounts are never negative: write the amount the article gives"
+    if not problem and str(p) in ctx.non_negative and _number(o) is not None and _number(o) < 0:
+        problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
     return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint, p, o)]
@@ -264,8 +296,8 @@ def _required(ctx: Context) -> list[Finding]:
 
 def _type_hint(ctx: Context, node: Node) -> str:
     kind = _kind(ctx, node)
-    if kind in ECO_KINDS:
-        return f"add a class of the ontology, e.g. a eco:{ECO_KINDS[kind]} (or a subclass of it)"
+    if kind in ctx.kinds:
+        return f"add a class of the ontology, e.g. a eco:{ctx.kinds[kind]} (or a subclass of it)"
     return "add `a eco:Class` with a class of the ontology"
 
 
@@ -299,7 +331,7 @@ def references(ctx: Context) -> list[Finding]:
     for s, p, o in sorted(ctx.facts()):
         if not isinstance(o, URIRef) or not str(o).startswith(prefix) or p == RDF.type:
             continue
-        if ctx.types(o) or _kind(ctx, o) in UNTYPED_KINDS or ctx.published.knows(str(o)):
+        if ctx.types(o) or _kind(ctx, o) in ctx.untyped_kinds or ctx.published.knows(str(o)):
             continue
         found.append(_finding(ctx, "reference", "Violation", s,
                               f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
@@ -389,9 +421,7 @@ def _article_text(ctx: Context, article: Node) -> ArticleText | None:
     return text
 
 
-def _ox(iri: URIRef) -> object:
-    from pyoxigraph import NamedNode
-
+def _ox(iri: URIRef) -> NamedNode:
     return NamedNode(str(iri))
 
 
@@ -419,11 +449,11 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
         return [_finding(ctx, "naming", "Violation", node, f"the IRI is not under {prefix}",
                          f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}")]
     kind, _, slug = text[len(prefix):].partition("/")
-    if kind not in ECO_KINDS and kind not in UNTYPED_KINDS:
-        close = difflib.get_close_matches(kind, list(ECO_KINDS), n=1, cutoff=0.6)
+    if ctx.kinds and kind not in ctx.kinds and kind not in ctx.untyped_kinds:
+        close = difflib.get_close_matches(kind, list(ctx.kinds), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
         return [_finding(ctx, "naming", "Violation", node, f"'{kind}' is not a kind of entity",
-                         guess + "use one of: " + ", ".join(sorted(ECO_KINDS)))]
+                         guess + "use one of: " + ", ".join(sorted(ctx.kinds)))]
     if not SLUG_PATTERN.match(slug) or "/" in slug:
         return [_finding(ctx, "naming", "Violation", node, f"'{slug}' is not a valid slug",
                          f"use lowercase a-z, 0-9 and '-', e.g. {_suggested(ctx, node)}")]
@@ -432,10 +462,10 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
 
 def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
     types = {t for t in ctx.types(node) if t in ctx.vocabulary.classes.values()}
-    expected = ctx.eco + ECO_KINDS.get(kind, "")
-    if not types or kind not in ECO_KINDS or ctx.axioms.is_a(types, [expected]):
+    expected = ctx.eco + ctx.kinds.get(kind, "")
+    if not types or kind not in ctx.kinds or ctx.axioms.is_a(types, [expected]):
         return []
-    better = [k for k, cls in ECO_KINDS.items() if ctx.axioms.is_a(types, [ctx.eco + cls])]
+    better = [k for k, cls in ctx.kinds.items() if ctx.axioms.is_a(types, [ctx.eco + cls])]
     hint = f"name it {ctx.project.base}id/{better[0]}/..." if better else "choose the kind that fits its type"
     return [_finding(ctx, "naming", "Warning", node,
                      f"the IRI says '{kind}' but the entity is a "
@@ -444,7 +474,7 @@ def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
 
 def _suggested(ctx: Context, node: URIRef) -> str:
     types = {t for t in ctx.types(node)}
-    kind = next((k for k, cls in ECO_KINDS.items() if ctx.axioms.is_a(types, [ctx.eco + cls])), "organisation")
+    kind = next((k for k, cls in ctx.kinds.items() if ctx.axioms.is_a(types, [ctx.eco + cls])), "organisation")
     label = ctx.data.value(node, RDFS.label) or _local(node)
     slug = re.sub(r"[^a-z0-9]+", "-", str(label).lower()).strip("-") or "name"
     return f"{ctx.project.base}id/{kind}/{slug}"
@@ -528,7 +558,7 @@ def _compatible(ctx: Context, new_iri: str, existing_iri: str) -> bool:
 
 
 def _top_classes(ctx: Context, types: set[str]) -> set[str]:
-    tops = {ctx.eco + name for name in ECO_KINDS.values()}
+    tops = {ctx.eco + name for name in ctx.kinds.values()}
     return {a for t in types for a in ctx.axioms.ancestors(t)} & tops
 
 

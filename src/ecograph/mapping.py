@@ -23,6 +23,7 @@ from rdflib import XSD
 from .errors import InputError, Location
 from .ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
 from .project import Project
+from .projectfacts import LANGUAGES
 from .text import ArticleText, Quote
 from .yamlfile import Map, Seq, load_yaml
 
@@ -33,7 +34,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
-ISO_639_3 = {"en": "ENG", "nl": "NLD", "de": "DEU", "fr": "FRA"}
 
 RDF_TYPE = NamedNode(RDF_NS + "type")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
@@ -145,9 +145,9 @@ class _Builder:
             self._fact(subject, RDF_TYPE, NamedNode(str(self.vocabulary.class_named(
                 kind, self._at(entity, "type", field_path)))), quote)
         self._labels(subject, entity, field_path, quote)
-        if any(str(self.vocabulary.classes.get(str(kind), "")).endswith("#TechnologyDomain")
-               for kind in types):
-            self._in_domain_scheme(subject, quote)
+        for kind in types:
+            if str(kind) in self.project.facts.schemes and str(kind) in self.vocabulary.classes:
+                self._in_scheme(subject, self.project.facts.schemes[str(kind)], quote)
         facts = entity.get("facts", Seq())
         if not isinstance(facts, Seq):
             raise InputError(self._at(entity, "facts", field_path), "'facts' must be a list",
@@ -164,8 +164,9 @@ class _Builder:
             for value in self._lang_values(entity["alt"], self._at(entity, "alt", field_path), many=True):
                 self._fact(subject, NamedNode(str(ALT_LABEL)), value, quote)
 
-    def _in_domain_scheme(self, subject: NamedNode, quote: Quote) -> None:
-        scheme = NamedNode(self.project.entity_iri("scheme/technology-domains"))
+    def _in_scheme(self, subject: NamedNode, scheme_id: str, quote: Quote) -> None:
+        """The concept is in the scheme the project names for its class (`[tool.ecograph.schemes]`)."""
+        scheme = NamedNode(self.project.entity_iri(scheme_id))
         self._fact(subject, NamedNode(SKOS + "inScheme"), scheme, quote)
 
     def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote) -> None:
@@ -261,7 +262,7 @@ class _Builder:
         self._plain(article, NamedNode(self.project.vocab + "sha256"), Literal(self.text.sha256))
         for lang in self.languages:
             self._plain(article, NamedNode(DCTERMS + "language"),
-                        NamedNode(LANGUAGE_AUTHORITY + ISO_639_3.get(lang, lang.upper())))
+                        NamedNode(LANGUAGE_AUTHORITY + LANGUAGES.get(lang, (lang.upper(),))[0]))
         where = Location(self.metadata_path, meta.key_lines["title"], "title")
         title = self.text.locate(meta["title"], where)
         self._fact(article, NamedNode(DCTERMS + "title"), Literal(title.text, language=self.languages[0]),
