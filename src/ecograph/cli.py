@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import EcographError
 from .project import Project
 
@@ -49,7 +48,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.version_option(__version__, prog_name="ecograph")
+@click.version_option(package_name="ecograph", prog_name="ecograph")
 @click.option(
     "--project",
     "project_dir",
