@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import EcographError
 from . import api, conneg
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
-from .landing import landing, query_cards
+from .landing import dataset_title, landing, query_cards, search_example
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
 from .search import search_labels
@@ -90,6 +90,11 @@ class Pages:
         return Vocabulary.load(self.dist / "ontology.ttl", self.site.base)
 
     @cached_property
+    def title(self) -> str:
+        """The dataset's title (dist/void.ttl), shown in every page's header and title."""
+        return dataset_title(self.dist, self.site.base)
+
+    @cached_property
     def linker(self) -> Linker:
         return Linker(self.site.base, self.vocab)
 
@@ -107,7 +112,8 @@ class Pages:
 
     def render(self, template: str, status: int = 200, headers: dict[str, str] | None = None,
                **context: Any) -> Response:
-        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, **context)
+        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title,
+                                                      **context)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
     # ---------------------------------------------------------------------------------------- errors --
@@ -302,8 +308,9 @@ class Pages:
         if decision.media_type == conneg.JSON:
             return JSONResponse({"query": text, "results": [r.as_json() for r in results],
                                  "truncated": truncated}, headers=headers)
+        example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
         return self.render("search.html", headers=headers, active="/search", query=text, results=results,
-                           truncated=truncated)
+                           truncated=truncated, example=example)
 
     # --------------------------------------------------------------------------------------- editor --
 
