@@ -11,6 +11,7 @@ from rdflib import DCAT, DCTERMS, Graph, Namespace, URIRef
 
 from ecograph import Project, ProjectError, build
 from ecograph.bench import generate_corpus
+from ecograph.shapefacts import shape_facts
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 OURS = ("MedTech", "Netherlands", "Twente", "Micronit", "micronit", "Ecosystem Graph project")
@@ -67,8 +68,6 @@ def test_the_seed_project_states_its_facts_in_pyproject(seed_project: Project) -
     facts = seed_project.facts
     assert facts.title == "Ecosystem Graph" and facts.languages == ("en", "nl")
     assert facts.language_codes == ("ENG", "NLD") and facts.examples == ("organisation/micronit",)
-    assert facts.kinds["domain"] == "TechnologyDomain"
-    assert facts.schemes == {"TechnologyDomain": "scheme/technology-domains"}
 
 
 def test_a_project_without_facts_names_no_corpus(tmp_path: Path) -> None:
@@ -76,7 +75,7 @@ def test_a_project_without_facts_names_no_corpus(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
     facts = Project.open(tmp_path).facts
     assert facts.title == tmp_path.name and facts.publisher == tmp_path.name
-    assert facts.keywords == () and facts.license == "" and facts.examples == () and facts.kinds == {}
+    assert facts.keywords == () and facts.license == "" and facts.examples == ()
 
 
 @pytest.mark.parametrize(("setting", "expected"), [
@@ -87,7 +86,6 @@ def test_a_project_without_facts_names_no_corpus(tmp_path: Path) -> None:
     ('examples = ["Micro Nit"]', "holds 'Micro Nit', which is not an entity id such as organisation/acme"),
     ("title = 3", "title = 3 is not text"),
     ('titel = "x"', "titel = 'x' is not a setting ecograph knows. did you mean title?"),
-    ('kinds = {organisation = 3}', "kinds = {'organisation': 3} holds organisation = 3, which is not text"),
 ])
 def test_a_bad_setting_names_the_file_the_key_and_the_fix(tmp_path: Path, setting: str, expected: str) -> None:
     for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
@@ -97,3 +95,39 @@ def test_a_bad_setting_names_the_file_the_key_and_the_fix(tmp_path: Path, settin
         Project.open(tmp_path).facts  # noqa: B018  (reading the facts is what fails)
     assert str(error.value).startswith(f"{tmp_path / 'pyproject.toml'}: [tool.ecograph] ")
     assert expected in str(error.value)
+
+
+# facts about the vocabulary come from the shapes ----------------------------------------------------------------
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix eco: <https://w3id.org/ecograph/def#> .
+@prefix ex: <https://example.org/shapes#> .
+
+ex:LabId a sh:NodeShape ; sh:targetClass eco:Lab ; sh:pattern "^https://w3id.org/ecograph/id/lab/" .
+ex:Crop a sh:NodeShape ; sh:targetClass eco:Crop ;
+    sh:property [ sh:path skos:inScheme ; sh:hasValue <https://w3id.org/ecograph/id/scheme/crops> ] .
+ex:Yield a sh:NodeShape ; sh:targetSubjectsOf eco:tonnes ; sh:property [ sh:path eco:tonnes ; sh:minInclusive 0 ] .
+ex:Change a sh:NodeShape ; sh:targetSubjectsOf eco:change ; sh:property [ sh:path eco:change ; sh:minInclusive -5 ] .
+"""
+
+
+def test_id_kinds_concept_schemes_and_non_negative_properties_are_read_from_the_shapes(tmp_path: Path) -> None:
+    for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "shapes" / "crops.ttl").write_text(SHAPES, encoding="utf-8")
+    facts = shape_facts(Project.open(tmp_path, base="https://example.org/farm/"))
+    eco = "https://example.org/farm/def#"
+    assert facts.kinds == {"lab": (eco + "Lab",), "article": (eco + "Article",), "claim": (eco + "Claim",)}
+    assert facts.schemes == {eco + "Crop": "https://example.org/farm/id/scheme/crops"}
+    assert facts.scheme_kinds == {"scheme"}
+    assert facts.non_negative == {eco + "tonnes"}
+
+
+def test_the_seed_shapes_name_the_kinds_of_ids(seed_project: Project) -> None:
+    facts = shape_facts(seed_project)
+    eco = seed_project.vocab
+    assert facts.kinds["organisation"] == (eco + "Organisation",)
+    assert facts.kinds["programme"] == (eco + "Programme", eco + "EducationProgramme")
+    assert facts.schemes == {eco + "TechnologyDomain": seed_project.entity_iri("scheme/technology-domains")}
+    assert {eco + "amount", eco + "budget", eco + "horizonYears"} <= facts.non_negative

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
-from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import NamedNode
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 from rdflib.term import Node
@@ -35,12 +34,12 @@ from .project import Project
 from .published import Published
 from .reasoning import Axioms, Clash
 from .report import Finding, value_text
+from .shapefacts import ShapeFacts, shape_facts
 from .text import ArticleText
 
 LANGUAGE_PROPERTIES = (RDFS.label, SKOS.altLabel, DCTERMS.title, DCTERMS.description)
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay}
 NUMBER_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
-SH = "http://www.w3.org/ns/shacl#"
 REUSED_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD), str(SKOS), str(DCTERMS), str(PROV), str(FOAF),
                      "http://www.w3.org/ns/org#", "https://schema.org/")
 ENGINE_TERMS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.Statement, RDFS.label, SKOS.altLabel,
@@ -65,20 +64,15 @@ class Context:
     def eco(self) -> str:
         return self.project.vocab
 
+    @cached_property
+    def shapes(self) -> ShapeFacts:
+        """The id kinds, concept schemes and non-negative properties the project's shapes declare."""
+        return shape_facts(self.project)
+
     @property
-    def kinds(self) -> dict[str, str]:
-        """The kinds of entity ids and the class each kind's entities belong to (`[tool.ecograph.kinds]`)."""
-        return self.project.facts.kinds
-
-    @cached_property
-    def untyped_kinds(self) -> set[str]:
-        """Kinds of ids that name no typed entity: the concept schemes of `[tool.ecograph.schemes]`."""
-        return {scheme.partition("/")[0] for scheme in self.project.facts.schemes.values()}
-
-    @cached_property
-    def non_negative(self) -> set[str]:
-        """Properties whose values are never negative: those a shape gives a minimum of 0 or more."""
-        return non_negative_properties(self.project)
+    def kinds(self) -> dict[str, tuple[str, ...]]:
+        """Each kind of entity id (organisation/…) and the classes of the entities it names."""
+        return self.shapes.kinds
 
     @cached_property
     def claims(self) -> set[Node]:
@@ -125,28 +119,6 @@ class Context:
 
     def prop(self, key: str) -> URIRef:
         return URIRef(self.eco + key)
-
-
-def non_negative_properties(project: Project) -> set[str]:
-    """The properties the shapes keep at or above zero: a property shape with `sh:path P` and an
-    `sh:minInclusive` or `sh:minExclusive` of 0 or more says that P is never negative."""
-    paths: dict[object, str] = {}
-    minimums: dict[object, Decimal] = {}
-    for path in project.shape_files():
-        for triple in parse(project.rebase(path.read_text(encoding="utf-8")), format=RdfFormat.TURTLE):
-            predicate, obj = triple.predicate.value, triple.object
-            if predicate == SH + "path" and isinstance(obj, NamedNode):
-                paths[triple.subject] = obj.value
-            elif predicate in (SH + "minInclusive", SH + "minExclusive") and isinstance(obj, OxLiteral):
-                minimums[triple.subject] = _decimal(obj.value)
-    return {iri for shape, iri in paths.items() if minimums.get(shape, Decimal(-1)) >= 0}
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return Decimal(-1)
 
 
 def _local(iri: object) -> str:
@@ -216,7 +188,7 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Finding]:
     declared = ctx.axioms.graph.value(p, RDFS.range)
     problem, hint = _literal_problem(declared, o)
-    if not problem and str(p) in ctx.non_negative and _number(o) is not None and _number(o) < 0:
+    if not problem and str(p) in ctx.shapes.non_negative and _number(o) is not None and _number(o) < 0:
         problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
@@ -297,8 +269,12 @@ def _required(ctx: Context) -> list[Finding]:
 def _type_hint(ctx: Context, node: Node) -> str:
     kind = _kind(ctx, node)
     if kind in ctx.kinds:
-        return f"add a class of the ontology, e.g. a eco:{ctx.kinds[kind]} (or a subclass of it)"
+        return f"add a class of the ontology, e.g. a {_curie(ctx, ctx.kinds[kind][0])} (or a subclass of it)"
     return "add `a eco:Class` with a class of the ontology"
+
+
+def _curie(ctx: Context, iri: str) -> str:
+    return "eco:" + iri[len(ctx.eco):] if iri.startswith(ctx.eco) else f"<{iri}>"
 
 
 def _kind(ctx: Context, node: Node) -> str | None:
@@ -331,7 +307,7 @@ def references(ctx: Context) -> list[Finding]:
     for s, p, o in sorted(ctx.facts()):
         if not isinstance(o, URIRef) or not str(o).startswith(prefix) or p == RDF.type:
             continue
-        if ctx.types(o) or _kind(ctx, o) in ctx.untyped_kinds or ctx.published.knows(str(o)):
+        if ctx.types(o) or _kind(ctx, o) in ctx.shapes.scheme_kinds or ctx.published.knows(str(o)):
             continue
         found.append(_finding(ctx, "reference", "Violation", s,
                               f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
@@ -449,7 +425,7 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
         return [_finding(ctx, "naming", "Violation", node, f"the IRI is not under {prefix}",
                          f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}")]
     kind, _, slug = text[len(prefix):].partition("/")
-    if ctx.kinds and kind not in ctx.kinds and kind not in ctx.untyped_kinds:
+    if ctx.shapes.declares_kinds and kind not in ctx.kinds and kind not in ctx.shapes.scheme_kinds:
         close = difflib.get_close_matches(kind, list(ctx.kinds), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
         return [_finding(ctx, "naming", "Violation", node, f"'{kind}' is not a kind of entity",
@@ -462,10 +438,9 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
 
 def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
     types = {t for t in ctx.types(node) if t in ctx.vocabulary.classes.values()}
-    expected = ctx.eco + ctx.kinds.get(kind, "")
-    if not types or kind not in ctx.kinds or ctx.axioms.is_a(types, [expected]):
+    if not types or kind not in ctx.kinds or ctx.axioms.is_a(types, ctx.kinds[kind]):
         return []
-    better = [k for k, cls in ctx.kinds.items() if ctx.axioms.is_a(types, [ctx.eco + cls])]
+    better = [k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)]
     hint = f"name it {ctx.project.base}id/{better[0]}/..." if better else "choose the kind that fits its type"
     return [_finding(ctx, "naming", "Warning", node,
                      f"the IRI says '{kind}' but the entity is a "
@@ -474,7 +449,7 @@ def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
 
 def _suggested(ctx: Context, node: URIRef) -> str:
     types = {t for t in ctx.types(node)}
-    kind = next((k for k, cls in ctx.kinds.items() if ctx.axioms.is_a(types, [ctx.eco + cls])), "organisation")
+    kind = next((k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)), "organisation")
     label = ctx.data.value(node, RDFS.label) or _local(node)
     slug = re.sub(r"[^a-z0-9]+", "-", str(label).lower()).strip("-") or "name"
     return f"{ctx.project.base}id/{kind}/{slug}"
@@ -558,7 +533,7 @@ def _compatible(ctx: Context, new_iri: str, existing_iri: str) -> bool:
 
 
 def _top_classes(ctx: Context, types: set[str]) -> set[str]:
-    tops = {ctx.eco + name for name in ctx.kinds.values()}
+    tops = {cls for classes in ctx.kinds.values() for cls in classes}
     return {a for t in types for a in ctx.axioms.ancestors(t)} & tops
 
 

@@ -24,6 +24,7 @@ from .errors import InputError, Location
 from .ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
 from .project import Project
 from .projectfacts import LANGUAGES
+from .shapefacts import shape_facts
 from .text import ArticleText, Quote
 from .yamlfile import Map, Seq, load_yaml
 
@@ -146,8 +147,9 @@ class _Builder:
                 kind, self._at(entity, "type", field_path)))), quote)
         self._labels(subject, entity, field_path, quote)
         for kind in types:
-            if str(kind) in self.project.facts.schemes and str(kind) in self.vocabulary.classes:
-                self._in_scheme(subject, self.project.facts.schemes[str(kind)], quote)
+            scheme = shape_facts(self.project).schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
+            if scheme:
+                self._fact(subject, NamedNode(SKOS + "inScheme"), NamedNode(scheme), quote)
         facts = entity.get("facts", Seq())
         if not isinstance(facts, Seq):
             raise InputError(self._at(entity, "facts", field_path), "'facts' must be a list",
@@ -163,11 +165,6 @@ class _Builder:
         if "alt" in entity:
             for value in self._lang_values(entity["alt"], self._at(entity, "alt", field_path), many=True):
                 self._fact(subject, NamedNode(str(ALT_LABEL)), value, quote)
-
-    def _in_scheme(self, subject: NamedNode, scheme_id: str, quote: Quote) -> None:
-        """The concept is in the scheme the project names for its class (`[tool.ecograph.schemes]`)."""
-        scheme = NamedNode(self.project.entity_iri(scheme_id))
-        self._fact(subject, NamedNode(SKOS + "inScheme"), scheme, quote)
 
     def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote) -> None:
         if not isinstance(fact, Map):

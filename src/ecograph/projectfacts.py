@@ -1,8 +1,8 @@
 """What a data project says about its dataset, read from `[tool.ecograph]` in the project's pyproject.toml.
 
 The engine knows nothing about any one corpus: the title, description, keywords, languages, publisher and licence
-published in void.ttl, the example resources, the kinds of entity ids (`organisation/…`) and the concept scheme
-each class's instances belong to all come from here. For example:
+published in void.ttl and the example resources come from here (facts about the vocabulary, such as the kinds of
+entity ids, come from the shapes: see shapefacts.py). For example:
 
     [tool.ecograph]
     title = "Ecosystem Graph"
@@ -11,20 +11,14 @@ each class's instances belong to all come from here. For example:
     languages = ["en", "nl"]
     publisher = "The Ecosystem Graph project"
     license = "http://creativecommons.org/licenses/by/4.0/"
-    examples = ["organisation/micronit"]
-
-    [tool.ecograph.kinds]      # id kind = ontology class its entities belong to
-    organisation = "Organisation"
-
-    [tool.ecograph.schemes]    # ontology class = the concept scheme (an entity id) its instances are in
-    TechnologyDomain = "scheme/technology-domains"
+    examples = ["organisation/acme"]
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +38,12 @@ LANGUAGES = {
 DEFAULT_DESCRIPTION = ("A knowledge graph of innovation ecosystems taken from articles, every fact with the verbatim "
                        "quote that supports it.")
 _ENTITY_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
-_KIND = re.compile(r"^[a-z][a-z0-9-]*$")
-_CLASS = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _IRI = re.compile(r"^https?://\S+$")
 _EXAMPLES = {
     "base": '"https://example.org/graph/"', "title": '"Ecosystem Graph"',
     "description": '"A knowledge graph of …"', "publisher": '"The Ecosystem Graph project"',
     "license": '"http://creativecommons.org/licenses/by/4.0/"', "keywords": '["innovation ecosystem", "health"]',
     "languages": '["en", "nl"]', "examples": '["organisation/acme"]',
-    "kinds": 'a table: [tool.ecograph.kinds] with lines such as organisation = "Organisation"',
-    "schemes": 'a table: [tool.ecograph.schemes] with lines such as TechnologyDomain = "scheme/domains"',
 }
 
 
@@ -68,8 +58,6 @@ class DatasetFacts:
     publisher: str = ""
     license: str = ""  # an IRI; empty: the description states no licence
     examples: tuple[str, ...] = ()  # entity ids such as organisation/acme
-    kinds: dict[str, str] = field(default_factory=dict)  # id kind -> local name of an ontology class
-    schemes: dict[str, str] = field(default_factory=dict)  # class local name -> entity id of a concept scheme
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -90,8 +78,6 @@ def read_facts(path: Path, table: dict[str, Any], default_title: str) -> Dataset
         publisher=reader.text("publisher") or title,
         license=reader.text("license", _iri_problem),
         examples=reader.texts("examples", _entity_id_problem),
-        kinds=reader.table("kinds", _kind_problem, _class_problem),
-        schemes=reader.table("schemes", _class_problem, _entity_id_problem),
     )
 
 
@@ -132,16 +118,6 @@ class _Reader:
                 self.fail(key, f"holds {value!r}, which {problem}")
         return tuple(v.strip() for v in values)
 
-    def table(self, key: str, key_problem: Any, value_problem: Any) -> dict[str, str]:
-        values = self.values.get(key, {})
-        if not isinstance(values, dict):
-            self.fail(key, "is not a table")
-        for name, value in values.items():
-            problem = key_problem(name) or (value_problem(value) if isinstance(value, str) else "is not text")
-            if problem:
-                self.fail(key, f"holds {name} = {value!r}, which {problem}")
-        return dict(values)
-
 
 def _language_problem(code: str) -> str:
     return "" if code in LANGUAGES else f"is not a two-letter language code ecograph knows ({', '.join(LANGUAGES)})"
@@ -153,11 +129,3 @@ def _iri_problem(value: str) -> str:
 
 def _entity_id_problem(value: str) -> str:
     return "" if _ENTITY_ID.match(value) else "is not an entity id such as organisation/acme"
-
-
-def _kind_problem(value: str) -> str:
-    return "" if _KIND.match(value) else "is not a kind (lower-case letters, digits and '-')"
-
-
-def _class_problem(value: str) -> str:
-    return "" if _CLASS.match(value) else "is not the local name of an ontology class, such as Organisation"

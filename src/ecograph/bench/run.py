@@ -199,6 +199,8 @@ def measure_build(project: Path, out: Path, isolated: bool = False) -> BuildMeas
             target.mkdir()
             for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
                 (target / folder).symlink_to(project / folder)
+            if (project / "pyproject.toml").is_file():  # the dataset's facts ([tool.ecograph])
+                (target / "pyproject.toml").symlink_to(project / "pyproject.toml")
         env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "ecograph.bench.buildchild", str(target), str(out),
