@@ -11,6 +11,7 @@ from rdflib import DCAT, DCTERMS, Graph, Namespace, URIRef
 
 from ecograph import Project, ProjectError, build
 from ecograph.bench import generate_corpus
+from ecograph.scaffold import guess_languages
 from ecograph.shapefacts import shape_facts
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -131,3 +132,11 @@ def test_the_seed_shapes_name_the_kinds_of_ids(seed_project: Project) -> None:
     assert facts.kinds["programme"] == (eco + "Programme", eco + "EducationProgramme")
     assert facts.schemes == {eco + "TechnologyDomain": seed_project.entity_iri("scheme/technology-domains")}
     assert {eco + "amount", eco + "budget", eco + "horizonYears"} <= facts.non_negative
+
+
+def test_a_new_article_is_given_the_project_languages_it_is_written_in() -> None:
+    german = "Die Firma ist mit der Universität verbunden, und das Labor ist auch für die Region offen."
+    assert guess_languages(german, ("de", "en")) == ["de"]
+    assert guess_languages("The lab and the university work with the region.", ("nl", "en")) == ["en"]
+    mixed = "Het lab en de universiteit werken voor de regio. The lab is in the region."
+    assert guess_languages(mixed, ("en", "nl")) == ["nl", "en"]

@@ -107,7 +107,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
         if len(warnings) > WARNINGS_SHOWN:
             click.echo(f"  … and {len(warnings) - WARNINGS_SHOWN} more: `ecograph validate MAPPING` lists them all")
     if len(result.warnings) > len(warnings):
-        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. Dutch labels): "
+        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. labels in more languages): "
                    "`ecograph validate MAPPING` lists them")
 
 

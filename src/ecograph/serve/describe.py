@@ -228,7 +228,7 @@ def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
         if predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title") and \
                 isinstance(obj, ox.Literal) and obj.value not in labels[obj.language or ""]:
             labels[obj.language or ""].append(obj.value)
-    return dict(sorted(labels.items(), key=lambda kv: (kv[0] not in ("en", "nl"), kv[0])))
+    return dict(sorted(labels.items(), key=lambda kv: (kv[0] != "en", kv[0] == "", kv[0])))
 
 
 #: Incoming links, and claims about the entity's own facts, per page of an RDF description.

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import EcographError
+from ..projectfacts import LANGUAGES
 from . import api, conneg
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
 from .landing import dataset_title, landing, query_cards, search_example
@@ -39,7 +40,7 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 YASGUI = HERE / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
-LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "": "no language"}
+LANGUAGE_NAMES = {**{code: name for code, (_eu, name) in LANGUAGES.items()}, "": "no language"}
 FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "JSON-LD",
                 conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
 EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}

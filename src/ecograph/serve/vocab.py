@@ -1,4 +1,4 @@
-"""The ontology as the pages need it: labels in English and Dutch, definitions, the class hierarchy, and
+"""The ontology as the pages need it: labels by language, definitions, the class hierarchy, and
 short names (CURIEs) for the terms of other vocabularies."""
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ KNOWN_LABELS = {
     RDF + "predicate": {"en": "property", "nl": "eigenschap"},
     RDF + "object": {"en": "object", "nl": "object"},
 }
-LANGUAGES = ("en", "nl")
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -62,11 +61,11 @@ def prefixes(base: str) -> dict[str, str]:
 
 
 def pick_label(labels: dict[str, str], lang: str = "en") -> str | None:
-    """The label in `lang`, else English, else Dutch, else one without a language, else any."""
-    for key in (lang, *LANGUAGES, ""):
+    """The label in `lang`, else English, else the first in another language (by code), else one without one."""
+    for key in (lang, "en", *sorted(k for k in labels if k), ""):
         if key in labels:
             return labels[key]
-    return next(iter(labels.values()), None)
+    return None
 
 
 class Vocabulary:
