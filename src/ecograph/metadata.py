@@ -8,7 +8,6 @@ file), never from the clock, so two builds of the same inputs give the same byte
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,9 +194,6 @@ def _count(path: Path, distribution: Distribution, statements: int) -> int:
     """Statements in a file: known for the data dumps (written from them), counted by parsing otherwise."""
     if distribution.rdf_format is None or distribution.file.startswith("ecograph."):
         return statements
-    if distribution.compressed:
-        with gzip.open(path, "rb") as stream:
-            return sum(1 for _ in parse(stream, distribution.rdf_format))
     return _count_turtle(path)
 
 

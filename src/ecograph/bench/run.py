@@ -661,7 +661,7 @@ def _median_ratio(size: SizeResult, other: str, attr: str) -> float | None:
 
 
 def targets(report: BenchReport) -> list[list[str]]:
-    """Each target of issue 5: what it asks, what was measured, and whether it is met."""
+    """Each performance target: what it asks, what was measured, and whether it is met."""
     rows: list[list[str]] = []
 
     def add(name: str, wanted: str, measured: float | str | None, ok: bool | None, unit: str = "") -> None:
@@ -723,7 +723,7 @@ def render_markdown(report: BenchReport) -> str:
              f"load: wrk, {config.connections} connections, {config.threads} threads, {config.duration:g} s per cell, "
              "127.0.0.1._", "", "### Machine", "", "| what | value |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in report.machine.items()]
-    lines += ["", "### Targets (issue 5)", "", *_table(("target", "wanted", "measured", "verdict"), targets(report))]
+    lines += ["", "### Performance targets", "", *_table(("target", "wanted", "measured", "verdict"), targets(report))]
     lines += ["", "### Build (wall seconds per stage, child process; peak RSS = whole process tree)", "",
               *_table(BUILD_COLUMNS, build_rows(report))]
     if any(s.load for s in report.sizes):

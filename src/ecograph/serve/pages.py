@@ -1,7 +1,7 @@
 """Pages and APIs of the server: the landing page, resource pages for every IRI (with content negotiation),
 label search, the SPARQL editor, the ontology documentation, and the stored queries as a web API.
 
-`routes(site)` gives the Starlette routes; developer B's app.py mounts them next to /sparql and /dumps.
+`routes(site)` gives the Starlette routes; app.py mounts them next to /sparql and /dumps.
 Handlers are thin: they negotiate, call describe/landing/network/storedqueries, and render a template
 (Jinja2 with autoescaping, so text from the data is always HTML-escaped).
 """

@@ -75,7 +75,6 @@ class Vocabulary:
         self.base = base
         self.prefixes = prefixes(base)
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
-        self._definitions: dict[str, str] = {}
         self._parents: dict[str, set[str]] = defaultdict(set)
         for iri, labels in KNOWN_LABELS.items():
             self._labels[iri].update(labels)
@@ -94,8 +93,6 @@ class Vocabulary:
             return
         if predicate == RDFS + "label" and isinstance(obj, ox.Literal):
             self._labels[subject.value].setdefault(obj.language or "", obj.value)
-        elif predicate == SKOS + "definition" and isinstance(obj, ox.Literal):
-            self._definitions.setdefault(subject.value, obj.value)
         elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
             self._parents[subject.value].add(obj.value)
 
@@ -105,9 +102,6 @@ class Vocabulary:
     def label(self, iri: str, lang: str = "en") -> str:
         """The term's label, else its CURIE (e.g. skos:altLabel), else the IRI."""
         return pick_label(self._labels.get(iri, {}), lang) or self.curie(iri)
-
-    def definition(self, iri: str) -> str:
-        return self._definitions.get(iri, "")
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in self.prefixes.items():
