@@ -169,7 +169,7 @@ def _value_rules(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _language_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
     if isinstance(o, Literal) and not o.language:
         return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} has no language tag",
-                         f"write it as \"{o}\"@en (or @nl); in a mapping, {{en: {o}}}", p, o)]
+                         f"write it as \"{o}\"@en (or another language's tag); in a mapping, {{en: {o}}}", p, o)]
     return []
 
 
@@ -197,7 +197,7 @@ def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Findi
 
 def _literal_problem(declared: Node | None, o: Literal) -> tuple[str, str]:
     if declared == RDF.langString and not o.language:
-        return "has no language tag", f"write \"{o}\"@en (or @nl)"
+        return "has no language tag", f"write \"{o}\"@en (or another language's tag)"
     if declared in NUMBER_TYPES:
         number = _number(o) if o.datatype in NUMBER_TYPES else None
         if number is None:
@@ -262,7 +262,7 @@ def _required(ctx: Context) -> list[Finding]:
         if not any(ctx.data.objects(node, RDFS.label)):
             found.append(_finding(ctx, "ontology", "Violation", node, "the entity has no label (rdfs:label)",
                                   "give its name as the article writes it, with a language tag, e.g. "
-                                  "rdfs:label \"Micronit\"@en", RDFS.label))
+                                  "rdfs:label \"Acme\"@en", RDFS.label))
     return found
 
 

@@ -258,7 +258,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
 
     \b
     Examples:
-      ecograph new ~/Downloads/cleanroom.txt --id 900_micronit-clean-room
+      ecograph new ~/Downloads/cleanroom.txt --id 900_acme-clean-room
       ecograph new seeds/005_7171e9f63f44d515.txt
     """
     from .scaffold import scaffold

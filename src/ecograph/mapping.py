@@ -129,7 +129,7 @@ class _Builder:
         where = self._at(entity, "id", field_path)
         if not isinstance(entity_id, str) or not ID_PATTERN.match(entity_id):
             raise InputError(where, f"'{entity_id}' is not a valid id", "write kind/slug in lowercase "
-                             "letters, digits and '-', e.g. organisation/micronit")
+                             "letters, digits and '-', e.g. organisation/acme")
         if entity_id in self.declared:
             raise InputError(where, f"the id '{entity_id}' is declared twice (first on line "
                              f"{self.result.entity_lines[entity_id]})", "merge the two entries into one")
@@ -195,7 +195,7 @@ class _Builder:
     def _reference(self, value: Any, where: Location) -> NamedNode:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise InputError(where, f"{value!r} is not an entity id", "write the id of an entity declared "
-                             "in this file, e.g. organisation/micronit")
+                             "in this file, e.g. organisation/acme")
         if value not in self.declared:
             raise InputError(where, f"'{value}' is not declared in this mapping",
                              f"add an entity with 'id: {value}', its type, label and quote to 'entities'")
