@@ -6,11 +6,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from conftest import REPO, running_server
 from rdflib import DCAT, DCTERMS, Graph, Namespace, URIRef
 
 from ecograph import Project, ProjectError, build
 from ecograph.bench import generate_corpus
+from ecograph.cli import main
 from ecograph.scaffold import guess_languages
 from ecograph.shapefacts import shape_facts
 
@@ -140,3 +142,13 @@ def test_a_new_article_is_given_the_project_languages_it_is_written_in() -> None
     assert guess_languages("The lab and the university work with the region.", ("nl", "en")) == ["en"]
     mixed = "Het lab en de universiteit werken voor de regio. The lab is in the region."
     assert guess_languages(mixed, ("en", "nl")) == ["nl", "en"]
+
+
+def test_every_command_stops_at_a_bad_setting_with_exit_code_2(tmp_path: Path) -> None:
+    for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.ecograph]\nlanguages = ["english"]\n', encoding="utf-8")
+    for command in (["build"], ["validate", str(tmp_path / "mappings")]):
+        result = CliRunner().invoke(main, ["--project", str(tmp_path), *command])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert "[tool.ecograph] languages = ['english'] holds 'english', which is not a two-letter" in result.output

@@ -48,7 +48,9 @@ class Project:
             chosen = _checked_base(os.environ["ECOGRAPH_BASE"], "ECOGRAPH_BASE")
         else:
             chosen = DEFAULT_BASE
-        return cls(root=root, base=chosen)
+        project = cls(root=root, base=chosen)
+        project.facts  # noqa: B018  (a wrong [tool.ecograph] value stops every command, not only build)
+        return project
 
     @property
     def seeds_dir(self) -> Path:

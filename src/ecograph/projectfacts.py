@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ LANGUAGES = {
 }
 DEFAULT_DESCRIPTION = ("A knowledge graph of innovation ecosystems taken from articles, every fact with the verbatim "
                        "quote that supports it.")
+Check = Callable[[str], str]  # a value -> what is wrong with it ("" when nothing is)
 _ENTITY_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 _IRI = re.compile(r"^https?://\S+$")
 _EXAMPLES = {
@@ -49,7 +51,7 @@ _EXAMPLES = {
 
 @dataclass(frozen=True)
 class DatasetFacts:
-    """The dataset's description and the project's naming conventions (defaults name no corpus)."""
+    """How the dataset describes itself (the defaults name no corpus)."""
 
     title: str
     description: str = DEFAULT_DESCRIPTION
@@ -99,7 +101,7 @@ class _Reader:
         fix = fix or f"Write it as {key} = {_EXAMPLES[key]}."
         raise ProjectError(f"{self.path}: [tool.ecograph] {key} = {value!r} {problem}. {fix}")
 
-    def text(self, key: str, problem_of: Any = None) -> str:
+    def text(self, key: str, problem_of: Check | None = None) -> str:
         value = self.values.get(key, "")
         if not isinstance(value, str) or not value.strip():
             if key in self.values:
@@ -109,7 +111,7 @@ class _Reader:
             self.fail(key, problem)
         return value.strip()
 
-    def texts(self, key: str, problem_of: Any = None) -> tuple[str, ...]:
+    def texts(self, key: str, problem_of: Check | None = None) -> tuple[str, ...]:
         values = self.values.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
             self.fail(key, "is not a list of texts")
