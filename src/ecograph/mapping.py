@@ -107,6 +107,7 @@ class _Builder:
                                    graph=NamedNode(project.graph_iri(slug)),
                                    article=NamedNode(project.article_iri(slug)))
         self.declared: dict[str, NamedNode] = {}
+        self.schemes = shape_facts(project).schemes  # class IRI -> the concept scheme its instances are in
         self.seen: set[tuple[str, str, str]] = set()
 
     # entities ------------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ class _Builder:
                 kind, self._at(entity, "type", field_path)))), quote)
         self._labels(subject, entity, field_path, quote)
         for kind in types:
-            scheme = shape_facts(self.project).schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
+            scheme = self.schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
             if scheme:
                 self._fact(subject, NamedNode(SKOS + "inScheme"), NamedNode(scheme), quote)
         facts = entity.get("facts", Seq())
