@@ -50,7 +50,9 @@ def test_the_version_is_written_once_in_pyproject() -> None:
     declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert ecograph.__version__ == version("ecograph") == declared
     ontology = Graph().parse(REPO / "ontology" / "ecograph.ttl", format="turtle")
-    assert str(ontology.value(URIRef("https://w3id.org/ecograph/def"), OWL.versionInfo)) == declared
+    ontology_iri = URIRef("https://w3id.org/ecograph/def")
+    assert str(ontology.value(ontology_iri, OWL.versionInfo)) == declared
+    assert str(ontology.value(ontology_iri, OWL.versionIRI)) == f"{ontology_iri}/{declared}"
 
 
 def test_the_package_declares_its_type_hints() -> None:
