@@ -123,7 +123,7 @@ def jena():  # -> jena.Jena (tests/jena.py)
         pytest.skip(f"Apache Jena is not available: {missing}")
 
 
-# The pages (developer C): a server over the small hand-written dist of tests/fixtures/pages_dist -------------
+# The pages: a server over the small hand-written dist of tests/fixtures/pages_dist -------------
 
 
 @pytest.fixture(scope="session")

@@ -103,7 +103,7 @@ def test_the_benchmark_produces_its_tables(tmp_path: Path) -> None:
     assert "mapping articles" in size.full.steps and "validating with the SHACL shapes" in size.full.steps
     markdown = render_markdown(report)
     assert "| " + " | ".join(BUILD_COLUMNS) + " |" in markdown
-    assert "### Targets (issue 5)" in markdown and "ecograph bench run --sizes 6 --no-endpoint" in markdown
+    assert "### Performance targets" in markdown and "ecograph bench run --sizes 6 --no-endpoint" in markdown
     assert report.machine["cores (nproc)"]
 
     out = tmp_path / "BENCHMARKS.md"

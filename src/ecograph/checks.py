@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from pyoxigraph import NamedNode
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 from rdflib.term import Node
@@ -33,19 +34,12 @@ from .project import Project
 from .published import Published
 from .reasoning import Axioms, Clash
 from .report import Finding, value_text
+from .shapefacts import ShapeFacts, shape_facts
 from .text import ArticleText
 
-ECO_KINDS = {
-    "organisation": "Organisation", "person": "Person", "place": "Place", "facility": "Facility",
-    "programme": "Programme", "funding": "Funding", "instrument": "FundingInstrument", "figure": "Figure",
-    "innovation": "Innovation", "domain": "TechnologyDomain", "event": "Event", "ecosystem": "Ecosystem",
-    "position": "Position", "partnership": "Partnership", "article": "Article", "claim": "Claim",
-}
-UNTYPED_KINDS = {"scheme"}
 LANGUAGE_PROPERTIES = (RDFS.label, SKOS.altLabel, DCTERMS.title, DCTERMS.description)
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay}
 NUMBER_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
-NON_NEGATIVE = ("amount", "minimumAmount", "budget", "annualTurnover", "horizonYears")
 REUSED_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD), str(SKOS), str(DCTERMS), str(PROV), str(FOAF),
                      "http://www.w3.org/ns/org#", "https://schema.org/")
 ENGINE_TERMS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.Statement, RDFS.label, SKOS.altLabel,
@@ -69,6 +63,16 @@ class Context:
     @property
     def eco(self) -> str:
         return self.project.vocab
+
+    @cached_property
+    def shapes(self) -> ShapeFacts:
+        """The id kinds, concept schemes and non-negative properties the project's shapes declare."""
+        return shape_facts(self.project)
+
+    @property
+    def kinds(self) -> dict[str, tuple[str, ...]]:
+        """Each kind of entity id (organisation/…) and the classes of the entities it names."""
+        return self.shapes.kinds
 
     @cached_property
     def claims(self) -> set[Node]:
@@ -165,7 +169,7 @@ def _value_rules(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _language_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
     if isinstance(o, Literal) and not o.language:
         return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} has no language tag",
-                         f"write it as \"{o}\"@en (or @nl); in a mapping, {{en: {o}}}", p, o)]
+                         f"write it as \"{o}\"@en (or another language's tag); in a mapping, {{en: {o}}}", p, o)]
     return []
 
 
@@ -184,8 +188,8 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Finding]:
     declared = ctx.axioms.graph.value(p, RDFS.range)
     problem, hint = _literal_problem(declared, o)
-    if not problem and _local(p) in NON_NEGATIVE and _number(o) is not None and _number(o) < 0:
-        problem, hint = "is negative", "amounts are never negative: write the amount the article gives"
+    if not problem and str(p) in ctx.shapes.non_negative and _number(o) is not None and _number(o) < 0:
+        problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
     return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint, p, o)]
@@ -193,7 +197,7 @@ def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Findi
 
 def _literal_problem(declared: Node | None, o: Literal) -> tuple[str, str]:
     if declared == RDF.langString and not o.language:
-        return "has no language tag", f"write \"{o}\"@en (or @nl)"
+        return "has no language tag", f"write \"{o}\"@en (or another language's tag)"
     if declared in NUMBER_TYPES:
         number = _number(o) if o.datatype in NUMBER_TYPES else None
         if number is None:
@@ -258,15 +262,19 @@ def _required(ctx: Context) -> list[Finding]:
         if not any(ctx.data.objects(node, RDFS.label)):
             found.append(_finding(ctx, "ontology", "Violation", node, "the entity has no label (rdfs:label)",
                                   "give its name as the article writes it, with a language tag, e.g. "
-                                  "rdfs:label \"Micronit\"@en", RDFS.label))
+                                  "rdfs:label \"Acme\"@en", RDFS.label))
     return found
 
 
 def _type_hint(ctx: Context, node: Node) -> str:
     kind = _kind(ctx, node)
-    if kind in ECO_KINDS:
-        return f"add a class of the ontology, e.g. a eco:{ECO_KINDS[kind]} (or a subclass of it)"
+    if kind in ctx.kinds:
+        return f"add a class of the ontology, e.g. a {_curie(ctx, ctx.kinds[kind][0])} (or a subclass of it)"
     return "add `a eco:Class` with a class of the ontology"
+
+
+def _curie(ctx: Context, iri: str) -> str:
+    return "eco:" + iri[len(ctx.eco):] if iri.startswith(ctx.eco) else f"<{iri}>"
 
 
 def _kind(ctx: Context, node: Node) -> str | None:
@@ -299,7 +307,7 @@ def references(ctx: Context) -> list[Finding]:
     for s, p, o in sorted(ctx.facts()):
         if not isinstance(o, URIRef) or not str(o).startswith(prefix) or p == RDF.type:
             continue
-        if ctx.types(o) or _kind(ctx, o) in UNTYPED_KINDS or ctx.published.knows(str(o)):
+        if ctx.types(o) or _kind(ctx, o) in ctx.shapes.scheme_kinds or ctx.published.knows(str(o)):
             continue
         found.append(_finding(ctx, "reference", "Violation", s,
                               f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
@@ -389,9 +397,7 @@ def _article_text(ctx: Context, article: Node) -> ArticleText | None:
     return text
 
 
-def _ox(iri: URIRef) -> object:
-    from pyoxigraph import NamedNode
-
+def _ox(iri: URIRef) -> NamedNode:
     return NamedNode(str(iri))
 
 
@@ -419,11 +425,11 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
         return [_finding(ctx, "naming", "Violation", node, f"the IRI is not under {prefix}",
                          f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}")]
     kind, _, slug = text[len(prefix):].partition("/")
-    if kind not in ECO_KINDS and kind not in UNTYPED_KINDS:
-        close = difflib.get_close_matches(kind, list(ECO_KINDS), n=1, cutoff=0.6)
+    if ctx.shapes.declares_kinds and kind not in ctx.kinds and kind not in ctx.shapes.scheme_kinds:
+        close = difflib.get_close_matches(kind, list(ctx.kinds), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
         return [_finding(ctx, "naming", "Violation", node, f"'{kind}' is not a kind of entity",
-                         guess + "use one of: " + ", ".join(sorted(ECO_KINDS)))]
+                         guess + "use one of: " + ", ".join(sorted(ctx.kinds)))]
     if not SLUG_PATTERN.match(slug) or "/" in slug:
         return [_finding(ctx, "naming", "Violation", node, f"'{slug}' is not a valid slug",
                          f"use lowercase a-z, 0-9 and '-', e.g. {_suggested(ctx, node)}")]
@@ -432,10 +438,9 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
 
 def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
     types = {t for t in ctx.types(node) if t in ctx.vocabulary.classes.values()}
-    expected = ctx.eco + ECO_KINDS.get(kind, "")
-    if not types or kind not in ECO_KINDS or ctx.axioms.is_a(types, [expected]):
+    if not types or kind not in ctx.kinds or ctx.axioms.is_a(types, ctx.kinds[kind]):
         return []
-    better = [k for k, cls in ECO_KINDS.items() if ctx.axioms.is_a(types, [ctx.eco + cls])]
+    better = [k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)]
     hint = f"name it {ctx.project.base}id/{better[0]}/..." if better else "choose the kind that fits its type"
     return [_finding(ctx, "naming", "Warning", node,
                      f"the IRI says '{kind}' but the entity is a "
@@ -444,7 +449,7 @@ def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
 
 def _suggested(ctx: Context, node: URIRef) -> str:
     types = {t for t in ctx.types(node)}
-    kind = next((k for k, cls in ECO_KINDS.items() if ctx.axioms.is_a(types, [ctx.eco + cls])), "organisation")
+    kind = next((k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)), "organisation")
     label = ctx.data.value(node, RDFS.label) or _local(node)
     slug = re.sub(r"[^a-z0-9]+", "-", str(label).lower()).strip("-") or "name"
     return f"{ctx.project.base}id/{kind}/{slug}"
@@ -528,7 +533,7 @@ def _compatible(ctx: Context, new_iri: str, existing_iri: str) -> bool:
 
 
 def _top_classes(ctx: Context, types: set[str]) -> set[str]:
-    tops = {ctx.eco + name for name in ECO_KINDS.values()}
+    tops = {cls for classes in ctx.kinds.values() for cls in classes}
     return {a for t in types for a in ctx.axioms.ancestors(t)} & tops
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .errors import EcographError
 from .project import Project
 
@@ -98,7 +97,7 @@ def _details(error: BaseException) -> str:
 
 
 @click.group(cls=_Group)
-@click.version_option(__version__, prog_name="ecograph")
+@click.version_option(package_name="ecograph", prog_name="ecograph")
 @click.option(
     "--project",
     "project_dir",
@@ -187,7 +186,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
         if len(warnings) > WARNINGS_SHOWN:
             click.echo(f"  … and {len(warnings) - WARNINGS_SHOWN} more: `ecograph validate MAPPING` lists them all")
     if len(result.warnings) > len(warnings):
-        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. Dutch labels): "
+        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. labels in more languages): "
                    "`ecograph validate MAPPING` lists them")
 
 
@@ -384,7 +383,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
 
     \b
     Examples:
-      ecograph new ~/Downloads/cleanroom.txt --id 900_micronit-clean-room
+      ecograph new ~/Downloads/cleanroom.txt --id 900_acme-clean-room
       ecograph new seeds/005_7171e9f63f44d515.txt
     """
     from .scaffold import scaffold

@@ -1,10 +1,11 @@
 """Likely duplicates: a new entity whose label or alias names an entity that is already published.
 
 Names are compared after normalising what does not tell two organisations apart: case, accents, punctuation,
-legal forms (B.V., N.V., GmbH …), a leading article (the, de, het), Dutch and English forms of the same words
-("Universiteit Twente" = "University of Twente", "Provincie Overijssel" = "Province of Overijssel",
-"centrum" = "centre" = "center"). An exact match after normalising is a likely duplicate; a new name that begins
-with a whole published name ("Micronit Microtechnologies" after "Micronit") is a possible one.
+legal forms (B.V., N.V., GmbH …), a leading article (the, de, het), and the forms of the same word in other
+languages ("Universiteit Leiden" = "Leiden University", "centrum" = "centre" = "center"): the words of each
+language are in NAME_WORDS, a general table keyed by language. An exact match after normalising is a likely
+duplicate; a new name that begins with a whole published name ("Acme Microsystems" after "Acme") is a possible
+one.
 """
 
 from __future__ import annotations
@@ -12,20 +13,42 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-LEGAL_FORMS = {"bv", "nv", "vof", "cv", "gmbh", "ag", "ltd", "limited", "inc", "llc", "plc", "sa", "sarl",
-               "bvba", "holding", "co", "corp", "corporation"}
-LEADING_ARTICLES = {"the", "de", "het", "een", "a", "an"}
-FILLERS = {"of", "van", "voor", "for", "and", "en", "in", "the", "de", "het"}
-WORD_VARIANTS = {
-    "universiteit": "university", "univ": "university", "hogeschool": "university-of-applied-sciences",
-    "centrum": "centre", "center": "centre", "provincie": "province", "gemeente": "municipality",
-    "ministerie": "ministry", "stichting": "foundation", "instituut": "institute", "ziekenhuis": "hospital",
-    "medisch": "medical", "universitair": "university", "europese": "european", "commissie": "commission",
-    "nederland": "netherlands", "economische": "economic", "zaken": "affairs", "klimaat": "climate",
-    "technologies": "technology", "technologie": "technology", "labs": "lab", "laboratorium": "lab",
+
+@dataclass(frozen=True)
+class NameWords:
+    """The words of one language that do not tell two organisations apart, and forms that mean the same."""
+
+    legal_forms: frozenset[str] = frozenset()  # B.V., GmbH … (written without dots: bv, gmbh)
+    articles: frozenset[str] = frozenset()  # a leading article: the, de …
+    fillers: frozenset[str] = frozenset()  # of, van, and …
+    variants: Mapping[str, str] = field(default_factory=dict)  # a word -> the (English) form it is compared in
+
+
+# A general table keyed by ISO 639-1 code; names are compared with the words of every language in it.
+NAME_WORDS = {
+    "en": NameWords(
+        legal_forms=frozenset({"ltd", "limited", "inc", "llc", "plc", "holding", "co", "corp", "corporation"}),
+        articles=frozenset({"the", "a", "an"}), fillers=frozenset({"of", "for", "and", "in", "the"}),
+        variants={"univ": "university", "center": "centre", "technologies": "technology", "labs": "lab"}),
+    "nl": NameWords(
+        legal_forms=frozenset({"bv", "nv", "vof", "cv", "bvba"}), articles=frozenset({"de", "het", "een"}),
+        fillers=frozenset({"van", "voor", "en", "in", "de", "het"}),
+        variants={"universiteit": "university", "hogeschool": "university-of-applied-sciences",
+                  "centrum": "centre", "provincie": "province", "gemeente": "municipality",
+                  "ministerie": "ministry", "stichting": "foundation", "instituut": "institute",
+                  "ziekenhuis": "hospital", "medisch": "medical", "universitair": "university",
+                  "europese": "european", "commissie": "commission", "nederland": "netherlands",
+                  "economische": "economic", "zaken": "affairs", "klimaat": "climate", "technologie": "technology",
+                  "laboratorium": "lab"}),
+    "de": NameWords(legal_forms=frozenset({"gmbh", "ag"})),
+    "fr": NameWords(legal_forms=frozenset({"sa", "sarl"})),
 }
+LEGAL_FORMS = frozenset().union(*(words.legal_forms for words in NAME_WORDS.values()))
+LEADING_ARTICLES = frozenset().union(*(words.articles for words in NAME_WORDS.values()))
+FILLERS = frozenset().union(*(words.fillers for words in NAME_WORDS.values()))
+WORD_VARIANTS = {word: form for words in NAME_WORDS.values() for word, form in words.variants.items()}
 
 
 @dataclass(frozen=True)
@@ -40,7 +63,7 @@ class Match:
 
 
 def normalise(name: str) -> str:
-    """A name reduced to what tells entities apart: 'Universiteit Twente' -> 'twente university'."""
+    """A name reduced to what tells entities apart: 'Universiteit Leiden' -> 'leiden university'."""
     words = _words(name)
     while words and words[0] in LEADING_ARTICLES and len(words) > 1:
         words = words[1:]

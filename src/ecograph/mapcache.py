@@ -21,11 +21,12 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from . import mapping as mapping_module
-from . import ontology, text, yamlfile
+from . import ontology, projectfacts, shapefacts, text, yamlfile
 from .cachefile import read_entry, write_entry
 from .mapping import ArticleGraph, map_article
 from .ontology import Vocabulary
 from .project import Project
+from .shapefacts import shape_facts
 
 FORMAT = b"ecograph-mapcache-1"
 
@@ -66,17 +67,18 @@ def _stem(raw: bytes) -> str | None:
 
 
 def _context(project: Project) -> bytes:
-    """What every article's mapping depends on: the base, the ontology, the engine's code."""
-    return _context_of(project.base, tuple(project.ontology_files()),
+    """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code."""
+    schemes = sorted(shape_facts(project).schemes.items())
+    return _context_of(f"{project.base} {schemes}", tuple(project.ontology_files()),
                        tuple(p.stat().st_mtime_ns for p in project.ontology_files()))
 
 
 @cache
-def _context_of(base: str, ontology_files: tuple[Path, ...], _mtimes: tuple[int, ...]) -> bytes:
-    digest = hashlib.sha256(base.encode())
+def _context_of(settings: str, ontology_files: tuple[Path, ...], _mtimes: tuple[int, ...]) -> bytes:
+    digest = hashlib.sha256(settings.encode())
     for path in ontology_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for module in (mapping_module, ontology, text, yamlfile):
+    for module in (mapping_module, ontology, projectfacts, shapefacts, text, yamlfile):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
 

@@ -23,17 +23,17 @@ from rdflib import XSD
 from .errors import InputError, Location
 from .ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
 from .project import Project
+from .projectfacts import LANGUAGES
+from .shapefacts import shape_facts
 from .text import ArticleText, Quote
 from .yamlfile import Map, Seq, load_yaml
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
-ISO_639_3 = {"en": "ENG", "nl": "NLD", "de": "DEU", "fr": "FRA"}
 
 RDF_TYPE = NamedNode(RDF_NS + "type")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
@@ -107,6 +107,7 @@ class _Builder:
                                    graph=NamedNode(project.graph_iri(slug)),
                                    article=NamedNode(project.article_iri(slug)))
         self.declared: dict[str, NamedNode] = {}
+        self.schemes = shape_facts(project).schemes  # class IRI -> the concept scheme its instances are in
         self.seen: set[tuple[str, str, str]] = set()
 
     # entities ------------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ class _Builder:
         where = self._at(entity, "id", field_path)
         if not isinstance(entity_id, str) or not ID_PATTERN.match(entity_id):
             raise InputError(where, f"'{entity_id}' is not a valid id", "write kind/slug in lowercase "
-                             "letters, digits and '-', e.g. organisation/micronit")
+                             "letters, digits and '-', e.g. organisation/acme")
         if entity_id in self.declared:
             raise InputError(where, f"the id '{entity_id}' is declared twice (first on line "
                              f"{self.result.entity_lines[entity_id]})", "merge the two entries into one")
@@ -145,9 +146,10 @@ class _Builder:
             self._fact(subject, RDF_TYPE, NamedNode(str(self.vocabulary.class_named(
                 kind, self._at(entity, "type", field_path)))), quote)
         self._labels(subject, entity, field_path, quote)
-        if any(str(self.vocabulary.classes.get(str(kind), "")).endswith("#TechnologyDomain")
-               for kind in types):
-            self._in_domain_scheme(subject, quote)
+        for kind in types:
+            scheme = self.schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
+            if scheme:
+                self._fact(subject, NamedNode(SKOS + "inScheme"), NamedNode(scheme), quote)
         facts = entity.get("facts", Seq())
         if not isinstance(facts, Seq):
             raise InputError(self._at(entity, "facts", field_path), "'facts' must be a list",
@@ -163,10 +165,6 @@ class _Builder:
         if "alt" in entity:
             for value in self._lang_values(entity["alt"], self._at(entity, "alt", field_path), many=True):
                 self._fact(subject, NamedNode(str(ALT_LABEL)), value, quote)
-
-    def _in_domain_scheme(self, subject: NamedNode, quote: Quote) -> None:
-        scheme = NamedNode(self.project.entity_iri("scheme/technology-domains"))
-        self._fact(subject, NamedNode(SKOS + "inScheme"), scheme, quote)
 
     def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote) -> None:
         if not isinstance(fact, Map):
@@ -198,7 +196,7 @@ class _Builder:
     def _reference(self, value: Any, where: Location) -> NamedNode:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise InputError(where, f"{value!r} is not an entity id", "write the id of an entity declared "
-                             "in this file, e.g. organisation/micronit")
+                             "in this file, e.g. organisation/acme")
         if value not in self.declared:
             raise InputError(where, f"'{value}' is not declared in this mapping",
                              f"add an entity with 'id: {value}', its type, label and quote to 'entities'")
@@ -261,7 +259,7 @@ class _Builder:
         self._plain(article, NamedNode(self.project.vocab + "sha256"), Literal(self.text.sha256))
         for lang in self.languages:
             self._plain(article, NamedNode(DCTERMS + "language"),
-                        NamedNode(LANGUAGE_AUTHORITY + ISO_639_3.get(lang, lang.upper())))
+                        NamedNode(LANGUAGE_AUTHORITY + LANGUAGES.get(lang, (lang.upper(),))[0]))
         where = Location(self.metadata_path, meta.key_lines["title"], "title")
         title = self.text.locate(meta["title"], where)
         self._fact(article, NamedNode(DCTERMS + "title"), Literal(title.text, language=self.languages[0]),

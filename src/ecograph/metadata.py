@@ -9,7 +9,6 @@ builds of the same inputs give the same bytes, on any clone and any day.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_RESOURCE = "http://www.w3.org/2000/01/rdf-schema#Resource"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
-LICENCE = "http://creativecommons.org/licenses/by/4.0/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -110,33 +108,36 @@ class _Describer:
         contact = NamedNode(f"{base}dataset/contact")
         for kind in (VOID + "Dataset", DCAT + "Dataset"):
             self.add(root, RDF_TYPE, NamedNode(kind))
-        self.add(root, DCT + "title", self.text("Ecosystem Graph"))
-        self.add(root, DCT + "description", self.text(
-            "A knowledge graph of MedTech innovation ecosystems in the Netherlands — clusters, companies, "
-            "universities, hospitals, funders, people, facilities, programmes, funding, events and "
-            "innovations — taken from news articles, every fact with the verbatim quote that supports it."))
-        self.link(root, DCT + "license", NamedNode(LICENCE), DCT + "LicenseDocument")
+        facts = self.project.facts
+        self.add(root, DCT + "title", self.text(facts.title))
+        self.add(root, DCT + "description", self.text(facts.description))
+        self._license(root)
         self.add(root, DCT + "modified", self.modified)
         self.add(root, DCAT + "version", self.version)
         self.add(root, DCT + "publisher", publisher)
         self.link(root, DCAT + "contactPoint", contact, VCARD + "Kind")
         self.link(root, DCAT + "landingPage", NamedNode(base), FOAF + "Document")
-        for keyword in ("innovation ecosystem", "MedTech", "linked open data", "Netherlands"):
+        for keyword in facts.keywords:
             self.add(root, DCAT + "keyword", self.text(keyword))
-        for lang in ("ENG", "NLD"):
+        for lang in facts.language_codes:
             self.link(root, DCT + "language", NamedNode(EU_LANGUAGE + lang), DCT + "LinguisticSystem")
         self.add(root, VOID + "triples", _integer(triple_count))
         self.add(root, VOID + "sparqlEndpoint", NamedNode(f"{base}sparql"))
         self.add(root, VOID + "uriSpace", Literal(f"{base}id/"))
         self.add(root, VOID + "vocabulary", NamedNode(f"{base}def#"))
-        self.add(root, VOID + "exampleResource", NamedNode(f"{base}id/organisation/micronit"))
+        for example in facts.examples:
+            self.add(root, VOID + "exampleResource", NamedNode(self.project.entity_iri(example)))
         self.add(publisher, RDF_TYPE, NamedNode(FOAF + "Agent"))
-        self.add(publisher, FOAF + "name", self.text("The Ecosystem Graph project"))
+        self.add(publisher, FOAF + "name", self.text(facts.publisher))
         self.add(contact, RDF_TYPE, NamedNode(VCARD + "Organization"))
-        self.add(contact, VCARD + "fn", self.text("The Ecosystem Graph project"))
+        self.add(contact, VCARD + "fn", self.text(facts.publisher))
         self.add(contact, VCARD + "hasURL", NamedNode(base))
         for slug, triples in sorted(dataset.article_triples.items()):
             self.subset(slug, len(triples))
+
+    def _license(self, subject: NamedNode) -> None:
+        if self.project.facts.license:
+            self.link(subject, DCT + "license", NamedNode(self.project.facts.license), DCT + "LicenseDocument")
 
     def subset(self, slug: str, triples: int) -> None:
         subset = NamedNode(f"{self.project.base}dataset/graph/{slug}")
@@ -174,7 +175,7 @@ class _Describer:
         self.link(node, DCAT + "mediaType", NamedNode(IANA + media_type), DCT + "MediaType")
         self.link(node, DCT + "format", NamedNode(EU_FILE_TYPE + file_type), DCT + "MediaTypeOrExtent")
         self.add(node, DCAT + "byteSize", _integer(len(data)))
-        self.link(node, DCT + "license", NamedNode(LICENCE), DCT + "LicenseDocument")
+        self._license(node)
         self.add(node, DCT + "modified", self.modified)
         self.add(node, DCAT + "version", self.version)
         self.add(node, SPDX + "checksum", checksum)
@@ -194,9 +195,6 @@ def _count(path: Path, distribution: Distribution, statements: int) -> int:
     """Statements in a file: known for the data dumps (written from them), counted by parsing otherwise."""
     if distribution.rdf_format is None or distribution.file.startswith("ecograph."):
         return statements
-    if distribution.compressed:
-        with gzip.open(path, "rb") as stream:
-            return sum(1 for _ in parse(stream, distribution.rdf_format))
     return _count_turtle(path)
 
 

@@ -16,7 +16,6 @@ from .errors import InputError, Location, ProjectError
 from .project import Project
 
 LANG_STRING = RDF.langString
-DATE_LIKE = RDFS.Literal
 
 # Properties of reused vocabularies that mappings may use by a short key: (IRI, value kind).
 REUSED_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {

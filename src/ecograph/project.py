@@ -12,10 +12,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import NamedNode
 
 from .errors import ProjectError
+from .projectfacts import DatasetFacts, read_facts
 
 DEFAULT_BASE = "https://w3id.org/ecograph/"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
@@ -51,7 +53,9 @@ class Project:
             chosen = _checked_base(os.environ["ECOGRAPH_BASE"], "ECOGRAPH_BASE")
         else:
             chosen = DEFAULT_BASE
-        return cls(root=root, base=chosen)
+        project = cls(root=root, base=chosen)
+        project.facts  # noqa: B018  (a wrong [tool.ecograph] value stops every command, not only build)
+        return project
 
     @property
     def seeds_dir(self) -> Path:
@@ -159,11 +163,17 @@ class Project:
                     newest = max(newest, int(day.timestamp()))
         return newest
 
+    @cached_property
+    def facts(self) -> DatasetFacts:
+        """What the project says about its dataset: `[tool.ecograph]` in its pyproject.toml (see DatasetFacts)."""
+        return read_facts(self.root / "pyproject.toml", _ecograph_table(self.root), self.root.name)
 
-def _configured_base(root: Path) -> str | None:
+
+def _ecograph_table(root: Path) -> dict[str, Any]:
+    """The `[tool.ecograph]` table of the project's pyproject.toml (empty when there is none)."""
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
-        return None
+        return {}
     try:
         config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -173,10 +183,14 @@ def _configured_base(root: Path) -> str | None:
     if not isinstance(section, dict):
         raise ProjectError(f"{pyproject}: [tool.ecograph] is not a table. Write it as a section: "
                            '[tool.ecograph] followed by base = "https://example.org/graph/".')
-    base = section.get("base")
+    return section
+
+
+def _configured_base(root: Path) -> str | None:
+    base = _ecograph_table(root).get("base")
     if base is not None and not isinstance(base, str):
-        raise ProjectError(f"{pyproject}: [tool.ecograph] base = {base!r} is not text. Write it as a quoted IRI, "
-                           'e.g. base = "https://example.org/graph/".')
+        raise ProjectError(f"{root / 'pyproject.toml'}: [tool.ecograph] base = {base!r} is not text. Write it as "
+                           'a quoted IRI, e.g. base = "https://example.org/graph/".')
     return base
 
 

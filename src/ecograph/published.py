@@ -117,9 +117,10 @@ class Published:
                     found.add((quad.subject, quad.predicate, quad.object))
         return found
 
-    def label(self, iri: str, languages: tuple[str, ...] = ("en", "nl")) -> str | None:
+    def label(self, iri: str, languages: tuple[str, ...] = ("en",)) -> str | None:
+        """The label in the first of `languages` it has, else in another language (by code), else any."""
         labels = {lit.language: lit.value for lit in self.values(iri, LABEL) if isinstance(lit, Literal)}
-        for language in languages:
+        for language in (*languages, *sorted(k for k in labels if k)):
             if language in labels:
                 return labels[language]
         return next(iter(labels.values()), None)

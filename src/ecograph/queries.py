@@ -13,7 +13,7 @@ the query. `summary` and `tags` are required.
 
 `#+ param: NAME (TYPE[, optional][, example=VALUE]) DESCRIPTION` declares the query variable ?NAME as a
 parameter (the URL parameter NAME of /api/queries/<query>). TYPE is iri, string, integer, decimal, date or
-boolean; an iri value may be a full IRI or an entity id relative to `<base>id/` (organisation/micronit).
+boolean; an iri value may be a full IRI or an entity id relative to `<base>id/` (organisation/acme).
 
 Parameter convention (every stored query follows it):
 - A parameter is bound as an RDF term by the engine (pyoxigraph substitutions, SEP-0007), never spliced into
@@ -265,7 +265,7 @@ def to_term(param: Param, raw: str, base: str) -> ox.NamedNode | ox.Literal:
             return ox.NamedNode(value)
         except ValueError as error:
             raise ParameterError(f"parameter {param.name!r} must be an IRI or an entity id such as "
-                                 f"organisation/micronit, not {raw!r} ({error})") from error
+                                 f"organisation/acme, not {raw!r} ({error})") from error
     if param.type == "string":
         return ox.Literal(raw)
     if not _LEXICAL[param.type].match(raw.strip()):

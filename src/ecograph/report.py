@@ -103,7 +103,7 @@ class Report:
         return sorted(groups.items(), key=lambda item: (item[0] != "", _first_line(item[1]), item[0]))
 
     def entity_name(self, iri: str) -> str:
-        """An entity as a person reads it: `organisation/micronit "Micronit"`."""
+        """An entity as a person reads it: `organisation/acme "Acme"`."""
         short = self.short(iri)
         entity = self.entities.get(iri)
         return f"{short} \"{entity.label}\"" if entity and entity.label else short

@@ -1,7 +1,7 @@
 """`ecograph new`: a first mapping for a new article, for a person to finish.
 
 The scaffold holds what can be found mechanically: the published entities the text mentions (by their labels
-and aliases, English and Dutch, on word boundaries), each with its id, types, labels and the sentence that
+and aliases, in every language, on word boundaries), each with its id, types, labels and the sentence that
 mentions it; and a `todo:` list of every amount of money, date, count and percentage the text states, with the
 sentence it stands in. What those numbers mean is for the contributor to decide; `ecograph validate` reports
 each open item until it is done and deleted.
@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -45,8 +46,13 @@ PATTERNS = (
 SCALES = {"thousand": 1_000, "duizend": 1_000, "k": 1_000, "million": 1_000_000, "miljoen": 1_000_000,
           "mln": 1_000_000, "mio": 1_000_000, "billion": 1_000_000_000, "miljard": 1_000_000_000,
           "bn": 1_000_000_000, "mld": 1_000_000_000}
-DUTCH = {"de", "het", "een", "en", "van", "is", "voor", "met", "op", "dat", "zijn", "niet", "ook", "wordt"}
-ENGLISH = {"the", "and", "of", "is", "for", "with", "to", "that", "are", "not", "also", "in", "on", "by"}
+# Common short words by language, to guess an article's languages (a general table, keyed by ISO 639-1 code).
+COMMON_WORDS = {
+    "en": {"the", "and", "of", "is", "for", "with", "to", "that", "are", "not", "also", "in", "on", "by"},
+    "nl": {"de", "het", "een", "en", "van", "is", "voor", "met", "op", "dat", "zijn", "niet", "ook", "wordt"},
+    "de": {"der", "die", "das", "und", "ist", "mit", "nicht", "auch", "von", "für", "zu", "auf", "ein", "eine"},
+    "fr": {"le", "la", "les", "et", "est", "pour", "avec", "pas", "aussi", "dans", "sur", "une", "des", "du"},
+}
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def scaffold(project: Project, article: Path, *, stem: str | None = None,
     result.todos = find_candidates(text.text)
     try:
         _place_seed(article, text, result)
-        _write(result.metadata, metadata_yaml(result, text.text), result)
+        _write(result.metadata, metadata_yaml(result, text.text, project.facts.languages), result)
         _write(result.mapping, mapping_yaml(result, published, project), result)
     except BaseException:  # all three files or none: a half-written scaffold would block the next attempt
         for path in result.written:
@@ -298,18 +304,22 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def guess_languages(text: str) -> list[str]:
-    words = re.findall(r"[a-z]+", text.lower())
-    dutch = sum(w in DUTCH for w in words)
-    english = sum(w in ENGLISH for w in words)
-    main, other = ("nl", "en") if dutch > english else ("en", "nl")
-    return [main, other] if min(dutch, english) > 0.2 * max(dutch, english, 1) else [main]
+def guess_languages(text: str, candidates: Sequence[str] = ()) -> list[str]:
+    """The text's languages, main first: those of `candidates` (the project's languages; default every language
+    of COMMON_WORDS) whose common words occur in it, a second one only when it is more than a fifth of the main.
+    On a tie the earlier candidate wins."""
+    known = [lang for lang in candidates or COMMON_WORDS if lang in COMMON_WORDS] or ["en"]
+    words = re.findall(r"[a-zäöüßéèàç]+", text.lower())
+    counts = {lang: sum(w in COMMON_WORDS[lang] for w in words) for lang in known}
+    ranked = sorted(known, key=lambda lang: -counts[lang])
+    main = counts[ranked[0]]
+    return [ranked[0]] + [lang for lang in ranked[1:] if counts[lang] > 0.2 * max(main, 1)]
 
 
-def metadata_yaml(result: ScaffoldResult, text: str) -> str:
+def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = ()) -> str:
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or result.stem.lower()
-    languages = guess_languages(text)
+    languages = guess_languages(text, languages)
     return "\n".join([
         f"# Article metadata for {result.seed.name} — written by `ecograph new`: check every line.",
         "# slug: the article's short name in IRIs (<base>id/article/<slug>); lowercase a-z, 0-9 and '-'.",

@@ -618,6 +618,16 @@ def _yaml(data: Any) -> str:
                      default_flow_style=None)
 
 
+def corpus_pyproject(articles: int, seed: int) -> str:
+    """The corpus's own `[tool.ecograph]` facts (its vocabulary, in ontology/ and shapes/, is the template's)."""
+    lines = ["[tool.ecograph]", 'title = "Synthetic ecosystem corpus"',
+             f'description = "A synthetic corpus of {articles} generated articles (seed {seed}), for benchmarks '
+             'and tests: invented organisations, people, places and funding."',
+             'keywords = ["synthetic data", "benchmark"]', 'languages = ["en"]',
+             'publisher = "ecograph bench generate"']
+    return "\n".join(lines) + "\n"
+
+
 def generate_corpus(out: Path, articles: int, *, seed: int = 1, template: Path | None = None) -> CorpusSummary:
     """Write a synthetic data project of `articles` articles into `out` (replacing a corpus written there before).
 
@@ -654,6 +664,7 @@ def generate_corpus(out: Path, articles: int, *, seed: int = 1, template: Path |
             f"# synthetic article {index} (seed {seed})\n" + _yaml(mapping), encoding="utf-8")
         entity_ids.update(e["id"] for e in mapping["entities"])
     summary = CorpusSummary(out=out, articles=articles, seed=seed, entities=len(entity_ids), text_bytes=text_bytes)
+    (out / "pyproject.toml").write_text(corpus_pyproject(articles, seed), encoding="utf-8")
     (out / MARKER).write_text(json.dumps({"articles": articles, "seed": seed, "template": str(source.root)},
                                          indent=2) + "\n", encoding="utf-8")
     return summary

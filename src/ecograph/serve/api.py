@@ -99,7 +99,7 @@ def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
             "description": "Each stored SPARQL query (queries/*.rq) as a GET operation. Answers are SPARQL 1.1 "
                            "JSON results or CSV, chosen by the Accept header or ?format=json|csv. Parameters "
                            "are bound as RDF terms, never spliced into the query text. An IRI parameter takes "
-                           f"a full IRI or an entity id relative to {base}id/ (e.g. organisation/micronit).",
+                           f"a full IRI or an entity id relative to {base}id/ (e.g. organisation/acme).",
             "license": {"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"},
         },
         "servers": [{"url": "/"}],

@@ -5,7 +5,7 @@ specific Accept range that matches it (`type/subtype` > `type/*` > `*/*`); the h
 specific match, then the server's order of preference (the order of `offered`). No Accept header means the
 first offered type. Nothing acceptable means 406. A client asking for application/json gets JSON-LD where only
 RDF is offered. A format hint (`?_format=ttl` or a file extension such as
-`/id/organisation/micronit.ttl`) overrides the Accept header.
+`/id/organisation/acme.ttl`) overrides the Accept header.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def _score(ranges: list[_Range], media: str) -> tuple[float, int] | None:
 
 
 def split_extension(path: str, offered: Sequence[str] = RESOURCE_TYPES) -> tuple[str, str | None]:
-    """`id/organisation/micronit.ttl` → (`id/organisation/micronit`, `ttl`) when the extension names an offered type."""
+    """`id/organisation/acme.ttl` → (`id/organisation/acme`, `ttl`) when the extension names an offered type."""
     stem, dot, extension = path.rpartition(".")
     if dot and "/" not in extension and EXTENSIONS.get(extension.lower()) in offered:
         return stem, extension.lower()

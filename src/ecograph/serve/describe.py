@@ -44,24 +44,18 @@ CLAIMS = PREFIXES + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
   OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
 } LIMIT 5000"""
 
-# The RDF description of an entity as one SPARQL query (what worker.describe returns for page 1, without the
-# per-page caps): its own triples, its incoming links (claims excepted), and the claims about its own facts.
-DESCRIBE = PREFIXES + """CONSTRUCT { ?e ?p ?o . ?x ?q ?e . ?c ?cp ?co } WHERE {
-  { ?e ?p ?o }
-  UNION { ?x ?q ?e FILTER(?q != rdf:subject && ?q != rdf:object) }
-  UNION { ?c rdf:subject ?e . ?c ?cp ?co }
-}"""
-
 GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class SiteLike(Protocol):
-    """What this module needs of developer B's Site."""
+    """What this module needs of a Site (serve/site.py): its base IRI, queries and bounded descriptions."""
 
     base: str
 
     async def query(self, sparql: str, *, timeout: float | None = None,
                     bindings: Any = None) -> Any: ...
+
+    async def describe(self, iri: str, *, page: int = 1, per_page: int = 100) -> Any: ...
 
 
 # ------------------------------------------------------------------------------------------ view model --
@@ -229,7 +223,7 @@ def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
         if predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title") and \
                 isinstance(obj, ox.Literal) and obj.value not in labels[obj.language or ""]:
             labels[obj.language or ""].append(obj.value)
-    return dict(sorted(labels.items(), key=lambda kv: (kv[0] not in ("en", "nl"), kv[0])))
+    return dict(sorted(labels.items(), key=lambda kv: (kv[0] != "en", kv[0] == "", kv[0])))
 
 
 #: Incoming links, and claims about the entity's own facts, per page of an RDF description.
@@ -243,11 +237,7 @@ async def entity_triples(site: SiteLike, iri: str, page: int = 1) -> tuple[list[
     incoming links (claims excepted), PER_PAGE of each per page in a stable order. Popular entities have
     thousands of incoming links; later pages (`?page=2`, …) carry the rest. Empty when the IRI occurs nowhere.
     """
-    describe = getattr(site, "describe", None)
-    if describe is None:  # a site without the worker's describe job: the same description through SPARQL
-        outcome = await site.query(_sparql(DESCRIBE, site.base), bindings={"e": ox.NamedNode(iri)})
-        return (list(outcome.triples), False) if page == 1 else ([], False)
-    description = await describe(iri, page=page, per_page=PER_PAGE)
+    description = await site.describe(iri, page=page, per_page=PER_PAGE)
     if not description.found:
         return [], False
     return description.triples, description.more

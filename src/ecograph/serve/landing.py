@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..projectfacts import LANGUAGES
 from .describe import Link, Linker, SiteLike
 from .storedqueries import StoredQuery
 from .vocab import DCTERMS
@@ -26,6 +27,8 @@ ARTICLES = """SELECT ?article ?title ?graph WHERE {
   OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
   OPTIONAL { ?graph <ECO#sourceArticle> ?article }
 } ORDER BY ?title"""
+LABEL = """SELECT ?label WHERE { <IRI> <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+ORDER BY DESC(LANG(?label) = "en") ?label LIMIT 1"""
 
 
 @dataclass
@@ -56,7 +59,10 @@ class Landing:
     modified: str = ""
     version: str = ""
     keywords: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # ISO 639-1 codes
+    publisher: str = ""
     example: str = ""
+    search_example: str = ""  # the labels of the example resources, to show in the search field
     license_name: str = ""
     triples: int = 0
     classes: list[tuple[Link, int]] = field(default_factory=list)
@@ -97,8 +103,27 @@ async def landing(site: SiteLike, linker: Linker, dist: Path) -> Landing:
                            if iri.startswith(eco) and iri != eco + "Claim"),
                           key=lambda item: (-item[1], item[0].label))
     page.articles = _articles(articles.rows, linker)
+    page.search_example = await search_example(site, dist)
     page.schema_org = schema_org(page, site.base)
     return page
+
+
+def dataset_title(dist: Path, base: str) -> str:
+    """The dct:title of the dataset in dist/void.ttl ("Ecosystem Graph" when it has none)."""
+    titles = [t.object for t in _void(dist) if t.subject.value == f"{base}dataset"
+              and t.predicate.value == DCTERMS + "title"]
+    return _first_getter({"title": titles})("title") or Landing.title
+
+
+async def search_example(site: SiteLike, dist: Path) -> str:
+    """What to search for, e.g. "Acme, Utrecht": the labels of the dataset's example resources (void.ttl)."""
+    examples = sorted({t.object.value for t in _void(dist) if t.predicate.value == VOID + "exampleResource"
+                       and t.subject.value == f"{site.base}dataset" and isinstance(t.object, ox.NamedNode)})
+    labels = []
+    for iri in examples:
+        rows = (await site.query(LABEL.replace("IRI", iri))).rows
+        labels += [rows[0][0].value] if rows else []
+    return ", ".join(labels)
 
 
 def _void(dist: Path) -> list[ox.Triple]:
@@ -121,9 +146,21 @@ def _describe_dataset(page: Landing, triples: list[ox.Triple], base: str, linker
     page.version = first(DCAT + "version")
     page.keywords = sorted(_value(k) for k in root.get(DCAT + "keyword", []))
     page.example = first(VOID + "exampleResource")
+    page.languages = sorted(_iso_639_1(_value(lang)) for lang in root.get(DCTERMS + "language", []))
+    page.publisher = _agent_name(props.get(first(DCTERMS + "publisher"), {}))
     page.downloads = sorted((_download(props.get(_value(d), {}), props, base, linker)
                              for d in root.get(DCAT + "distribution", [])),
                             key=lambda d: ("/" in d.name, d.name))
+
+
+def _agent_name(agent: dict[str, list[Any]]) -> str:
+    return _first_getter(agent)("http://xmlns.com/foaf/0.1/name")
+
+
+def _iso_639_1(authority_iri: str) -> str:
+    """http://publications.europa.eu/resource/authority/language/NLD -> nl (the code itself when unknown)."""
+    code = authority_iri.rsplit("/", 1)[-1]
+    return next((lang for lang, (eu, _name) in LANGUAGES.items() if eu == code), code.lower())
 
 
 def _first_getter(node: dict[str, list[Any]]) -> Any:
@@ -171,11 +208,11 @@ def schema_org(page: Landing, base: str) -> str:
         "url": base,
         "license": page.license,
         "keywords": page.keywords,
-        "inLanguage": ["en", "nl"],
+        "inLanguage": page.languages,
         "dateModified": page.modified,
         "version": page.version,
         "isAccessibleForFree": True,
-        "creator": {"@type": "Organization", "name": "The Ecosystem Graph project"},
+        "creator": {"@type": "Organization", "name": page.publisher} if page.publisher else None,
         "distribution": [
             {"@type": "DataDownload", "name": d.title, "contentUrl": f"{base}dumps/{d.name}",
              "encodingFormat": d.media_type, "contentSize": d.size_text}

@@ -1,7 +1,7 @@
 """Pages and APIs of the server: the landing page, resource pages for every IRI (with content negotiation),
 label search, the SPARQL editor, the ontology documentation, and the stored queries as a web API.
 
-`routes(site)` gives the Starlette routes; developer B's app.py mounts them next to /sparql and /dumps.
+`routes(site)` gives the Starlette routes; app.py mounts them next to /sparql and /dumps.
 Handlers are thin: they negotiate, call describe/landing/network/storedqueries, and render a template
 (Jinja2 with autoescaping, so text from the data is always HTML-escaped).
 """
@@ -25,9 +25,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import EcographError
+from ..projectfacts import LANGUAGES
 from . import api, conneg
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
-from .landing import landing, query_cards
+from .landing import dataset_title, landing, query_cards, search_example
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
 from .search import search_labels
@@ -39,7 +40,7 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 YASGUI = HERE / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
-LANGUAGE_NAMES = {"en": "English", "nl": "Dutch", "": "no language"}
+LANGUAGE_NAMES = {**{code: name for code, (_eu, name) in LANGUAGES.items()}, "": "no language"}
 FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "JSON-LD",
                 conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
 EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}
@@ -90,6 +91,11 @@ class Pages:
         return Vocabulary.load(self.dist / "ontology.ttl", self.site.base)
 
     @cached_property
+    def title(self) -> str:
+        """The dataset's title (dist/void.ttl), shown in every page's header and title."""
+        return dataset_title(self.dist, self.site.base)
+
+    @cached_property
     def linker(self) -> Linker:
         return Linker(self.site.base, self.vocab)
 
@@ -107,7 +113,8 @@ class Pages:
 
     def render(self, template: str, status: int = 200, headers: dict[str, str] | None = None,
                **context: Any) -> Response:
-        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, **context)
+        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title,
+                                                      **context)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
     # ---------------------------------------------------------------------------------------- errors --
@@ -307,8 +314,9 @@ class Pages:
         if decision.media_type == conneg.JSON:
             return JSONResponse({"query": text, "results": [r.as_json() for r in results],
                                  "truncated": truncated}, headers=headers)
+        example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
         return self.render("search.html", headers=headers, active="/search", query=text, results=results,
-                           truncated=truncated)
+                           truncated=truncated, example=example)
 
     # --------------------------------------------------------------------------------------- editor --
 

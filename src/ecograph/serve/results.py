@@ -23,7 +23,6 @@ from .formats import Format
 from .model import QueryRejected, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TRUNCATED_NOTE = "truncated: the answer has more than {limit} results; only the first {limit} are given"
 
 Row = tuple[Term | None, ...]

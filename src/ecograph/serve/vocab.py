@@ -1,4 +1,4 @@
-"""The ontology as the pages need it: labels in English and Dutch, definitions, the class hierarchy, and
+"""The ontology as the pages need it: labels by language, definitions, the class hierarchy, and
 short names (CURIEs) for the terms of other vocabularies."""
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ KNOWN_LABELS = {
     RDF + "predicate": {"en": "property", "nl": "eigenschap"},
     RDF + "object": {"en": "object", "nl": "object"},
 }
-LANGUAGES = ("en", "nl")
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -62,11 +61,11 @@ def prefixes(base: str) -> dict[str, str]:
 
 
 def pick_label(labels: dict[str, str], lang: str = "en") -> str | None:
-    """The label in `lang`, else English, else Dutch, else one without a language, else any."""
-    for key in (lang, *LANGUAGES, ""):
+    """The label in `lang`, else English, else the first in another language (by code), else one without one."""
+    for key in (lang, "en", *sorted(k for k in labels if k), ""):
         if key in labels:
             return labels[key]
-    return next(iter(labels.values()), None)
+    return None
 
 
 class Vocabulary:
@@ -76,7 +75,6 @@ class Vocabulary:
         self.base = base
         self.prefixes = prefixes(base)
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
-        self._definitions: dict[str, str] = {}
         self._parents: dict[str, set[str]] = defaultdict(set)
         for iri, labels in KNOWN_LABELS.items():
             self._labels[iri].update(labels)
@@ -95,8 +93,6 @@ class Vocabulary:
             return
         if predicate == RDFS + "label" and isinstance(obj, ox.Literal):
             self._labels[subject.value].setdefault(obj.language or "", obj.value)
-        elif predicate == SKOS + "definition" and isinstance(obj, ox.Literal):
-            self._definitions.setdefault(subject.value, obj.value)
         elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
             self._parents[subject.value].add(obj.value)
 
@@ -106,9 +102,6 @@ class Vocabulary:
     def label(self, iri: str, lang: str = "en") -> str:
         """The term's label, else its CURIE (e.g. skos:altLabel), else the IRI."""
         return pick_label(self._labels.get(iri, {}), lang) or self.curie(iri)
-
-    def definition(self, iri: str) -> str:
-        return self._definitions.get(iri, "")
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in self.prefixes.items():
