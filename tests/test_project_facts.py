@@ -13,6 +13,7 @@ from rdflib import DCAT, DCTERMS, Graph, Namespace, URIRef
 from ecograph import Project, ProjectError, build
 from ecograph.bench import generate_corpus
 from ecograph.cli import main
+from ecograph.project import DEFAULT_TITLE
 from ecograph.scaffold import guess_languages
 from ecograph.shapefacts import shape_facts
 
@@ -77,7 +78,7 @@ def test_a_project_without_facts_names_no_corpus(tmp_path: Path) -> None:
     for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
         (tmp_path / folder).mkdir()
     facts = Project.open(tmp_path).facts
-    assert facts.title == tmp_path.name and facts.publisher == tmp_path.name
+    assert facts.title == DEFAULT_TITLE and facts.publisher == DEFAULT_TITLE
     assert facts.keywords == () and facts.license == "" and facts.examples == ()
 
 

@@ -84,6 +84,8 @@ def _first_line(error: BaseException, limit: int = 160) -> str:
 
 def _details(error: BaseException) -> str:
     """'; details in LOG' after writing the traceback to a new file in the system temp dir ('' if it cannot)."""
+    from . import __version__  # read from the package metadata on first use
+
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     log = Path(tempfile.gettempdir()) / f"ecograph-crash-{stamp}-{os.getpid()}.log"
     try:

@@ -20,6 +20,8 @@ from .errors import ProjectError
 from .projectfacts import DatasetFacts, read_facts
 
 DEFAULT_BASE = "https://w3id.org/ecograph/"
+# the title of a dataset whose project states none: the same wherever the project is checked out
+DEFAULT_TITLE = "Ecosystem Graph dataset"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
 _STATED_DATE = re.compile(r"\bdate:\s*[\"']?(\d{4}-\d{2}-\d{2})\b")
@@ -166,7 +168,7 @@ class Project:
     @cached_property
     def facts(self) -> DatasetFacts:
         """What the project says about its dataset: `[tool.ecograph]` in its pyproject.toml (see DatasetFacts)."""
-        return read_facts(self.root / "pyproject.toml", _ecograph_table(self.root), self.root.name)
+        return read_facts(self.root / "pyproject.toml", _ecograph_table(self.root), DEFAULT_TITLE)
 
 
 def _ecograph_table(root: Path) -> dict[str, Any]:
