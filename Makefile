@@ -19,7 +19,7 @@ BIN := $(VENV)/bin
 DEPS := $(shell sha256sum pyproject.toml | cut -c1-16)
 INSTALLED := $(VENV)/.installed-$(DEPS)
 INSTALLED_TEST := $(VENV)/.installed-test-$(DEPS)
-WEB := src/ecograph/serve/web
+WEB := src/ecograph/serve/pages/web
 NPM_FLAGS := --prefix $(WEB) --no-audit --no-fund
 
 # npm packages for the web pages, only when the web folder declares some.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ecograph.dumps import build_dist
+from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 
 REPO = Path(__file__).resolve().parents[1]

@@ -33,9 +33,11 @@ def test_errors_are_typed_and_say_what_to_do(tmp_path: Path) -> None:
     assert issubclass(InputError, EcographError) and issubclass(BuildError, EcographError)
 
 
-def test_validate_stays_the_function_when_its_module_is_imported() -> None:
-    import ecograph.validate as module  # noqa: F401  (binds the submodule on the package)
+def test_build_and_validate_stay_the_functions_when_their_packages_are_imported() -> None:
+    import ecograph.build.dumps  # noqa: F401  (binds the subpackages on the package)
+    import ecograph.validate.run  # noqa: F401
 
+    assert ecograph.build is build and callable(ecograph.build)
     assert ecograph.validate is validate and callable(ecograph.validate)
 
 

@@ -30,7 +30,7 @@ from ecograph.bench.run import (
     write_report,
 )
 from ecograph.bench.synthetic import CorpusError, generate_corpus
-from ecograph.dumps import build_dist
+from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 from ecograph.text import ArticleText
 

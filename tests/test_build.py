@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from ecograph.dumps import build_dist
-from ecograph.graph import write_jsonld
+from ecograph.build.dumps import build_dist
+from ecograph.build.graph import write_jsonld
 from ecograph.project import Project
 
 EXPECTED_FILES = {"ecograph.trig", "ecograph.ttl", "ecograph.nt.gz", "ecograph.jsonld", "context.jsonld",

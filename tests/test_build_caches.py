@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
-from ecograph.dumps import build_dist
+from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 
 REPO = Path(__file__).resolve().parents[1]

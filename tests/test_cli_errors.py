@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA, fingerprint
 
-from ecograph import dumps, scaffold
+from ecograph import scaffold
+from ecograph.build import dumps
 from ecograph.cli import main
 from ecograph.errors import BuildError, ProjectError
 from ecograph.project import Project

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecograph.serve.conneg import (
+from ecograph.serve.endpoint.conneg import (
     API_TYPES,
     CSV,
     HTML,

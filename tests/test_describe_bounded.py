@@ -10,8 +10,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from ecograph.serve.engine.worker import DescribeJob, describe
 from ecograph.serve.replay import ReplayCache
-from ecograph.serve.worker import DescribeJob, describe
 
 BASE = "https://w3id.org/ecograph/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

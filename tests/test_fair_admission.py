@@ -15,7 +15,7 @@ import pytest
 from conftest import running_server
 from test_endpoint_safety import CARTESIAN
 
-from ecograph.serve.admission import Client, FairQueue, Ticket
+from ecograph.serve.engine.admission import Client, FairQueue, Ticket
 
 TIME_LIMIT = 5  # seconds: long enough that a cheap query waiting for a slow one to end is easy to tell
 STORED = "/api/queries/articles"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ecograph.build.dumps import MappingErrors, build_dist
 from ecograph.cli import main
-from ecograph.dumps import MappingErrors, build_dist
 from ecograph.errors import InputError
 from ecograph.project import Project
 

@@ -20,7 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, VOID, XSD
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
 from ecograph import __version__
-from ecograph.dumps import build_dist
+from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 
 REPO = Path(__file__).resolve().parents[1]

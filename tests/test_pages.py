@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from pages_fixture import BASE
 
-from ecograph.serve.ontodoc import remote_loads
+from ecograph.serve.pages.ontodoc import remote_loads
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MICRONIT = f"{BASE}id/organisation/micronit"
@@ -338,7 +338,7 @@ def test_editor_says_how_to_install_yasgui_when_it_is_missing(monkeypatch: pytes
 
     from starlette.applications import Starlette
 
-    from ecograph.serve import pages
+    from ecograph.serve.pages import pages
 
     monkeypatch.setattr(pages, "YASGUI", tmp_path / "not-installed")
     app = Starlette(routes=pages.routes(SimpleNamespace(dist=pages_dist, base=BASE)))
@@ -348,7 +348,7 @@ def test_editor_says_how_to_install_yasgui_when_it_is_missing(monkeypatch: pytes
             return await client.get(path)
 
     html = asyncio.run(get("/sparql/editor")).text
-    assert "npm ci --prefix src/ecograph/serve/web" in html
+    assert "npm ci --prefix src/ecograph/serve/pages/web" in html
     assert "yasgui.min.js" not in html
     assert "Organisations with their English labels" in html  # the stored queries are still listed
     assert asyncio.run(get("/static/vendor/yasgui/yasgui.min.js")).status_code == 404

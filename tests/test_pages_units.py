@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ecograph.serve.network import Edge, Network, Node, draw, layout
-from ecograph.serve.ontodoc import remote_loads
-from ecograph.serve.storedqueries import (
+from ecograph.serve.pages.network import Edge, Network, Node, draw, layout
+from ecograph.serve.pages.ontodoc import remote_loads
+from ecograph.serve.pages.storedqueries import (
     Param,
     ParameterError,
     StoredQueryError,

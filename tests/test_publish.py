@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
-from ecograph.dumps import build_dist
+from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Runs a build that SIGKILLs itself when it reaches POINT: the named function in ecograph.dumps, or the rename
+# Runs a build that SIGKILLs itself when it reaches POINT: the named function in ecograph.build.dumps, or the rename
 # that puts the new link in dist's place.
 KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
-from ecograph import dumps
+from ecograph.build import dumps
 from ecograph.project import Project
 
 root, point = Path(sys.argv[1]), sys.argv[2]

@@ -20,10 +20,10 @@ from loopback import Listener, listening
 from test_endpoint_safety import ASK, assert_error, sparql
 
 from ecograph.cli import ByteSize
-from ecograph.serve.guard import refusal
+from ecograph.serve.endpoint.guard import refusal
+from ecograph.serve.engine.sandbox import isolate_network
+from ecograph.serve.engine.worker import Failure, Job, execute
 from ecograph.serve.model import Limits, QueryRequest
-from ecograph.serve.sandbox import isolate_network
-from ecograph.serve.worker import Failure, Job, execute
 
 
 class Served(NamedTuple):

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from ecograph.project import Project
-from ecograph.reasoning import Axioms, check_consistency, disjoint_clashes, reasoner_input
+from ecograph.validate.reasoning import Axioms, check_consistency, disjoint_clashes, reasoner_input
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import RDF, RDFS, SH, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from ecograph.build.shacl import Problem, class_hierarchy, load_shapes, problems_in
 from ecograph.ontology import Vocabulary
 from ecograph.project import Project
-from ecograph.shacl import Problem, class_hierarchy, load_shapes, problems_in
 
 REPO = Path(__file__).resolve().parents[1]
 ECO = Namespace("https://w3id.org/ecograph/def#")

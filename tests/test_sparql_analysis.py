@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecograph.serve.analysis import analyse
-from ecograph.serve.formats import SOLUTION_FORMATS, NotAcceptable, choose, negotiate, parse_accept
+from ecograph.serve.endpoint.analysis import analyse
+from ecograph.serve.endpoint.formats import SOLUTION_FORMATS, NotAcceptable, choose, negotiate, parse_accept
 
 FORM_TABLE = [
     ("SELECT * { ?s ?p ?o }", "solutions"),

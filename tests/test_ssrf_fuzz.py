@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from loopback import Listener, listening
 
-from ecograph.serve.guard import refusal
+from ecograph.serve.endpoint.guard import refusal
 
 URL = "http://127.0.0.1:{port}/"
 SEPARATORS = [" ", "\n", "\t", "\r\n", "  # SERVICE <x> {} in a comment\n", "#\n"]

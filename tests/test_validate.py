@@ -16,8 +16,8 @@ from rdflib import SH, Graph
 
 from ecograph.cli import main
 from ecograph.project import Project
-from ecograph.report import to_text
-from ecograph.validate import validate
+from ecograph.validate.report import to_text
+from ecograph.validate.run import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
 
@@ -202,7 +202,7 @@ def test_broken_yaml_names_the_line(project: Project, published_dist: Path, tmp_
 
 def test_the_library_returns_a_report_and_prints_nothing(project: Project, published_dist: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    from ecograph.validate import validate
+    from ecograph.validate.run import validate
 
     report = validate([CORPUS / "dangling-reference" / "contribution.ttl"], published_dist, project=project,
                       reasoner=False)

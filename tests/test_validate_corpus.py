@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from contribution_helpers import scratch_project
 
-from ecograph.report import Report, to_json, to_text
-from ecograph.validate import validate
+from ecograph.validate.report import Report, to_json, to_text
+from ecograph.validate.run import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
 
@@ -76,8 +76,8 @@ def test_good_turtle_is_the_good_mapping_as_built(tmp_path: Path) -> None:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from ecograph.graph import entity_kinds, prefixes
-    from ecograph.mapping import map_article
+    from ecograph.build.graph import entity_kinds, prefixes
+    from ecograph.build.mapping import map_article
     from ecograph.ontology import Vocabulary
 
     case = CORPUS / "good-mapping"

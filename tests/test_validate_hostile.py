@@ -221,8 +221,8 @@ def test_19000_one_triple_graphs_are_read_in_one_pass(project: Project, tmp_path
             out.write(f"<{project.base}graph/g{n}> {{ <{project.base}id/organisation/o{n}> "
                       f'rdfs:label "Organisation {n}"@en . }}\n')
     script = ("import sys\nfrom pathlib import Path\n"
-              "from ecograph.contribution import read_contribution\nfrom ecograph.ontology import Vocabulary, "
-              "load_ontology\nfrom ecograph.project import Project\nfrom ecograph.published import Published\n"
+              "from ecograph.validate.contribution import read_contribution\nfrom ecograph.ontology import Vocabulary, "
+              "load_ontology\nfrom ecograph.project import Project\nfrom ecograph.validate.published import Published\n"
               "project = Project.open(Path(sys.argv[1]))\n"
               "vocabulary = Vocabulary(load_ontology(project), project.vocab)\n"
               "read = read_contribution([Path(sys.argv[2])], project, vocabulary, Published.empty())\n"

@@ -13,10 +13,10 @@ from conftest import REPO
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ecograph.serve.describe import serialize
-from ecograph.serve.formats import BY_NAME
-from ecograph.serve.results import NotXml, not_xml_char, write_boolean, write_graph, write_solutions
-from ecograph.serve.vocab import Vocabulary
+from ecograph.serve.endpoint.formats import BY_NAME
+from ecograph.serve.endpoint.results import NotXml, not_xml_char, write_boolean, write_graph, write_solutions
+from ecograph.serve.pages.describe import serialize
+from ecograph.serve.pages.vocab import Vocabulary
 
 SPARQL_XML, RDF_XML = BY_NAME["xml"], BY_NAME["rdfxml"]
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"

@@ -8,8 +8,8 @@ The library API (it never prints or exits; problems are raised as the typed erro
     result = build(project, project.default_dist)  # -> BuildResult (triples, articles, warnings)
     report = validate([project.mappings_dir / "900_new.yaml"], project=project)  # -> Report
 
-`build` is `ecograph.dumps.build_dist` and `validate` is `ecograph.validate.validate`; both are imported on first
-use, so that `import ecograph` (and `ecograph --help`) stays fast.
+`build` is `ecograph.build.dumps.build_dist` and `validate` is `ecograph.validate.run.validate`; both are imported on
+first use, so that `import ecograph` (and `ecograph --help`) stays fast.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from .errors import BuildError, EcographError, InputError, Location, ProjectErro
 _LAZY = {
     "Project": ("ecograph.project", "Project"),
     "DatasetFacts": ("ecograph.projectfacts", "DatasetFacts"),
-    "build": ("ecograph.dumps", "build_dist"),
-    "BuildResult": ("ecograph.dumps", "BuildResult"),
-    "validate": ("ecograph.validate", "validate"),
-    "Report": ("ecograph.report", "Report"),
+    "build": ("ecograph.build.dumps", "build_dist"),
+    "BuildResult": ("ecograph.build.dumps", "BuildResult"),
+    "validate": ("ecograph.validate.run", "validate"),
+    "Report": ("ecograph.validate.report", "Report"),
 }
 
 __all__ = ["BuildError", "BuildResult", "DatasetFacts", "EcographError", "InputError", "Location", "Project",
@@ -35,12 +35,12 @@ __all__ = ["BuildError", "BuildResult", "DatasetFacts", "EcographError", "InputE
 
 if TYPE_CHECKING:
     __version__: str
-    from .dumps import BuildResult
-    from .dumps import build_dist as build
+    from .build.dumps import BuildResult
+    from .build.dumps import build_dist as build
     from .project import Project
     from .projectfacts import DatasetFacts
-    from .report import Report
-    from .validate import validate
+    from .validate.report import Report
+    from .validate.run import validate
 
 
 def __getattr__(name: str) -> Any:
@@ -67,8 +67,8 @@ def _version() -> str:
 
 
 class _Package(ModuleType):
-    """The package keeps `ecograph.validate` the function: importing the submodule of the same name (which binds
-    it on the package) does not replace it."""
+    """The package keeps `ecograph.build` and `ecograph.validate` the functions: importing the subpackages of the
+    same names (which binds them on the package) does not replace them."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in _LAZY and isinstance(value, ModuleType):

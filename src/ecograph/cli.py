@@ -175,7 +175,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
       ecograph build
       ecograph build --out /tmp/preview
     """
-    from .dumps import build_dist
+    from .build.dumps import build_dist
 
     project = _project(ctx)
     result = build_dist(project, out or project.default_dist, progress=TerminalProgress())
@@ -292,7 +292,7 @@ def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: st
       ecograph query my-query.rq --format csv
       ecograph query articles --endpoint http://localhost:3030/ecograph/sparql
     """
-    from .serve.client import render, run_query
+    from .query import render, run_query
 
     outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx))
     click.echo(render(outcome, fmt))
@@ -345,8 +345,8 @@ Examples:
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Path | None, reasoner: bool,
              infos: bool) -> None:
-    from .report import to_json, to_text, to_turtle
-    from .validate import validate as run_validation
+    from .validate.report import to_json, to_text, to_turtle
+    from .validate.run import validate as run_validation
 
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals are reported, not logged
     try:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from .errors import EcographError, InputError, Location, ProjectError
 from .project import Project
-from .published import RDF_TYPE, Published, PublishedGraphMissing
 from .text import ArticleText
+from .validate.published import RDF_TYPE, Published, PublishedGraphMissing
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MONTHS = {name: number for number, names in enumerate([

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..dumps import build_dist
+from ..build.dumps import build_dist
 from ..project import Project
 
 

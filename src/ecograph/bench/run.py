@@ -505,7 +505,7 @@ def _describe(path: str, entities: list[str], base: str) -> list[_Request]:
 def _entity_construct(path: str, entities: list[str], base: str) -> list[_Request]:
     """The query `ecograph serve` runs for GET /id/... (both directions and the claims), sent to raw Oxigraph."""
     try:
-        from ..serve.describe import DESCRIBE
+        from ..serve.pages.describe import DESCRIBE
     except ImportError:
         return []
     template = DESCRIBE.replace("ECO_CLAIM", f"<{base}def#Claim>")

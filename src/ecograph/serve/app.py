@@ -10,11 +10,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
-from . import files, sparql
-from .admission import ClientIdentity
+from .endpoint import files, sparql
+from .engine.admission import ClientIdentity
 from .errors import HANDLERS
 from .headers import SiteHeaders
-from .pages import routes as page_routes
+from .pages.pages import routes as page_routes
 from .replay import ReplayCache
 from .site import Site
 

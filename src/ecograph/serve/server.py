@@ -17,9 +17,9 @@ import uvicorn
 from ..errors import EcographError
 from ..project import Project
 from .app import create_app
+from .engine.sandbox import Isolation
 from .model import Limits
 from .protocol import with_client_timeout
-from .sandbox import Isolation
 from .site import Site
 from .store import TRIG
 
@@ -90,7 +90,7 @@ def prepare_server(dist: Path, *, project: Callable[[], Project], host: str = "1
     listener = listen(host, port)
     try:
         if not (dist / TRIG).is_file():
-            from ..dumps import build_dist
+            from ..build.dumps import build_dist
 
             build_dist(project(), dist)
         site = Site.open(dist, limits=limits, workers=workers, fast_workers=fast_workers, store=store)

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import rdflib
 
 from ..project import DEFAULT_BASE
-from .engine import QueryEngine
+from .engine.engine import QueryEngine
+from .engine.worker import DescribeJob, Description
 from .model import (
     EndpointBusy,
     EndpointFailure,
@@ -26,7 +27,6 @@ from .model import (
     Term,
 )
 from .store import store_source
-from .worker import DescribeJob, Description
 
 __all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
            "Site"]

@@ -1,0 +1,11 @@
+"""The build pipeline, one module per stage: seeds and mappings → graph → SHACL → dumps.
+
+    mapping.py    an article's YAML mapping and seed text → its named graph (quads), every fact with its quote
+    mapcache.py   the per-article cache of mapping.py's results
+    graph.py      the article graphs joined into one dataset, and the writers of its RDF formats
+    shacl.py      every article graph validated against the project's shapes (cached per article)
+    metadata.py   VoID/DCAT metadata of the dumps (void.ttl)
+    dumps.py      the whole build, written atomically into dist/: `build_dist` (public as `ecograph.build`)
+
+Nothing is imported here, so importing one stage does not import the others.
+"""

@@ -1,0 +1,319 @@
+"""What a resource page shows: an entity's facts in both directions with the quotes that support them, an
+article's named graph, and the RDF of either in any of our formats.
+
+Every IRI is bound to the queries as a term (engine substitution), never written into the query text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from ..endpoint import conneg
+from ..endpoint.results import write_rdf_xml
+from .vocab import DCTERMS, RDF, RDFS, SKOS, Vocabulary, pick_label
+
+LABELS = f"<{RDFS}label>|<{DCTERMS}title>"
+PREFIXES = f"""PREFIX rdf: <{RDF}>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+OUTGOING = PREFIXES + """SELECT ?e ?p ?o ?label WHERE {
+  ?e ?p ?o .
+  OPTIONAL { ?o LABELS ?label }
+} LIMIT 5000"""
+
+INCOMING = PREFIXES + """SELECT ?e ?x ?p ?label WHERE {
+  ?x ?p ?e .
+  FILTER NOT EXISTS { ?x a ECO_CLAIM }
+  OPTIONAL { ?x LABELS ?label }
+} LIMIT 5000"""
+
+CLAIMS = PREFIXES + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
+  { ?c rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o . BIND(?e AS ?s) }
+  UNION { ?c rdf:object ?e ; rdf:subject ?s ; rdf:predicate ?p . BIND(?e AS ?o) }
+  ?c ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article .
+  OPTIONAL { ?c ECO_LINE ?line }
+  OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
+} LIMIT 5000"""
+
+GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class SiteLike(Protocol):
+    """What this module needs of a Site (serve/site.py): its base IRI, queries and bounded descriptions."""
+
+    base: str
+
+    async def query(self, sparql: str, *, timeout: float | None = None,
+                    bindings: Any = None) -> Any: ...
+
+    async def describe(self, iri: str, *, page: int = 1, per_page: int = 100) -> Any: ...
+
+
+# ------------------------------------------------------------------------------------------ view model --
+
+
+@dataclass
+class Link:
+    """A node as a page shows it: its IRI, a local href when it is ours, and its label."""
+
+    iri: str
+    href: str
+    label: str
+    local: bool
+
+
+@dataclass
+class Value:
+    """One value of a property: a link (IRI) or a literal's text with its language or datatype."""
+
+    link: Link | None = None
+    text: str = ""
+    lang: str = ""
+    datatype: str = ""
+
+
+@dataclass
+class Support:
+    quote: str
+    article: Link
+    line: str = ""
+
+
+@dataclass
+class Fact:
+    value: Value
+    supports: list[Support] = field(default_factory=list)
+
+
+@dataclass
+class PropertyGroup:
+    predicate: Link
+    facts: list[Fact]
+
+
+@dataclass
+class EntityView:
+    iri: str
+    labels: dict[str, list[str]]
+    types: list[Link]
+    outgoing: list[PropertyGroup]
+    incoming: list[PropertyGroup]
+    title: str
+    graphs: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class GraphView:
+    iri: str
+    article: Link | None
+    entities: list[Link]
+    facts: list[tuple[Link, Link, Value, list[Support]]]
+    triples: int
+
+
+class Linker:
+    """Makes links: local paths for our IRIs (so browsing stays on this server), labels from data or ontology."""
+
+    def __init__(self, base: str, vocab: Vocabulary) -> None:
+        self.base = base
+        self.vocab = vocab
+
+    def href(self, iri: str) -> str:
+        return "/" + iri[len(self.base):] if iri.startswith(self.base) else iri
+
+    def link(self, iri: str, labels: dict[str, str] | None = None) -> Link:
+        label = pick_label(labels or {}) or self.vocab.label(iri)
+        return Link(iri=iri, href=self.href(iri), label=label, local=iri.startswith(self.base))
+
+    def value(self, term: Any, labels: dict[str, str] | None = None) -> Value:
+        if isinstance(term, ox.NamedNode):
+            return Value(link=self.link(term.value, labels))
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            shown = "" if term.language or datatype.endswith(("#string", "#langString")) else datatype
+            return Value(text=term.value, lang=term.language or "",
+                         datatype=self.vocab.curie(shown) if shown else "")
+        return Value(text=str(term))
+
+
+# ------------------------------------------------------------------------------------------- queries --
+
+
+def _sparql(template: str, base: str) -> str:
+    eco = f"{base}def#"
+    return (template.replace("LABELS", LABELS).replace("ECO_CLAIM", f"<{eco}Claim>")
+            .replace("ECO_QUOTE", f"<{eco}quote>").replace("ECO_LINE", f"<{eco}quoteLine>"))
+
+
+async def entity_view(site: SiteLike, iri: str, linker: Linker) -> EntityView | None:
+    """The entity page's content, or None when the IRI occurs nowhere in the data."""
+    node = {"e": ox.NamedNode(iri)}
+    outgoing, incoming, claims = await asyncio.gather(
+        site.query(_sparql(OUTGOING, site.base), bindings=node),
+        site.query(_sparql(INCOMING, site.base), bindings=node),
+        site.query(_sparql(CLAIMS, site.base), bindings=node),
+    )
+    if not outgoing.rows and not incoming.rows:
+        return None
+    supports = _supports(claims.rows, linker)
+    out = _group(((r[1], r[2], r[3]) for r in outgoing.rows), supports, linker, lambda p, v: (iri, p, v))
+    inc = _group(((r[2], r[1], r[3]) for r in incoming.rows), supports, linker, lambda p, v: (v, p, iri))
+    labels = _own_labels(outgoing.rows)
+    types = [f.value.link for g in out if g.predicate.iri == RDF + "type" for f in g.facts if f.value.link]
+    title = pick_label({k: v[0] for k, v in labels.items()}) or linker.vocab.label(iri)
+    source = f"{site.base}def#sourceArticle"
+    graphs = [f.value.link for g in inc if g.predicate.iri == source for f in g.facts if f.value.link]
+    return EntityView(iri=iri, labels=labels, types=types, title=title, graphs=graphs,
+                      outgoing=[g for g in out if g.predicate.iri != RDF + "type"], incoming=inc)
+
+
+def _key(term: Any) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _supports(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[tuple[str, str, str], list[Support]]:
+    """Quotes by fact (subject, predicate, object), one per claim, with the article that gives them."""
+    titles: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in rows:
+        if row[6] is not None:
+            titles[row[5].value][row[6].language or ""] = row[6].value
+    found: dict[tuple[str, str, str], list[Support]] = defaultdict(list)
+    seen = set()
+    for _e, s, p, o, quote, article, _title, line in rows:
+        key = (_key(s), _key(p), _key(o))
+        if (key, quote.value, article.value) in seen:
+            continue
+        seen.add((key, quote.value, article.value))
+        found[key].append(Support(quote=quote.value, article=linker.link(article.value, titles[article.value]),
+                                  line=line.value if line is not None else ""))
+    return found
+
+
+def _group(rows: Iterable[tuple[Any, Any, Any]], supports: dict[tuple[str, str, str], list[Support]],
+           linker: Linker, fact_key: Any) -> list[PropertyGroup]:
+    """Rows of (predicate, node, label of node) → one group per predicate, one fact per node."""
+    labels: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    nodes: dict[str, dict[str, Any]] = defaultdict(dict)
+    for predicate, node, label in rows:
+        nodes[predicate.value].setdefault(_key(node), node)
+        if label is not None:
+            labels[(predicate.value, _key(node))].setdefault(label.language or "", label.value)
+    groups = []
+    for predicate in sorted(nodes, key=lambda p: (p != RDF + "type", linker.vocab.label(p).lower())):
+        facts = [Fact(value=linker.value(node, labels.get((predicate, key))),
+                      supports=supports.get(fact_key(predicate, key), []))
+                 for key, node in nodes[predicate].items()]
+        facts.sort(key=lambda f: (f.value.link.label.lower() if f.value.link else f.value.text.lower()))
+        groups.append(PropertyGroup(predicate=linker.link(predicate), facts=facts))
+    return groups
+
+
+def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = defaultdict(list)
+    for _e, predicate, obj, _label in rows:
+        if predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title") and \
+                isinstance(obj, ox.Literal) and obj.value not in labels[obj.language or ""]:
+            labels[obj.language or ""].append(obj.value)
+    return dict(sorted(labels.items(), key=lambda kv: (kv[0] != "en", kv[0] == "", kv[0])))
+
+
+#: Incoming links, and claims about the entity's own facts, per page of an RDF description.
+PER_PAGE = 100
+
+
+async def entity_triples(site: SiteLike, iri: str, page: int = 1) -> tuple[list[ox.Triple], bool]:
+    """The entity's bounded description for the RDF formats, and whether a next page exists:
+
+    its own triples (page 1), the claims whose rdf:subject it is (the quotes behind its own facts), and its
+    incoming links (claims excepted), PER_PAGE of each per page in a stable order. Popular entities have
+    thousands of incoming links; later pages (`?page=2`, …) carry the rest. Empty when the IRI occurs nowhere.
+    """
+    description = await site.describe(iri, page=page, per_page=PER_PAGE)
+    if not description.found:
+        return [], False
+    return description.triples, description.more
+
+
+async def graph_triples(site: SiteLike, iri: str, dist: Path) -> list[ox.Triple]:
+    """An article's named graph: from its dump dist/articles/<slug>.ttl (the same triples, read in this process,
+    5-10x faster than through a query worker for a large article), else from the store."""
+    slug = iri.removeprefix(f"{site.base}graph/")
+    dump = dist / "articles" / f"{slug}.ttl"
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,200}", slug) and dump.is_file():
+        return await asyncio.to_thread(_read_turtle, dump)
+    outcome = await site.query(GRAPH, bindings={"g": ox.NamedNode(iri)})
+    return [ox.Triple(s, p, o) for _g, s, p, o in outcome.rows]
+
+
+def _read_turtle(path: Path) -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def graph_view(iri: str, triples: list[ox.Triple], linker: Linker) -> GraphView:
+    """An article graph's page: its article, the entities it declares, and its facts with their quotes."""
+    eco = f"{linker.base}def#"
+    by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        by_subject[_key(t.subject)][t.predicate.value].append(t.object)
+    labels = {s: {o.language or "": o.value for p in (RDFS + "label", DCTERMS + "title") for o in props.get(p, [])}
+              for s, props in by_subject.items()}
+    claims = [props for props in by_subject.values() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])]
+    article = next((_key(o[0]) for o in [by_subject[iri].get(eco + "sourceArticle", [])] if o), None)
+    facts = [_graph_fact(c, eco, labels, linker) for c in claims]
+    facts.sort(key=lambda f: (f[0].label.lower(), f[1].label.lower()))
+    claim_ids = {s for s, props in by_subject.items() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])}
+    entities = sorted((linker.link(s, labels.get(s)) for s in by_subject if s not in claim_ids and s != iri),
+                      key=lambda link: link.label.lower())
+    return GraphView(iri=iri, article=linker.link(article, labels.get(article)) if article else None,
+                     entities=entities, facts=facts, triples=len(triples))
+
+
+def _graph_fact(claim: dict[str, list[Any]], eco: str, labels: dict[str, dict[str, str]],
+                linker: Linker) -> tuple[Link, Link, Value, list[Support]]:
+    subject, predicate, obj = (claim[RDF + k][0] for k in ("subject", "predicate", "object"))
+    article = _key(claim["http://www.w3.org/ns/prov#wasQuotedFrom"][0])
+    quote = claim[eco + "quote"][0].value
+    line = claim.get(eco + "quoteLine", [None])[0]
+    support = Support(quote=quote, article=linker.link(article, labels.get(article)),
+                      line=line.value if line is not None else "")
+    return (linker.link(_key(subject), labels.get(_key(subject))), linker.link(predicate.value),
+            linker.value(obj, labels.get(_key(obj))), [support])
+
+
+# ------------------------------------------------------------------------------------- serialisation --
+
+RDF_FORMATS = {
+    conneg.TURTLE: ox.RdfFormat.TURTLE,
+    conneg.JSON_LD: ox.RdfFormat.JSON_LD,
+    conneg.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    conneg.RDF_XML: ox.RdfFormat.RDF_XML,
+}
+
+
+def serialize(triples: Iterable[ox.Triple], media_type: str, base: str, vocab: Vocabulary) -> bytes:
+    """Triples in one of our RDF media types, with readable prefixes (one per kind of entity)."""
+    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    table = dict(vocab.prefixes)
+    table.pop("id", None)
+    for kind in sorted({_kind(t.subject, base) for t in triples} - {None}):
+        table.setdefault(kind, f"{base}id/{kind}/")
+    if media_type == conneg.RDF_XML:
+        return write_rdf_xml(triples, prefixes=table)
+    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table)
+
+
+def _kind(term: Any, base: str) -> str | None:
+    start = f"{base}id/"
+    if isinstance(term, ox.NamedNode) and term.value.startswith(start):
+        kind = term.value[len(start):].split("/", 1)[0]
+        return kind if kind.isidentifier() else None
+    return None

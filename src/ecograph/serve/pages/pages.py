@@ -1,0 +1,392 @@
+"""Pages and APIs of the server: the landing page, resource pages for every IRI (with content negotiation),
+label search, the SPARQL editor, the ontology documentation, and the stored queries as a web API.
+
+`routes(site)` gives the Starlette routes; app.py mounts them next to /sparql and /dumps.
+Handlers are thin: they negotiate, call describe/landing/network/storedqueries, and render a template
+(Jinja2 with autoescaping, so text from the data is always HTML-escaped).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from functools import cached_property
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ...errors import EcographError
+from ...projectfacts import LANGUAGES
+from ..endpoint import conneg
+from . import api
+from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
+from .landing import dataset_title, landing, query_cards, search_example
+from .network import draw, ecosystem_network
+from .ontodoc import make_html
+from .search import search_labels
+from .storedqueries import ParameterError, StoredQuery, bind_arguments, load_queries
+from .vocab import Vocabulary
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+YASGUI = HERE / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
+VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
+LANGUAGE_NAMES = {**{code: name for code, (_eu, name) in LANGUAGES.items()}, "": "no language"}
+FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "JSON-LD",
+                conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
+EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}
+OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+DESCRIPTION_CACHE_BYTES = 64 << 20  # recent serialized entity descriptions kept by the web process
+MAX_PAGE = 1_000_000
+LICENCES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
+
+
+def routes(site: SiteLike) -> list[BaseRoute]:
+    """The Starlette routes for the pages and APIs of `site`."""
+    pages = Pages(site)
+    return [
+        Route("/", pages.landing, name="landing"),
+        Route("/search", pages.search, name="search"),
+        Route("/sparql/editor", pages.editor, name="editor"),
+        Route("/id/{path:path}", pages.entity, name="entity"),
+        Route("/graph/{slug:path}", pages.graph, name="graph"),
+        Route("/def", pages.ontology, name="ontology"),
+        Route("/def.{ext}", pages.ontology),
+        Route("/def/{version:path}", pages.ontology),
+        Route("/api/queries", pages.query_list, name="queries"),
+        Route("/api/queries/{name}", pages.stored_query, name="query"),
+        Route("/api/openapi.json", pages.openapi, name="openapi"),
+        Route("/static/vendor/yasgui/{file}", pages.vendor),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+class Pages:
+    """The handlers, with what they share: templates, the ontology's labels, stored queries, caches."""
+
+    def __init__(self, site: SiteLike) -> None:
+        self.site = site
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
+                               trim_blocks=True, lstrip_blocks=True)
+        self._cache: dict[str, Any] = {}
+        self._described: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
+        self._described_bytes = 0
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def dist(self) -> Path:
+        return Path(self.site.dist)  # type: ignore[attr-defined]
+
+    @cached_property
+    def vocab(self) -> Vocabulary:
+        return Vocabulary.load(self.dist / "ontology.ttl", self.site.base)
+
+    @cached_property
+    def title(self) -> str:
+        """The dataset's title (dist/void.ttl), shown in every page's header and title."""
+        return dataset_title(self.dist, self.site.base)
+
+    @cached_property
+    def linker(self) -> Linker:
+        return Linker(self.site.base, self.vocab)
+
+    @cached_property
+    def queries(self) -> dict[str, StoredQuery]:
+        return load_queries(self.dist / "queries")
+
+    async def cached(self, key: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        """The value made once per server (the data does not change while it serves)."""
+        if key not in self._cache:
+            async with self._locks.setdefault(key, asyncio.Lock()):
+                if key not in self._cache:
+                    self._cache[key] = await make()
+        return self._cache[key]
+
+    def render(self, template: str, status: int = 200, headers: dict[str, str] | None = None,
+               **context: Any) -> Response:
+        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title,
+                                                      **context)
+        return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+    # ---------------------------------------------------------------------------------------- errors --
+
+    def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = (),
+              chosen: str | None = None) -> Response:
+        """An error by Accept: for pages HTML (the default) or text; for APIs (`offered`) JSON (the default),
+        HTML for browsers, or text. When a representation was negotiated already (`chosen`), HTML only if
+        that was HTML."""
+        order = (*offered, conneg.HTML, conneg.TEXT) if offered else (conneg.HTML, conneg.TEXT)
+        choice = conneg.negotiate(request.headers.get("accept"), order).media_type
+        if chosen is not None and chosen not in offered:
+            choice = conneg.HTML if chosen == conneg.HTML else conneg.TEXT
+        headers = {"Vary": "Accept"}
+        if choice == conneg.HTML:
+            return self.render("error.html", status=status, headers=headers, code=status,
+                               reason=HTTPStatus(status).phrase, message=message)
+        if choice in (conneg.JSON, conneg.SPARQL_JSON):
+            return JSONResponse({"ok": False, "status": status, "error": message}, status_code=status, headers=headers)
+        return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status,
+                        media_type="text/plain; charset=utf-8", headers=headers)
+
+    def not_acceptable(self, request: Request, offered: tuple[str, ...]) -> Response:
+        return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
+                        status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+    def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
+        """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
+        status = getattr(error, "status", 500)
+        return self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+
+    # --------------------------------------------------------------------------------- the landing page --
+
+    async def landing(self, request: Request) -> Response:
+        try:
+            page, network, edges = await self.cached("landing", self._landing)
+        except EcographError as error:  # a query failed or timed out: say so, keep serving
+            return self.failed(request, error)
+        cards = [self._card(card) for card in query_cards(self.queries)]
+        return self.render("landing.html", active="/", page=page, net=network, edges=edges, queries=cards,
+                           entity_total=sum(n for _l, n in page.classes),
+                           example_href=self.linker.href(page.example) if page.example else "")
+
+    async def _landing(self) -> tuple[Any, Any, Any]:
+        page = await landing(self.site, self.linker, self.dist)
+        page.license_name = LICENCES.get(page.license, page.license)
+        network = await ecosystem_network(self.site, self.linker)
+        edges = draw(network)
+        return page, network, edges
+
+    def _card(self, card: dict[str, Any]) -> dict[str, Any]:
+        example = card["example"]
+        return {**card, "example_query": f"?{urlencode(example)}" if example else "",
+                "example_query_csv": f"?{urlencode({**example, 'format': 'csv'})}"}
+
+    # ------------------------------------------------------------------------------ resources (IRIs) --
+
+    async def entity(self, request: Request) -> Response:
+        path, extension = conneg.split_extension(request.path_params["path"])
+        page = _page(request.query_params.get("page"))
+        if page is None:
+            return self.error(request, 404, "There is no such page: ?page= takes a whole number from 1 on.")
+        return await self._resource(request, f"id/{path}", extension, self._entity_html, self._entity_rdf, page)
+
+    async def graph(self, request: Request) -> Response:
+        slug, extension = conneg.split_extension(request.path_params["slug"])
+        return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf)
+
+    async def _resource(self, request: Request, local: str, extension: str | None,
+                        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
+                        rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
+                        page: int = 1) -> Response:
+        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
+                                    extension or request.query_params.get("_format"))
+        if decision.media_type is None:
+            return self.not_acceptable(request, conneg.RESOURCE_TYPES)
+        iri = self.site.base + local
+        headers = {"Vary": "Accept", "Link": _alternates("/" + local)}
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            return self.error(request, 404, f"There is no resource <{iri}>.")
+        try:
+            if decision.media_type == conneg.HTML:
+                response = await html(iri, headers, page)
+            else:
+                described = await rdf(iri, decision.media_type, page)
+                response = None
+                if described is not None:
+                    body, more = described
+                    if more:
+                        headers["Link"] += f', </{local}?page={page + 1}>; rel="next"'
+                    response = self._rdf_body(body, decision.media_type, headers)
+        except EcographError as error:  # query errors: the status they carry (timeout 503, ...)
+            return self.failed(request, error)
+        missing = (f"There is no page {page} of <{iri}>: its description has fewer pages (start at /{local})."
+                   if page > 1 else f"There is no resource <{iri}> in this dataset.")
+        return response or self.error(request, 404, missing, chosen=decision.media_type)
+
+    def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
+        return self._rdf_body(serialize(triples, media_type, self.site.base, self.vocab), media_type, headers)
+
+    def _rdf_body(self, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+        charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
+        return Response(body, media_type=media_type + charset, headers=headers)
+
+    async def _entity_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+        """The entity's page, which shows its whole description: the same for every ?page= that the RDF
+        description has, and None (404) past its last page."""
+        if page > 1 and not (await entity_triples(self.site, iri, page))[0]:
+            return None
+        view = await entity_view(self.site, iri, self.linker)
+        if view is None:
+            return None
+        return self.render("entity.html", headers=headers, view=view,
+                           alternates=_alternate_links(self.linker.href(iri)))
+
+    async def _entity_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
+        """The serialized description (and whether a next page exists), from the cache of recent ones (the data
+        does not change while the server runs), else made by a worker; None for an unknown IRI."""
+        key = (iri, media_type, page)
+        if (hit := self._described.get(key)) is not None:
+            self._described.move_to_end(key)
+            return hit
+        triples, more = await entity_triples(self.site, iri, page)
+        if not triples:
+            return None
+        made = (serialize(triples, media_type, self.site.base, self.vocab), more)
+        self._described[key] = made
+        self._described_bytes += len(made[0])
+        while self._described_bytes > DESCRIPTION_CACHE_BYTES and self._described:
+            self._described_bytes -= len(self._described.popitem(last=False)[1][0])
+        return made
+
+    async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+        triples = await graph_triples(self.site, iri, self.dist)
+        if not triples:
+            return None
+        view = graph_view(iri, triples, self.linker)
+        return self.render("graph.html", headers=headers, view=view,
+                           alternates=_alternate_links(self.linker.href(iri)))
+
+    async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
+        triples = await graph_triples(self.site, iri, self.dist)
+        return (serialize(triples, media_type, self.site.base, self.vocab), False) if triples else None
+
+    # ------------------------------------------------------------------------------------- ontology --
+
+    async def ontology(self, request: Request) -> Response:
+        version, extension = request.path_params.get("version"), request.path_params.get("ext")
+        if version is not None and not await self._is_version(version.strip("/")):
+            return self.error(request, 404, f"There is no ontology version {version!r}; see /def.")
+        if extension is not None and conneg.EXTENSIONS.get(extension) not in conneg.RESOURCE_TYPES:
+            return self.error(request, 404, "No such file; try /def.ttl, /def.jsonld, /def.nt or /def.rdf.")
+        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
+                                    extension or request.query_params.get("_format"))
+        if decision.media_type is None:
+            return self.not_acceptable(request, conneg.RESOURCE_TYPES)
+        headers = {"Vary": "Accept", "Link": _alternates("/def")}
+        try:
+            if decision.media_type == conneg.HTML:
+                html = await self.cached("ontology-html", self._ontology_html)
+                return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+            triples = await self.cached("ontology-triples", self._ontology_triples)
+        except EcographError as error:
+            return self.failed(request, error)
+        if not triples:
+            return self.error(request, 404, "This build has no ontology (dist/ontology.ttl).")
+        return self._rdf_response(triples, decision.media_type, headers)
+
+    async def _ontology_html(self) -> str:
+        return await asyncio.to_thread(make_html, self.dist / "ontology.ttl", self.site.base)
+
+    async def _ontology_triples(self) -> list[ox.Triple]:
+        path = self.dist / "ontology.ttl"
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)) if path.is_file() else []
+
+    async def _is_version(self, version: str) -> bool:
+        """True for the version IRI's last segment (/def/0.1.0 is the ontology's owl:versionIRI)."""
+        triples = await self.cached("ontology-triples", self._ontology_triples)
+        iri = f"{self.site.base}def/{version}"
+        return any(t.predicate.value == OWL_VERSION_IRI and t.object.value == iri for t in triples)
+
+    # --------------------------------------------------------------------------------------- search --
+
+    async def search(self, request: Request) -> Response:
+        text = request.query_params.get("q", "").strip()[:200]
+        hint = request.query_params.get("format") or request.query_params.get("_format")
+        decision = conneg.negotiate(request.headers.get("accept"), (conneg.HTML, conneg.JSON), hint)
+        if decision.media_type is None:
+            return self.not_acceptable(request, (conneg.HTML, conneg.JSON))
+        try:
+            results, truncated = await search_labels(self.site, text, self.linker) if text else ([], False)
+        except EcographError as error:
+            return self.failed(request, error, (conneg.JSON,))
+        headers = {"Vary": "Accept"}
+        if decision.media_type == conneg.JSON:
+            return JSONResponse({"query": text, "results": [r.as_json() for r in results],
+                                 "truncated": truncated}, headers=headers)
+        example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
+        return self.render("search.html", headers=headers, active="/search", query=text, results=results,
+                           truncated=truncated, example=example)
+
+    # --------------------------------------------------------------------------------------- editor --
+
+    async def editor(self, request: Request) -> Response:
+        queries = [{"name": q.name, "summary": q.summary or q.name, "query": q.text}
+                   for q in self.queries.values()]
+        return self.render("editor.html", active="/sparql/editor", wide=True, queries=queries,
+                           installed=(YASGUI / "yasgui.min.js").is_file())
+
+    async def vendor(self, request: Request) -> Response:
+        name = request.path_params["file"]
+        path = YASGUI / name
+        if name not in VENDOR_FILES or not path.is_file():
+            return self.error(request, 404, "Not installed: run `npm ci --prefix src/ecograph/serve/pages/web`.")
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+    # ---------------------------------------------------------------------------------- queries API --
+
+    async def query_list(self, request: Request) -> Response:
+        return JSONResponse([api.query_summary(q) for q in self.queries.values()])
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(api.document(self.queries, self.site.base))
+
+    async def stored_query(self, request: Request) -> Response:
+        query = self.queries.get(request.path_params["name"])
+        offered = conneg.API_TYPES
+        if query is None:
+            return self.error(request, 404, f"There is no stored query {request.path_params['name']!r}; "
+                                            "see /api/queries.", offered)
+        if query.problem:
+            return self.error(request, 500, f"The stored query cannot be served: {query.problem}", offered)
+        hint = request.query_params.get("format")
+        decision = conneg.negotiate(request.headers.get("accept"), offered, hint)
+        if decision.media_type is None:
+            return self.not_acceptable(request, offered)
+        args = {k: v for k, v in request.query_params.items() if k != "format"}
+        repeated = sorted({k for k, _ in request.query_params.multi_items()
+                           if len(request.query_params.getlist(k)) > 1})
+        if repeated:
+            return self.error(request, 400, f"The parameter {repeated[0]!r} is given more than once; give it once.",
+                              offered)
+        try:
+            api.check_arguments(query, args)
+            bindings = bind_arguments(query, args, self.site.base)
+            outcome = await self.site.query(query.text, bindings=bindings)
+        except ParameterError as error:
+            return self.error(request, 400, str(error), offered)
+        except EcographError as error:
+            return self.failed(request, error, offered)
+        return api.answer(outcome, decision.media_type, self.site.base, self.vocab)
+
+
+def _page(value: str | None) -> int | None:
+    """?page=N (1 when absent), or None when it is not a whole number from 1 to MAX_PAGE."""
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit() and len(value) <= 7):
+        return None
+    return int(value) if 1 <= int(value) <= MAX_PAGE else None
+
+
+def _alternate_links(href: str) -> list[dict[str, str]]:
+    return [{"href": f"{href}.{EXTENSION_OF[media]}", "type": media, "name": FORMAT_NAMES[media]}
+            for media in conneg.RESOURCE_TYPES if media != conneg.HTML]
+
+
+def _alternates(href: str) -> str:
+    links = [f'<{href}>; rel="alternate"; type="{conneg.HTML}"']
+    links += [f'<{link["href"]}>; rel="alternate"; type="{link["type"]}"' for link in _alternate_links(href)]
+    return ", ".join(links)
+

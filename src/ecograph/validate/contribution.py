@@ -1,0 +1,388 @@
+"""Reading a contribution: RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML) or article mappings.
+
+Unreadable input (a syntax error, an empty, binary, non-UTF-8 or oversized file) raises `UnreadableInput`, which
+names the file, line and column. A mapping whose YAML reads but whose content is wrong does not raise: each
+problem becomes a `Finding` with the file and line of the entry, and the rest of the mapping is still checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, RdfFormat, parse
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ..build.mapping import ID_PATTERN, _Builder, open_article
+from ..errors import InputError, Location
+from ..ontology import Vocabulary
+from ..project import Project
+from ..text import ArticleText
+from ..userfile import excerpt, parser_message, read_user_file
+from ..yamlfile import Map, Seq, load_yaml
+from .published import Published
+from .report import Finding
+
+MAX_BYTES = 10_000_000
+MAX_TRIPLES = 20_000
+MAX_XML_DEPTH = 128
+RDF_FORMATS = {
+    ".ttl": RdfFormat.TURTLE, ".turtle": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG,
+    ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS, ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
+}
+MAPPING_SUFFIXES = (".yaml", ".yml")
+ACCEPTED = ", ".join(sorted({*RDF_FORMATS, *MAPPING_SUFFIXES}))
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class UnreadableInput(InputError):
+    """A contribution file cannot be read at all (exit code 2): says where and what to do."""
+
+    def __init__(self, location: Location, problem: str, hint: str = "", column: int | None = None) -> None:
+        self.column = column
+        super().__init__(location, problem, hint)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        if self.column and self.location.line:
+            where += f":{self.column}"
+        return f"{where}: {self.problem}" + (f"\n  hint: {self.hint}" if self.hint else "")
+
+
+@dataclass
+class Contribution:
+    """The triples of a contribution, where each entity is written, and what reading it already found wrong."""
+
+    graph: Graph = field(default_factory=Graph)
+    files: list[Path] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    texts: dict[str, ArticleText] = field(default_factory=dict)  # article IRI -> its seed text
+
+
+def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabulary,
+                      published: Published) -> Contribution:
+    """Read every file into one contribution; raise UnreadableInput for a file that cannot be read."""
+    if not paths:
+        raise UnreadableInput(Location("."), "no file to validate",
+                              "give one or more files, e.g. ecograph validate mappings/005_new.yaml")
+    contribution = Contribution()
+    for path in paths:
+        contribution.files.append(path)
+        if str(path) == "-":
+            raise UnreadableInput(Location(path), "reading a contribution from standard input is not supported",
+                                  f"save it to a file with one of these endings and give its path: {ACCEPTED}")
+        if path.is_dir():
+            raise UnreadableInput(Location(path), "this is a folder",
+                                  f"give the contribution's files, e.g. {path}/*.yaml or {path}/*.ttl")
+        suffix = path.suffix.lower()
+        if suffix in MAPPING_SUFFIXES:
+            _read_mapping(path, project, vocabulary, published, contribution)
+        elif suffix in RDF_FORMATS:
+            _read_rdf(path, RDF_FORMATS[suffix], contribution)
+        else:
+            raise UnreadableInput(Location(path), f"cannot tell the format of '{path.name}' from its name",
+                                  f"name the file with one of these endings: {ACCEPTED}")
+    return contribution
+
+
+# RDF files ------------------------------------------------------------------------------------------------
+
+
+def _checked_text(path: Path) -> bytes:
+    """The file's bytes if it is a regular, non-empty UTF-8 text file of acceptable size."""
+    raw = read_user_file(path, MAX_BYTES, kind="a contribution",
+                         too_large="a contribution holds one article's facts: split it per article")
+    if not raw.strip():
+        raise UnreadableInput(Location(path), "the file is empty", "put the contribution's triples in it")
+    if b"\x00" in raw[:65536]:
+        raise UnreadableInput(Location(path), "this is a binary file, not RDF text",
+                              f"give a text file in one of: {ACCEPTED}")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UnreadableInput(Location(path, line), "the file is not UTF-8 text (byte "
+                              f"0x{raw[error.start]:02x})", "save it as UTF-8", column) from error
+    return raw
+
+
+def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution) -> None:
+    raw = _checked_text(path)
+    if fmt == RdfFormat.RDF_XML:
+        _check_xml(path, raw)
+    triples = []
+    try:
+        for count, quad in enumerate(parse(raw, format=fmt, base_iri=path.absolute().as_uri()), start=1):
+            if count > MAX_TRIPLES:
+                raise UnreadableInput(Location(path), f"the file holds more than {MAX_TRIPLES:,} triples; "
+                                      "a contribution is one article's facts",
+                                      "split it into one file per article")
+            triples.append(quad)
+    except SyntaxError as error:
+        problem = parser_message(_PARSER_LINE_SUFFIX.sub("", str(error)))
+        raise UnreadableInput(Location(path, error.lineno), f"{fmt.name} syntax error: {problem}",
+                              _syntax_hint(problem), error.offset) from error
+    _add(contribution.graph, triples)
+    _locate_subjects(path, raw.decode("utf-8"), contribution)
+
+
+def _check_xml(path: Path, raw: bytes) -> None:
+    """Refuse RDF/XML that the RDF/XML parser would spend gigabytes or minutes on: entities declared in a DOCTYPE,
+    which it expands (a 1 KB file of nested entities, "billion laughs", expands to gigabytes), and elements nested
+    deeper than MAX_XML_DEPTH (its time grows with the square of the depth). Expat reads the document once, stops
+    at the first problem, and never loads an external DTD."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def here() -> tuple[Location, int]:
+        return Location(path, parser.CurrentLineNumber), parser.CurrentColumnNumber + 1
+
+    def declared(name: str, *_: object) -> None:
+        where, column = here()
+        raise UnreadableInput(where, f"the DOCTYPE declares the entity '{excerpt(name)}': XML entities are not "
+                              "accepted (expanding them can take gigabytes)", "write the IRIs and texts in full "
+                              "instead of &name; references, and delete the <!DOCTYPE ...> declaration", column)
+
+    def opened(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            where, column = here()
+            raise UnreadableInput(where, f"the XML elements are nested more than {MAX_XML_DEPTH} deep",
+                                  "describe nested resources side by side and link them by IRI", column)
+
+    def closed(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = declared
+    parser.StartElementHandler, parser.EndElementHandler = opened, closed
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as error:
+        raise UnreadableInput(Location(path, error.lineno), f"RDF/XML syntax error: {expat.ErrorString(error.code)}",
+                              "fix the XML at that line and column", error.offset + 1) from None
+
+
+def _syntax_hint(problem: str) -> str:
+    if "IRI" in problem:
+        return "an IRI may not contain spaces or <>\"{}|^`\\: write %20 for a space, or use a slug with '-'"
+    if "end of file" in problem:
+        return "a statement is not finished: check for a missing '.', quote or bracket"
+    if "context" in problem.lower():
+        return "put the JSON-LD @context in the file itself (see dist/context.jsonld)"
+    return "fix the syntax at that line and column"
+
+
+def _add(graph: Graph, quads: list[Any]) -> None:
+    for quad in quads:
+        graph.add((to_rdflib_term(quad.subject), to_rdflib_term(quad.predicate), to_rdflib_term(quad.object)))
+
+
+def to_rdflib_term(term: Any) -> Node:
+    """A pyoxigraph term as rdflib's; xsd:string literals become plain literals, which rdflib (unlike RDF 1.1)
+    does not consider equal, so that they match the plain strings in the shapes' sh:in lists."""
+    from rdflib import BNode
+    from rdflib import Literal as RdfLiteral
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, OxLiteral):
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return RdfLiteral(term.value)
+        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+    return BNode(term.value)
+
+
+def _locate_subjects(path: Path, text: str, contribution: Contribution) -> None:
+    """Where each subject is first written: by its full IRI (in <> or quotes), or by its last segment as a prefixed
+    name. One pass over the text: each IRI or prefixed name written is looked up among the subjects."""
+    unplaced = {str(s) for s in contribution.graph.subjects() if isinstance(s, URIRef)} - contribution.locations.keys()
+    by_local: dict[str, list[str]] = defaultdict(list)
+    for subject in unplaced:
+        by_local[re.split(r"[/#]", subject)[-1]].append(subject)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not unplaced:
+            return
+        for match in _WRITTEN_NAME.finditer(line):
+            iri = match.group("iri") or match.group("quoted")
+            for subject in [iri] if iri else by_local.pop(match.group("local").rstrip("."), []):
+                if subject in unplaced:
+                    unplaced.remove(subject)
+                    contribution.locations[subject] = Location(path, number)
+
+
+_WRITTEN_NAME = re.compile(r"<(?P<iri>[^<>\s]*)>|\"(?P<quoted>[^\"\s]+)\"|:(?P<local>[\w.%-]+)")
+_PARSER_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
+
+
+# mappings -------------------------------------------------------------------------------------------------
+
+
+def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, published: Published,
+                  contribution: Contribution) -> None:
+    _checked_text(path)
+    document = load_yaml(path)
+    if not isinstance(document, Map):
+        raise UnreadableInput(Location(path, 1), "a mapping is a YAML mapping with 'article' and 'entities'",
+                              "see mappings/ for an example, or run `ecograph new ARTICLE.txt`")
+    todo = document.pop("todo", None)
+    found = contribution.findings
+    try:
+        text, metadata, entities = open_article(project, path, document)
+    except InputError as error:
+        found.append(finding_from(error, ""))
+        found.extend(_todo_findings(path, todo))
+        return
+    builder = _CollectingBuilder(project, vocabulary, path, text, metadata, published)
+    builder.add_entities(entities)
+    builder.guarded("", builder.add_article_metadata)
+    found.extend(_with_property_iris(builder.findings, vocabulary))
+    found.extend(_todo_findings(path, todo))
+    result = builder.result
+    contribution.texts[result.article.value] = text
+    _add(contribution.graph, result.quads)
+    for entity_id, line in result.entity_lines.items():
+        contribution.locations.setdefault(project.entity_iri(entity_id), Location(path, line))
+    contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(text.path.stem)))
+
+
+class _CollectingBuilder(_Builder):
+    """The mapping engine, but one that notes each problem and goes on with the next entity or fact."""
+
+    def __init__(self, project: Project, vocabulary: Vocabulary, path: Path, text: ArticleText, metadata: Map,
+                 published: Published) -> None:
+        super().__init__(project, vocabulary, path, text, metadata)
+        self.published = published
+        self.findings: list[Finding] = []
+        self.broken: set[str] = set()
+        self.focus = ""
+
+    def guarded(self, focus: str, step: Any, *args: Any) -> bool:
+        try:
+            step(*args)
+        except InputError as error:
+            self.findings.append(finding_from(error, focus))
+            return False
+        return True
+
+    def add_entities(self, entities: Any) -> None:
+        if not isinstance(entities, Seq):
+            self.guarded("", super().add_entities, entities)
+            return
+        for index, entity in enumerate(entities):
+            if not self.guarded(self._iri_of(entity), self._declare, entity, f"entities[{index}]",
+                                entities.item_lines[index]):
+                self._declare_anyway(entity)
+        for index, entity in enumerate(entities):
+            if isinstance(entity, Map) and entity.get("id") in self.declared and \
+                    entity.get("id") not in self.broken:
+                self.focus = self._iri_of(entity)
+                self.guarded(self.focus, self._entity, entity, f"entities[{index}]")
+
+    def _declare_anyway(self, entity: Any) -> None:
+        """Declare an entity whose entry is faulty, so that references to it do not add more problems."""
+        entity_id = entity.get("id") if isinstance(entity, Map) else None
+        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id) and entity_id not in self.declared:
+            self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
+            self.result.entity_lines[entity_id] = entity.line
+            self.broken.add(entity_id)
+
+    def _statement(self, *args: Any) -> None:  # type: ignore[override]
+        self.guarded(self.focus, super()._statement, *args)
+
+    def _reference(self, value: Any, where: Location) -> NamedNode:
+        if isinstance(value, str) and ID_PATTERN.match(value) and value not in self.declared:
+            raise InputError(where, f"'{value}' is not declared in this mapping", self._undeclared_hint(value))
+        return super()._reference(value, where)
+
+    def _undeclared_hint(self, value: str) -> str:
+        iri = self.project.entity_iri(value)
+        if self.published.knows(iri):
+            kinds = ", ".join(sorted(t.rsplit("#", 1)[-1] for t in self.published.types(iri)))
+            return (f"it is published as \"{self.published.label(iri)}\" ({kinds}): add it to 'entities' with "
+                    f"'id: {value}', its type, label and the quote where this article mentions it")
+        known = [i[len(self.project.base) + 3:] for i in self.published.entity_ids] + list(self.declared)
+        close = difflib.get_close_matches(value, known, n=2, cutoff=0.7)
+        guess = f"did you mean {' or '.join(repr(c) for c in close)}? Otherwise " if close else ""
+        return guess + f"add an entity with 'id: {value}', its type, label and quote to 'entities'"
+
+    def _iri_of(self, entity: Any) -> str:
+        entity_id = entity.get("id") if isinstance(entity, Map) else None
+        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id):
+            return self.project.entity_iri(entity_id)
+        return ""
+
+
+KINDS_BY_PROBLEM = (
+    ("is not a class of the ontology", "naming"),
+    ("is not a property the ontology knows", "naming"),
+    ("is not a valid id", "naming"),
+    ("quote does not occur", "provenance"),
+    ("no quote", "provenance"),
+    ("is not declared in this mapping", "reference"),
+)
+
+
+def finding_from(error: InputError, focus: str) -> Finding:
+    """A mapping problem as a report finding, at the file and line of the entry."""
+    check = next((kind for text, kind in KINDS_BY_PROBLEM if text in error.problem), "mapping")
+    value = _offending_value(error.problem)
+    return Finding(check=check, severity="Violation", focus=focus, message=error.problem, hint=error.hint,
+                   location=error.location, value=value, path=_field_key(error.location.field))
+
+
+def _with_property_iris(findings: list[Finding], vocabulary: Vocabulary) -> list[Finding]:
+    known = vocabulary.properties
+    return [replace(f, path=str(known[f.path].iri)) if f.path in known else f for f in findings]
+
+
+def _offending_value(problem: str) -> str | None:
+    match = re.match(r"^'([^']*)'|^(-?[\d.]+) ", problem)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _field_key(field_path: str | None) -> str | None:
+    """The property key of a field path like entities[2].facts[0].amount (None for id, type, label ...)."""
+    if not field_path or ".facts[" not in field_path:
+        return None
+    return field_path.rsplit(".", 1)[-1] if not field_path.endswith("]") else None
+
+
+def _todo_findings(path: Path, todo: Any) -> list[Finding]:
+    if todo is None:
+        return []
+    if not isinstance(todo, Seq):
+        return [Finding("todo", "Violation", "", "'todo' must be a list of open items",
+                        "remove the 'todo:' section once every item is done", location=Location(path))]
+    return [_todo_finding(path, item, line) for item, line in zip(todo, todo.item_lines, strict=True)]
+
+
+def _todo_finding(path: Path, item: Any, line: int) -> Finding:
+    where = Location(path, line, "todo")
+    if not isinstance(item, Map):
+        return Finding("todo", "Violation", "", f"open to-do item: {item}",
+                       "do it, then delete the item from 'todo:'", location=where)
+    what, text, quote = item.get("kind", "item"), item.get("text", ""), item.get("quote", "")
+    message = f"open to-do: the article states {what} {text!r} that the mapping does not use yet"
+    if what == "metadata":
+        message = f"open to-do: {item.get('text', 'check the article metadata')}"
+    hint = str(item.get("hint") or "add it as a fact with this quote, or decide it is not needed; then delete "
+               "the item from 'todo:'")
+    if quote:
+        hint += f" (quote: \"{quote}\")"
+    value = str(text) if text and what != "metadata" else None
+    return Finding("todo", "Violation", "", message, hint, value=value, location=where)
