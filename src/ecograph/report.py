@@ -12,36 +12,73 @@ import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.util import from_n3
 
-from .errors import Location
+from .errors import Code, InputError, Location
 from .userfile import visible
 
-SEVERITIES = ("Violation", "Warning", "Info")
+
+class Severity(StrEnum):
+    """How bad a finding is: a violation stops a build or a contribution; warnings and infos do not."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+class Check(StrEnum):
+    """Which check found a problem."""
+
+    INPUT = "input"
+    MAPPING = "mapping"
+    TODO = "todo"
+    SHAPES = "shapes"
+    ONTOLOGY = "ontology"
+    CONSISTENCY = "consistency"
+    REFERENCE = "reference"
+    DUPLICATE = "duplicate"
+    PROVENANCE = "provenance"
+    NAMING = "naming"
+
+
+SEVERITIES = tuple(Severity)
 CHECKS = {
-    "input": "the file",
-    "mapping": "the mapping",
-    "todo": "to do",
-    "shapes": "SHACL shapes",
-    "ontology": "ontology rules",
-    "consistency": "OWL consistency",
-    "reference": "references",
-    "duplicate": "likely duplicate",
-    "provenance": "provenance",
-    "naming": "naming",
+    Check.INPUT: "the file",
+    Check.MAPPING: "the mapping",
+    Check.TODO: "to do",
+    Check.SHAPES: "SHACL shapes",
+    Check.ONTOLOGY: "ontology rules",
+    Check.CONSISTENCY: "OWL consistency",
+    Check.REFERENCE: "references",
+    Check.DUPLICATE: "likely duplicate",
+    Check.PROVENANCE: "provenance",
+    Check.NAMING: "naming",
+}
+CHECK_BY_CODE = {
+    Code.INVALID_ID: Check.NAMING,
+    Code.UNKNOWN_CLASS: Check.NAMING,
+    Code.UNKNOWN_PROPERTY: Check.NAMING,
+    Code.MISSING_QUOTE: Check.PROVENANCE,
+    Code.QUOTE_NOT_IN_TEXT: Check.PROVENANCE,
+    Code.UNDEFINED_REFERENCE: Check.REFERENCE,
 }
 CHECK_NAMESPACE = "https://w3id.org/ecograph/check#"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: the check that found it, severity, entity, property, value, message and fix hint."""
+    """One problem: the check that found it, severity, entity, property, value, message and fix hint.
 
-    check: str
-    severity: str
+    The build and `ecograph validate` both report with it: mapping problems (with the `code` of their
+    InputError), SHACL results and the checks of a contribution.
+    """
+
+    check: Check
+    severity: Severity
     focus: str
     message: str
     hint: str = ""
@@ -51,9 +88,25 @@ class Finding:
     shape: str | None = None
     component: str | None = None
     related: tuple[str, ...] = ()
+    code: Code | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check", Check(self.check))
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    @classmethod
+    def from_error(cls, error: InputError, focus: str = "") -> Finding:
+        """A mapping problem as a violation, at the file and line of the entry, classified by its code."""
+        return cls(check=CHECK_BY_CODE.get(error.code, Check.MAPPING), severity=Severity.VIOLATION, focus=focus,
+                   message=error.problem, hint=error.hint, location=error.location, value=error.value,
+                   path=_field_key(error.location.field), code=error.code)
+
+    def __str__(self) -> str:
+        """As a line of a build's output: file:line: field: message, and the hint below it."""
+        return f"{self.location}: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
 
     def as_dict(self) -> dict[str, object]:
-        found = {"check": self.check, "severity": self.severity, "focus": self.focus or None,
+        found = {"check": self.check, "code": self.code, "severity": self.severity, "focus": self.focus or None,
                  "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
                  "shape": self.shape, "component": self.component, "related": list(self.related)}
         if self.location:
@@ -118,6 +171,13 @@ class Report:
         return self.terms.get(iri) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _field_key(field_path: str | None) -> str | None:
+    """The property key of a field path like entities[2].facts[0].amount (None for id, type, label ...)."""
+    if not field_path or ".facts[" not in field_path:
+        return None
+    return field_path.rsplit(".", 1)[-1] if not field_path.endswith("]") else None
+
+
 def _order(finding: Finding) -> tuple:
     line = finding.location.line if finding.location and finding.location.line else 0
     return (finding.focus, SEVERITIES.index(finding.severity), line, finding.check, finding.path or "",
@@ -134,7 +194,7 @@ def _location_dict(location: Location) -> dict[str, object]:
 
 # text -------------------------------------------------------------------------------------------------------
 
-MARKS = {"Violation": "✗", "Warning": "!", "Info": "i"}
+MARKS = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 
 
 def to_text(report: Report, *, infos: bool = False) -> str:
