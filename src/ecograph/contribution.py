@@ -26,7 +26,7 @@ from .mapping import MappingEngine, Policy, open_article
 from .ontology import Vocabulary
 from .project import Project
 from .published import Published
-from .report import Finding
+from .report import Check, Finding, Severity
 from .text import ArticleText
 from .userfile import excerpt, parser_message, read_user_file
 from .yamlfile import Map, Seq, load_yaml
@@ -284,7 +284,7 @@ def _todo_findings(path: Path, todo: Any) -> list[Finding]:
     if todo is None:
         return []
     if not isinstance(todo, Seq):
-        return [Finding("todo", "Violation", "", "'todo' must be a list of open items",
+        return [Finding(Check.TODO, Severity.VIOLATION, "", "'todo' must be a list of open items",
                         "remove the 'todo:' section once every item is done", location=Location(path))]
     return [_todo_finding(path, item, line) for item, line in zip(todo, todo.item_lines, strict=True)]
 
@@ -292,7 +292,7 @@ def _todo_findings(path: Path, todo: Any) -> list[Finding]:
 def _todo_finding(path: Path, item: Any, line: int) -> Finding:
     where = Location(path, line, "todo")
     if not isinstance(item, Map):
-        return Finding("todo", "Violation", "", f"open to-do item: {item}",
+        return Finding(Check.TODO, Severity.VIOLATION, "", f"open to-do item: {item}",
                        "do it, then delete the item from 'todo:'", location=where)
     what, text, quote = item.get("kind", "item"), item.get("text", ""), item.get("quote", "")
     message = f"open to-do: the article states {what} {text!r} that the mapping does not use yet"
@@ -303,4 +303,4 @@ def _todo_finding(path: Path, item: Any, line: int) -> Finding:
     if quote:
         hint += f" (quote: \"{quote}\")"
     value = str(text) if text and what != "metadata" else None
-    return Finding("todo", "Violation", "", message, hint, value=value, location=where)
+    return Finding(Check.TODO, Severity.VIOLATION, "", message, hint, value=value, location=where)

@@ -139,13 +139,13 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not any(f.severity == "Violation" for f in self.findings)
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
 
     @property
     def exit_code(self) -> int:
         return 0 if self.conforms else 1
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def groups(self) -> list[tuple[str, list[Finding]]]:
@@ -239,7 +239,7 @@ def _entity_heading(report: Report, focus: str) -> str:
 
 
 def _finding_lines(report: Report, finding: Finding) -> list[str]:
-    head = f"  {MARKS[finding.severity]} {finding.severity} [{CHECKS.get(finding.check, finding.check)}]"
+    head = f"  {MARKS[finding.severity]} {finding.severity} [{CHECKS[finding.check]}]"
     if finding.path:
         head += f" {report.term(finding.path)}"
     if finding.value is not None:
