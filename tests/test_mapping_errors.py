@@ -209,3 +209,15 @@ def test_the_cli_lists_every_problem_and_exits_1(project: Project) -> None:
     assert result.exit_code == 1
     assert "100_test.yaml:8: entities[0].facts[0].locatedIn: 'place/hengelo' is not declared" in result.output
     assert "100_test.yaml:24: entities[3].facts[2].amount: 'lots' is not a number" in result.output
+
+
+def test_an_id_that_is_a_list_is_one_problem_among_the_others(project: Project) -> None:
+    write_mapping(project, GOOD_MAPPING.replace("id: place/enschede", "id: [place/enschede]")
+                  .replace("amount: 2000000", "amount: lots"))
+    with pytest.raises(MappingErrors) as caught:
+        build_dist(project, project.default_dist)
+    assert [(f.location.field, f.code) for f in caught.value.findings] == [
+        ("entities[1].id", Code.INVALID_ID),
+        ("entities[0].facts[0].locatedIn", Code.UNDEFINED_REFERENCE),
+        ("entities[3].facts[2].amount", Code.INVALID_VALUE),
+    ]

@@ -175,7 +175,8 @@ class MappingEngine:
                                  entities.item_lines[index]):
                 self._declare_anyway(entity)
         for index, entity in enumerate(entities):
-            if isinstance(entity, Map) and entity.get("id") in self.declared and entity["id"] not in self.broken:
+            entity_id = entity.get("id") if isinstance(entity, Map) else None
+            if isinstance(entity_id, str) and entity_id in self.declared and entity_id not in self.broken:
                 self.focus = self._iri_of(entity)
                 self._guarded(self.focus, self._entity, entity, f"entities[{index}]")
 
