@@ -15,7 +15,8 @@ import pytest
 from rdflib import RDF, RDFS, SH, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
-from ecograph.build.shacl import Problem, class_hierarchy, load_shapes, problems_in
+from ecograph.build.shacl import class_hierarchy, load_shapes, problems_in
+from ecograph.findings import Finding
 from ecograph.ontology import Vocabulary
 from ecograph.project import Project
 
@@ -120,11 +121,11 @@ def claimed(facts: str, *, article: str = ARTICLE) -> Graph:
     return graph.parse(data=PREFIXES + article, format="turtle")
 
 
-def violations(problems: list[Problem]) -> list[Problem]:
+def violations(problems: list[Finding]) -> list[Finding]:
     return [p for p in problems if p.severity == "Violation"]
 
 
-def only_violation(problems: list[Problem]) -> Problem:
+def only_violation(problems: list[Finding]) -> Finding:
     """The one violation: a test of one mistake must not set off other constraints (a value that breaks two
     parts of one constraint, such as "abc"^^xsd:decimal for a positive decimal, is still one mistake)."""
     found = list({(p.focus, p.path, p.message): p for p in violations(problems)}.values())
@@ -132,7 +133,7 @@ def only_violation(problems: list[Problem]) -> Problem:
     return found[0]
 
 
-def only(severity: str, problems: list[Problem]) -> Problem:
+def only(severity: str, problems: list[Finding]) -> Finding:
     found = [p for p in problems if p.severity == severity]
     assert len(found) == 1, "\n".join(f"{p.severity} {p.focus} {p.path}: {p.message}" for p in problems)
     return found[0]

@@ -176,15 +176,16 @@ def build(ctx: click.Context, out: Path | None) -> None:
       ecograph build --out /tmp/preview
     """
     from .build.dumps import build_dist
+    from .findings import Severity
 
     project = _project(ctx)
     result = build_dist(project, out or project.default_dist, progress=TerminalProgress())
     click.echo(f"built {result.triples} triples from {result.articles} articles into {result.out}")
-    warnings = [line for line in result.warnings if ": Warning: " in line]
+    warnings = [f for f in result.warnings if f.severity is Severity.WARNING]
     if warnings:
         click.secho(f"{len(warnings)} warning(s) from the shapes (the graph was published anyway):", fg="yellow")
-        for line in warnings[:WARNINGS_SHOWN]:
-            click.echo(f"  {line}")
+        for finding in warnings[:WARNINGS_SHOWN]:
+            click.echo(f"  {finding.location}: {finding.severity}: {finding.message}")
         if len(warnings) > WARNINGS_SHOWN:
             click.echo(f"  … and {len(warnings) - WARNINGS_SHOWN} more: `ecograph validate MAPPING` lists them all")
     if len(result.warnings) > len(warnings):

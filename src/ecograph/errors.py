@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -31,13 +32,35 @@ class Location:
         return text
 
 
-class InputError(EcographError):
-    """A file the user wrote is wrong. Names the file, line and field, and says how to fix it."""
+class Code(StrEnum):
+    """What kind of problem an InputError is: stable names that checks and tools can rely on."""
 
-    def __init__(self, location: Location, problem: str, hint: str = "") -> None:
+    INPUT = "input"  # any other problem with a file the user wrote
+    UNKNOWN_FIELD = "unknown-field"
+    MISSING_FIELD = "missing-field"
+    INVALID_ID = "invalid-id"
+    DUPLICATE_ID = "duplicate-id"
+    UNKNOWN_CLASS = "unknown-class"
+    UNKNOWN_PROPERTY = "unknown-property"
+    UNDEFINED_REFERENCE = "undefined-reference"
+    MISSING_QUOTE = "missing-quote"
+    QUOTE_NOT_IN_TEXT = "quote-not-in-text"
+    INVALID_VALUE = "invalid-value"  # a number, date, language code, web address ... that is not one
+
+
+class InputError(EcographError):
+    """A file the user wrote is wrong. Names the file, line and field, and says how to fix it.
+
+    `code` says what kind of problem it is, and `value` is the offending value as written, when there is one.
+    """
+
+    def __init__(self, location: Location, problem: str, hint: str = "", *, code: Code = Code.INPUT,
+                 value: object = None) -> None:
         self.location = location
         self.problem = problem
         self.hint = hint
+        self.code = code
+        self.value = value_text(value)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -45,6 +68,13 @@ class InputError(EcographError):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+def value_text(value: object) -> str | None:
+    """A value the user wrote, as a finding shows it: text and numbers as written, anything else not at all."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return str(value)
 
 
 class ProjectError(EcographError):

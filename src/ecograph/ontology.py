@@ -12,7 +12,7 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
-from .errors import InputError, Location, ProjectError
+from .errors import Code, InputError, Location, ProjectError
 from .project import Project
 
 LANG_STRING = RDF.langString
@@ -111,14 +111,15 @@ class Vocabulary:
             return self.classes[name]
         raise InputError(where, f"'{name}' is not a class of the ontology",
                          _did_you_mean(str(name), self.classes) or
-                         "use one of: " + ", ".join(sorted(self.classes)))
+                         "use one of: " + ", ".join(sorted(self.classes)), code=Code.UNKNOWN_CLASS, value=name)
 
     def property_named(self, key: str, where: Location) -> Property:
         if key in self.properties:
             return self.properties[key]
         raise InputError(where, f"'{key}' is not a property the ontology knows",
                          _did_you_mean(key, self.properties) or
-                         "see ontology/ecograph.ttl for the properties, or add the term there")
+                         "see ontology/ecograph.ttl for the properties, or add the term there",
+                         code=Code.UNKNOWN_PROPERTY, value=key)
 
     def _local(self, iri: URIRef) -> str:
         return str(iri)[len(self.namespace):]

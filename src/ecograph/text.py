@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Location
+from .errors import Code, InputError, Location
 from .userfile import read_user_file
 
 _SPACE = re.compile(r"\s+")
@@ -76,13 +76,13 @@ class ArticleText:
         """The quote as found in the text; InputError if it does not occur verbatim."""
         if not isinstance(quote, str) or not quote.strip():
             raise InputError(where, "the quote must be non-empty text",
-                             "copy the sentence that states the fact from the article")
+                             "copy the sentence that states the fact from the article", code=Code.INVALID_VALUE)
         wanted = _SPACE.sub(" ", quote.strip())
         folded, lines = self._folded
         start = folded.find(wanted)
         if start < 0:
             raise InputError(where, f"the quote does not occur in {self.path.name}: \"{_short(wanted)}\"",
-                             _near_miss(folded, wanted))
+                             _near_miss(folded, wanted), code=Code.QUOTE_NOT_IN_TEXT)
         return Quote(wanted, lines[start])
 
 

@@ -29,6 +29,7 @@ from pyoxigraph import RdfFormat, Triple
 
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, InputError, Location
+from ..findings import Finding
 from ..ontology import Vocabulary
 from ..project import FOLDERS, Project
 from ..queries import load_queries
@@ -42,7 +43,7 @@ from .graph import (
     write_rdf,
 )
 from .mapcache import map_article_cached
-from .mapping import ArticleGraph
+from .mapping import ArticleGraph, mapping_problems
 from .metadata import write_void
 from .shacl import validate_articles
 
@@ -65,30 +66,31 @@ class BuildResult:
     articles: int
     triples: int
     files: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)  # the shapes' warnings and infos, by mapping entry
 
 
 class MappingErrors(BuildError):
-    """Several mappings are wrong; every problem is listed so they can all be fixed in one go."""
+    """Mappings are wrong; every problem of every file is listed so they can all be fixed in one go."""
 
     exit_code = 1
 
-    def __init__(self, errors: list[InputError]) -> None:
-        self.errors = errors
-        listing = "\n".join(str(e) for e in errors)
-        super().__init__(f"{len(errors)} problem(s) in the mappings; nothing was published:\n{listing}")
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        listing = "\n".join(str(f) for f in findings)
+        super().__init__(f"{len(findings)} problem(s) in the mappings; nothing was published:\n{listing}")
 
 
 def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
-    """Map every mappings/*.yaml; collect every file's first error instead of stopping at the first file."""
-    articles, errors = [], []
+    """Map every mappings/*.yaml; raise MappingErrors listing every problem of every file that does not map."""
+    articles: list[ArticleGraph] = []
+    problems: list[Finding] = []
     for path in project.mapping_files():
         try:
             articles.append(map_article_cached(project, vocabulary, path))
-        except InputError as error:
-            errors.append(error)
-    if errors:
-        raise MappingErrors(errors)
+        except InputError:  # map it again collecting its problems: all of them, not only the first
+            problems.extend(mapping_problems(project, vocabulary, path))
+    if problems:
+        raise MappingErrors(problems)
     if not articles:
         raise BuildError(f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
                          "(ecograph new seeds/ARTICLE.txt writes a first version)")
@@ -137,7 +139,7 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
                              "free disk space or fix permissions and build again.") from error
         raise
     result.out = out
-    result.warnings = [f"{where}: {problem.severity}: {problem.message}" for where, problem in warnings]
+    result.warnings = warnings
     return result
 
 

@@ -3,6 +3,10 @@
 A mapping states facts about entities; every triple it asserts gets an `eco:Claim` that names the subject,
 predicate and object, the quote that supports it, the line of the article where the quote stands, and the
 article (`prov:wasQuotedFrom`). All triples of an article go into the article's own named graph.
+
+One engine, `MappingEngine`, does the mapping under one of two policies: `Policy.STOP` raises the first problem
+as an InputError (`map_article`), `Policy.COLLECT` notes every problem as a Finding and goes on with the next
+entity or fact (`mapping_problems`, and `ecograph validate` reading a contribution).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
@@ -20,7 +25,8 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib import XSD
 
-from ..errors import InputError, Location
+from ..errors import Code, InputError, Location
+from ..findings import Finding
 from ..ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
 from ..project import Project
 from ..projectfacts import LANGUAGES
@@ -61,8 +67,31 @@ class ArticleGraph:
         return sorted(((str(q), q) for q in self.quads), key=itemgetter(0))
 
 
+class Policy(StrEnum):
+    """What the mapping engine does with a problem: stop at the first one, or collect them all."""
+
+    STOP = "stop"
+    COLLECT = "collect"
+
+
 def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:
-    """Read one mapping file and its seed; raise InputError naming file, line and field on any problem."""
+    """Read one mapping file and its seed; raise InputError naming file, line and field on the first problem."""
+    text, metadata, entities = open_article(project, mapping_path, _document(mapping_path))
+    return MappingEngine(project, vocabulary, mapping_path, text, metadata).run(entities)
+
+
+def mapping_problems(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> list[Finding]:
+    """Every problem of one mapping file, in the order of the file (none when it maps)."""
+    try:
+        text, metadata, entities = open_article(project, mapping_path, _document(mapping_path))
+    except InputError as error:  # without its article, metadata or entities nothing else can be checked
+        return [Finding.from_error(error)]
+    engine = MappingEngine(project, vocabulary, mapping_path, text, metadata, Policy.COLLECT)
+    engine.run(entities)
+    return engine.findings
+
+
+def _document(mapping_path: Path) -> Map:
     document = load_yaml(mapping_path)
     if not isinstance(document, Map):
         raise InputError(Location(mapping_path, 1), "a mapping is a YAML mapping with 'article' and "
@@ -72,11 +101,7 @@ def map_article(project: Project, vocabulary: Vocabulary, mapping_path: Path) ->
                          "the scaffold's to-do list is still in the mapping",
                          "turn each item into a fact (or drop it), delete the todo: section, and check the file "
                          "with `ecograph validate`")
-    text, metadata, entities = open_article(project, mapping_path, document)
-    builder = _Builder(project, vocabulary, mapping_path, text, metadata)
-    builder.add_entities(entities)
-    builder.add_article_metadata()
-    return builder.result
+    return document
 
 
 def open_article(project: Project, mapping_path: Path, document: Map) -> tuple[ArticleText, Map, Any]:
@@ -92,9 +117,17 @@ def open_article(project: Project, mapping_path: Path, document: Map) -> tuple[A
     return text, metadata, _required(document, "entities", mapping_path, "")
 
 
-class _Builder:
+class MappingEngine:
+    """Maps one article's entities and metadata to RDF, under a policy for its problems.
+
+    With `Policy.STOP` the first problem is raised as an InputError. With `Policy.COLLECT` each problem becomes a
+    Finding in `findings` (its focus the entity it concerns) and the engine goes on with the next entity or fact;
+    an entity whose entry is faulty is still declared, so that references to it add no more problems, and
+    `result` holds the triples of everything that mapped.
+    """
+
     def __init__(self, project: Project, vocabulary: Vocabulary, path: Path, text: ArticleText,
-                 metadata: Map) -> None:
+                 metadata: Map, policy: Policy = Policy.STOP) -> None:
         self.project = project
         self.vocabulary = vocabulary
         self.path = path
@@ -109,17 +142,57 @@ class _Builder:
         self.declared: dict[str, NamedNode] = {}
         self.schemes = shape_facts(project).schemes  # class IRI -> the concept scheme its instances are in
         self.seen: set[tuple[str, str, str]] = set()
+        self.policy = policy
+        self.findings: list[Finding] = []
+        self.broken: set[str] = set()  # ids of entities whose entry is faulty
+        self.focus = ""  # the IRI of the entity being mapped
+
+    def run(self, entities: Any) -> ArticleGraph:
+        """Map the entities, then the article's metadata; the article's graph (partial if problems were collected)."""
+        self._guarded("", self._add_entities, entities)
+        self._guarded("", self._add_article_metadata)
+        return self.result
+
+    def _guarded(self, focus: str, step: Any, *args: Any) -> bool:
+        """Run one step; under Policy.COLLECT a problem is noted and False returned, under Policy.STOP raised."""
+        try:
+            step(*args)
+        except InputError as error:
+            if self.policy is Policy.STOP:
+                raise
+            self.findings.append(Finding.from_error(error, focus))
+            return False
+        return True
 
     # entities ------------------------------------------------------------------------------------
 
-    def add_entities(self, entities: Any) -> None:
+    def _add_entities(self, entities: Any) -> None:
         where = Location(self.path, getattr(entities, "line", None), "entities")
         if not isinstance(entities, Seq):
             raise InputError(where, "'entities' must be a list", "start each entity with '- id: kind/slug'")
         for index, entity in enumerate(entities):
-            self._declare(entity, f"entities[{index}]", entities.item_lines[index])
+            if not self._guarded(self._iri_of(entity), self._declare, entity, f"entities[{index}]",
+                                 entities.item_lines[index]):
+                self._declare_anyway(entity)
         for index, entity in enumerate(entities):
-            self._entity(entity, f"entities[{index}]")
+            entity_id = entity.get("id") if isinstance(entity, Map) else None
+            if isinstance(entity_id, str) and entity_id in self.declared and entity_id not in self.broken:
+                self.focus = self._iri_of(entity)
+                self._guarded(self.focus, self._entity, entity, f"entities[{index}]")
+
+    def _declare_anyway(self, entity: Any) -> None:
+        """Declare an entity whose entry is faulty, so that references to it do not add more problems."""
+        entity_id = entity.get("id") if isinstance(entity, Map) else None
+        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id) and entity_id not in self.declared:
+            self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
+            self.result.entity_lines[entity_id] = entity.line
+            self.broken.add(entity_id)
+
+    def _iri_of(self, entity: Any) -> str:
+        entity_id = entity.get("id") if isinstance(entity, Map) else None
+        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id):
+            return self.project.entity_iri(entity_id)
+        return ""
 
     def _declare(self, entity: Any, field_path: str, line: int) -> None:
         if not isinstance(entity, Map):
@@ -130,10 +203,12 @@ class _Builder:
         where = self._at(entity, "id", field_path)
         if not isinstance(entity_id, str) or not ID_PATTERN.match(entity_id):
             raise InputError(where, f"'{entity_id}' is not a valid id", "write kind/slug in lowercase "
-                             "letters, digits and '-', e.g. organisation/acme")
+                             "letters, digits and '-', e.g. organisation/acme", code=Code.INVALID_ID,
+                             value=entity_id)
         if entity_id in self.declared:
             raise InputError(where, f"the id '{entity_id}' is declared twice (first on line "
-                             f"{self.result.entity_lines[entity_id]})", "merge the two entries into one")
+                             f"{self.result.entity_lines[entity_id]})", "merge the two entries into one",
+                             code=Code.DUPLICATE_ID)
         self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
         self.result.entity_lines[entity_id] = entity.line
 
@@ -155,7 +230,8 @@ class _Builder:
             raise InputError(self._at(entity, "facts", field_path), "'facts' must be a list",
                              "start each fact with '- property: value'")
         for index, fact in enumerate(facts):
-            self._statement(subject, fact, f"{field_path}.facts[{index}]", facts.item_lines[index], quote)
+            self._guarded(self.focus, self._statement, subject, fact, f"{field_path}.facts[{index}]",
+                          facts.item_lines[index], quote)
 
     def _labels(self, subject: NamedNode, entity: Map, field_path: str, quote: Quote) -> None:
         labels = _required(entity, "label", self.path, field_path)
@@ -196,10 +272,11 @@ class _Builder:
     def _reference(self, value: Any, where: Location) -> NamedNode:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise InputError(where, f"{value!r} is not an entity id", "write the id of an entity declared "
-                             "in this file, e.g. organisation/acme")
+                             "in this file, e.g. organisation/acme", code=Code.INVALID_VALUE, value=value)
         if value not in self.declared:
             raise InputError(where, f"'{value}' is not declared in this mapping",
-                             f"add an entity with 'id: {value}', its type, label and quote to 'entities'")
+                             f"add an entity with 'id: {value}', its type, label and quote to 'entities'",
+                             code=Code.UNDEFINED_REFERENCE, value=value)
         return self.declared[value]
 
     def _lang_values(self, value: Any, where: Location, many: bool) -> list[Literal]:
@@ -211,7 +288,8 @@ class _Builder:
         literals = []
         for lang, text in value.items():
             if not LANG_PATTERN.match(str(lang)):
-                raise InputError(where, f"'{lang}' is not a language code", "use en, nl, ...")
+                raise InputError(where, f"'{lang}' is not a language code", "use en, nl, ...",
+                                 code=Code.INVALID_VALUE, value=lang)
             texts = text if many and isinstance(text, list) else [text]
             for item in texts:
                 if not isinstance(item, str) or not item.strip():
@@ -226,7 +304,8 @@ class _Builder:
         if "quote" not in node:
             if required:
                 raise InputError(Location(self.path, node.line, field_path), "no quote",
-                                 "add 'quote:' with the article's words that mention this entity")
+                                 "add 'quote:' with the article's words that mention this entity",
+                                 code=Code.MISSING_QUOTE)
             return None
         where = self._at(node, "quote", field_path)
         return self.text.locate(node["quote"], where)
@@ -251,7 +330,7 @@ class _Builder:
 
     # article metadata ----------------------------------------------------------------------------
 
-    def add_article_metadata(self) -> None:
+    def _add_article_metadata(self) -> None:
         article, graph, meta = self.result.article, self.result.graph, self.metadata
         self._plain(graph, NamedNode(self.project.vocab + "sourceArticle"), article)
         self._plain(article, RDF_TYPE, NamedNode(self.project.vocab + "Article"))
@@ -311,7 +390,7 @@ def _read_metadata(project: Project, stem: str) -> Map:
     slug = _required(meta, "slug", path, "")
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
         raise InputError(Location(path, meta.key_lines["slug"], "slug"), f"'{slug}' is not a valid slug",
-                         "use lowercase letters, digits and '-'")
+                         "use lowercase letters, digits and '-'", code=Code.INVALID_VALUE, value=slug)
     _required(meta, "title", path, "")
     languages = _required(meta, "languages", path, "")
     if not isinstance(languages, Seq) or not languages or not all(
@@ -327,13 +406,14 @@ def _only_keys(node: Map, allowed: set[str], path: Path, field_path: str) -> Non
             close = [k for k in allowed if k.startswith(key[:3])]
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise InputError(Location(path, node.key_lines[key], f"{field_path}.{key}".lstrip(".")),
-                             f"unknown field '{key}'", hint + "allowed here: " + ", ".join(sorted(allowed)))
+                             f"unknown field '{key}'", hint + "allowed here: " + ", ".join(sorted(allowed)),
+                             code=Code.UNKNOWN_FIELD)
 
 
 def _required(node: Map, key: str, path: Path, field_path: str) -> Any:
     if key not in node or node[key] is None:
         raise InputError(Location(path, node.line, f"{field_path}.{key}".lstrip(".")),
-                         f"the field '{key}' is missing", f"add '{key}:'")
+                         f"the field '{key}' is missing", f"add '{key}:'", code=Code.MISSING_FIELD)
     return node[key]
 
 
@@ -347,29 +427,35 @@ def _typed_literal(prop: Property, value: Any, where: Location) -> NamedNode | L
         return Literal(_decimal(value, where), datatype=NamedNode(XSD_NS + "decimal"))
     if kind in (XSD.nonNegativeInteger, XSD.positiveInteger, XSD.integer):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InputError(where, f"{value!r} is not a whole number", "write the count in digits, e.g. 13")
+            raise InputError(where, f"{value!r} is not a whole number", "write the count in digits, e.g. 13",
+                             code=Code.INVALID_VALUE, value=value)
         return Literal(str(value), datatype=NamedNode(str(kind)))
     if kind == XSD.anyURI:
         if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-            raise InputError(where, f"{value!r} is not a web address", "write it as https://...")
+            raise InputError(where, f"{value!r} is not a web address", "write it as https://...",
+                             code=Code.INVALID_VALUE, value=value)
         return NamedNode(value)
     if kind == XSD.string:
         if not isinstance(value, str):
-            raise InputError(where, f"{value!r} is not text", "quote the value")
+            raise InputError(where, f"{value!r} is not text", "quote the value", code=Code.INVALID_VALUE,
+                             value=value)
         return Literal(value)
     return _date_literal(value, where)
 
 
 def _decimal(value: Any, where: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(where, f"{value!r} is not a number", "write the amount in digits, e.g. 8710000")
+        raise InputError(where, f"{value!r} is not a number", "write the amount in digits, e.g. 8710000",
+                         code=Code.INVALID_VALUE, value=value)
     try:
         number = Decimal(str(value).replace("_", ""))
     except InvalidOperation:
         raise InputError(where, f"'{value}' is not a number",
-                         "write the amount in digits without currency or words, e.g. 8710000") from None
+                         "write the amount in digits without currency or words, e.g. 8710000",
+                         code=Code.INVALID_VALUE, value=value) from None
     if not number.is_finite():
-        raise InputError(where, f"'{value}' is not a finite number", "write the amount in digits")
+        raise InputError(where, f"'{value}' is not a finite number", "write the amount in digits",
+                         code=Code.INVALID_VALUE, value=value)
     return format(number.normalize(), "f")
 
 
@@ -393,7 +479,7 @@ def _date_literal(value: Any, where: Location) -> Literal:
             pass
     raise InputError(where, f"{value!r} is not a date",
                      "write YYYY-MM-DD (e.g. 2023-12-19), \"YYYY-MM\", YYYY, or \"--MM-DD\" when the text gives "
-                     "no year, and check the day exists")
+                     "no year, and check the day exists", code=Code.INVALID_VALUE, value=value)
 
 
 def _month_day(value: str) -> bool:

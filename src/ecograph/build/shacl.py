@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pyshacl
@@ -22,6 +22,7 @@ from rdflib import RDFS, SH, Graph, URIRef
 
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, Location
+from ..findings import Check, Finding, Severity
 from ..ontology import Vocabulary, read_turtle
 from ..project import Project
 from .mapping import ArticleGraph
@@ -29,28 +30,19 @@ from .mapping import ArticleGraph
 PARALLEL_FROM = 16  # below this many articles, process start-up costs more than it saves
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One SHACL result, in plain terms."""
-
-    severity: str  # Violation, Warning or Info
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    shape: str | None
+CACHED_FIELDS = ("severity", "focus", "path", "value", "message", "shape")  # what a cache entry keeps of a finding
 
 
 class ShapesViolated(BuildError):
-    """The graph does not conform to the shapes; each problem points at the mapping entry that caused it."""
+    """The graph does not conform to the shapes; each finding points at the mapping entry that caused it."""
 
     exit_code = 1
 
-    def __init__(self, problems: list[tuple[Location, Problem]]) -> None:
-        self.problems = problems
-        lines = [f"{where}: {p.severity}: {p.message}" + (f" (value: {p.value})" if p.value else "")
-                 for where, p in problems]
-        super().__init__(f"{len(problems)} SHACL violation(s); nothing was published:\n" + "\n".join(lines))
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        lines = [f"{f.location}: {f.severity}: {f.message}" + (f" (value: {f.value})" if f.value else "")
+                 for f in findings]
+        super().__init__(f"{len(findings)} SHACL violation(s); nothing was published:\n" + "\n".join(lines))
 
 
 def load_shapes(project: Project) -> Graph:
@@ -66,8 +58,8 @@ def class_hierarchy(ontology: Graph) -> Graph:
     return hierarchy
 
 
-def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Problem]:
-    """Validate one data graph; the results as Problems (empty when it conforms)."""
+def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Finding]:
+    """Validate one data graph; the results as findings of the shapes check (empty when it conforms)."""
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=hierarchy, inference="none",
                                     advanced=True, allow_warnings=True)
     problems = []
@@ -77,16 +69,18 @@ def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Problem]:
             return None if found is None else str(found)
 
         severity = value(SH.resultSeverity) or str(SH.Violation)
-        problems.append(Problem(severity=severity.rsplit("#", 1)[-1], focus=value(SH.focusNode) or "",
-                                path=value(SH.resultPath), value=value(SH.value),
+        problems.append(Finding(check=Check.SHAPES, severity=Severity(severity.rsplit("#", 1)[-1]),
+                                focus=value(SH.focusNode) or "", path=value(SH.resultPath),
+                                value=value(SH.value),
                                 message=value(SH.resultMessage) or "does not conform to the shapes",
                                 shape=value(SH.sourceShape)))
     return sorted(problems, key=lambda p: (p.focus, p.path or "", p.message, p.value or ""))
 
 
 def validate_articles(project: Project, vocabulary: Vocabulary,
-                      articles: list[ArticleGraph]) -> list[tuple[Location, Problem]]:
-    """Raise ShapesViolated listing every violation; return the warnings (they do not stop a build).
+                      articles: list[ArticleGraph]) -> list[Finding]:
+    """Raise ShapesViolated listing every violation; return the warnings and infos (they do not stop a build),
+    each located at the mapping entry it is about.
 
     An article that conforms is cached with its warnings, so an unchanged article is not validated again.
     """
@@ -103,27 +97,28 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
             return []
         for article, problems in zip(todo, _run(todo, shapes, class_hierarchy(vocabulary.graph)), strict=True):
             known[article.slug] = problems
-            if not any(p.severity == "Violation" for p in problems):
+            if not any(p.severity is Severity.VIOLATION for p in problems):
                 _store(cache / _key(article, context_key), problems)
-    violations = [(_where(project, a, p), p) for a in articles for p in known[a.slug] or []
-                  if p.severity == "Violation"]
+    found = [replace(p, location=_where(project, a, p)) for a in articles for p in known[a.slug] or []]
+    violations = [f for f in found if f.severity is Severity.VIOLATION]
     if violations:
         raise ShapesViolated(violations)
-    return [(_where(project, a, p), p) for a in articles for p in known[a.slug] or []]
+    return found
 
 
-def _cached(entry: Path) -> list[Problem] | None:
+def _cached(entry: Path) -> list[Finding] | None:
     data = read_entry(entry)
     if data is None:
         return None
     try:
-        return [Problem(**fields) for fields in json.loads(data)]
-    except (ValueError, TypeError):  # written by another version of Problem
+        return [Finding(check=Check.SHAPES, **fields) for fields in json.loads(data)]
+    except (ValueError, TypeError):  # written by another version
         return None
 
 
-def _store(entry: Path, problems: list[Problem]) -> None:
-    write_entry(entry, json.dumps([asdict(p) for p in problems]).encode("utf-8"))
+def _store(entry: Path, problems: list[Finding]) -> None:
+    write_entry(entry, json.dumps([{name: getattr(p, name) for name in CACHED_FIELDS}
+                                   for p in problems]).encode("utf-8"))
 
 
 def _key(article: ArticleGraph, context_key: str) -> str:
@@ -133,7 +128,7 @@ def _key(article: ArticleGraph, context_key: str) -> str:
     return digest.hexdigest()
 
 
-def _run(articles: list[ArticleGraph], shapes: Graph, hierarchy: Graph) -> list[list[Problem]]:
+def _run(articles: list[ArticleGraph], shapes: Graph, hierarchy: Graph) -> list[list[Finding]]:
     payloads = [serialize([q.triple for q in a.quads], format=RdfFormat.N_TRIPLES) for a in articles]
     if len(articles) < PARALLEL_FROM:
         return [problems_in(_parse(p), shapes, hierarchy) for p in payloads]
@@ -152,7 +147,7 @@ def _init_worker(shapes_nt: bytes, hierarchy_nt: bytes) -> None:
     _WORKER["hierarchy"] = _parse(hierarchy_nt)
 
 
-def _validate_in_worker(payload: bytes) -> list[Problem]:
+def _validate_in_worker(payload: bytes) -> list[Finding]:
     return problems_in(_parse(payload), _WORKER["shapes"], _WORKER["hierarchy"])
 
 
@@ -162,7 +157,7 @@ def _parse(ntriples: bytes) -> Graph:
     return graph
 
 
-def _where(project: Project, article: ArticleGraph, problem: Problem) -> Location:
+def _where(project: Project, article: ArticleGraph, problem: Finding) -> Location:
     """The mapping entry responsible for a focus node: the entity it describes, or the file."""
     prefix = f"{project.base}id/"
     entity_id = problem.focus[len(prefix):] if problem.focus.startswith(prefix) else None

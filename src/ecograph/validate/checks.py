@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ..build.mapping import SLUG_PATTERN
 from ..errors import InputError, Location
+from ..findings import Check, Finding, Severity
 from ..ontology import Vocabulary
 from ..project import Project
 from ..shapefacts import ShapeFacts, shape_facts
@@ -35,7 +36,7 @@ from .contribution import Contribution
 from .duplicates import find_duplicates
 from .published import Published
 from .reasoning import Axioms, Clash
-from .report import Finding, value_text
+from .report import value_text
 
 LANGUAGE_PROPERTIES = (RDFS.label, SKOS.altLabel, DCTERMS.title, DCTERMS.description)
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay}
@@ -125,7 +126,7 @@ def _local(iri: object) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def _finding(ctx: Context, check: str, severity: str, node: Node, message: str, hint: str,
+def _finding(ctx: Context, check: Check, severity: Severity, node: Node, message: str, hint: str,
              path: Node | None = None, value: Node | None = None, **extra: object) -> Finding:
     return Finding(check=check, severity=severity, focus=str(node), message=message, hint=hint,
                    path=str(path) if path is not None else None,
@@ -155,12 +156,13 @@ def _value_rules(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
         return _language_rule(ctx, s, p, o)
     if key in ctx.axioms.object_properties:
         if isinstance(o, Literal):
-            return [_finding(ctx, "ontology", "Violation", s, f"{_name(ctx, p)} links to an entity, not to text",
+            return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
+                             f"{_name(ctx, p)} links to an entity, not to text",
                              "give the IRI of the entity (or its id in a mapping)", p, o)]
         return _range_rule(ctx, s, p, o)
     if key in ctx.axioms.datatype_properties:
         if not isinstance(o, Literal):
-            return [_finding(ctx, "ontology", "Violation", s, f"{_name(ctx, p)} takes a value, not a link",
+            return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"{_name(ctx, p)} takes a value, not a link",
                              "write the value as a literal", p, o)]
         return _datatype_rule(ctx, s, p, o)
     return []
@@ -168,7 +170,7 @@ def _value_rules(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 
 def _language_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
     if isinstance(o, Literal) and not o.language:
-        return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} has no language tag",
+        return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"the {_name(ctx, p)} has no language tag",
                          f"write it as \"{o}\"@en (or another language's tag); in a mapping, {{en: {o}}}", p, o)]
     return []
 
@@ -180,7 +182,7 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
         return []
     wanted = " or ".join(_name(ctx, r) for r in ranges)
     actual = ", ".join(_name(ctx, t) for t in sorted(types))
-    return [_finding(ctx, "ontology", "Violation", s,
+    return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
                      f"the {_name(ctx, p)} must be {_a(wanted)}, but {_short(ctx, o)} is {_a(actual)}",
                      f"link to {_a(wanted)} instead, or use another property for {_a(actual)}", p, o)]
 
@@ -192,7 +194,8 @@ def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Findi
         problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
-    return [_finding(ctx, "ontology", "Violation", s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint, p, o)]
+    return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint,
+                     p, o)]
 
 
 def _literal_problem(declared: Node | None, o: Literal) -> tuple[str, str]:
@@ -245,7 +248,7 @@ def _functional(ctx: Context, values: dict[tuple[URIRef, URIRef], set[Node]]) ->
     for (s, p), objects in sorted(values.items()):
         if str(p) in ctx.axioms.functional and len(objects) > 1:
             shown = ", ".join(sorted(value_text(o) for o in objects))
-            found.append(_finding(ctx, "ontology", "Violation", s,
+            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
                                   f"{_name(ctx, p)} allows one value, but there are {len(objects)}: {shown}",
                                   "keep the one value the article states; for a range or a second amount, "
                                   "make a second entity (e.g. another Funding or Figure)", p,
@@ -257,10 +260,10 @@ def _required(ctx: Context) -> list[Finding]:
     found = []
     for node in sorted(ctx.entities):
         if not ctx.types(node):
-            found.append(_finding(ctx, "ontology", "Violation", node, "the entity has no type (rdf:type)",
+            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, node, "the entity has no type (rdf:type)",
                                   _type_hint(ctx, node), RDF.type))
         if not any(ctx.data.objects(node, RDFS.label)):
-            found.append(_finding(ctx, "ontology", "Violation", node, "the entity has no label (rdfs:label)",
+            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, node, "the entity has no label (rdfs:label)",
                                   "give its name as the article writes it, with a language tag, e.g. "
                                   "rdfs:label \"Acme\"@en", RDFS.label))
     return found
@@ -309,7 +312,7 @@ def references(ctx: Context) -> list[Finding]:
             continue
         if ctx.types(o) or _kind(ctx, o) in ctx.shapes.scheme_kinds or ctx.published.knows(str(o)):
             continue
-        found.append(_finding(ctx, "reference", "Violation", s,
+        found.append(_finding(ctx, Check.REFERENCE, Severity.VIOLATION, s,
                               f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
                               "nor in the published graph", _dangling_hint(ctx, str(o)), p, o))
     return found
@@ -346,7 +349,7 @@ def _claims_by_fact(ctx: Context) -> set[tuple[Node, Node, Node]]:
 
 def _unclaimed(ctx: Context, s: URIRef, p: URIRef, objects: list[Node]) -> Finding:
     count = f"{len(objects)} facts" if len(objects) > 1 else "the fact"
-    return _finding(ctx, "provenance", "Violation", s,
+    return _finding(ctx, Check.PROVENANCE, Severity.VIOLATION, s,
                     f"{count} with {_name(ctx, p)} {'have' if len(objects) > 1 else 'has'} no claim "
                     "(source article and quote)",
                     "add an eco:Claim with rdf:subject, rdf:predicate, rdf:object, eco:quote (the article's "
@@ -362,10 +365,10 @@ def _claim_problems(ctx: Context, claim: Node) -> list[Finding]:
     quote = graph.value(claim, URIRef(ctx.eco + "quote"))
     article = graph.value(claim, PROV.wasQuotedFrom)
     if quote is None or not str(quote).strip():
-        return [_finding(ctx, "provenance", "Violation", focus, "a claim has no quote",
+        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus, "a claim has no quote",
                          "add eco:quote with the article's words that state the fact", predicate)]
     if article is None:
-        return [_finding(ctx, "provenance", "Violation", focus, "a claim does not name its source article",
+        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus, "a claim does not name its source article",
                          "add prov:wasQuotedFrom <the article's IRI>", predicate, quote)]
     return _quote_in_article(ctx, focus, predicate, quote, article)
 
@@ -377,7 +380,7 @@ def _quote_in_article(ctx: Context, focus: Node, predicate: Node, quote: Node, a
     try:
         text.locate(str(quote), Location(text.path))
     except InputError as error:
-        return [_finding(ctx, "provenance", "Violation", focus,
+        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus,
                          f"the quote does not occur in the article {text.path.name}", error.hint, predicate,
                          quote)]
     return []
@@ -422,16 +425,16 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
     if ctx.published.knows(text):
         return []
     if not text.startswith(prefix):
-        return [_finding(ctx, "naming", "Violation", node, f"the IRI is not under {prefix}",
+        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"the IRI is not under {prefix}",
                          f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}")]
     kind, _, slug = text[len(prefix):].partition("/")
     if ctx.shapes.declares_kinds and kind not in ctx.kinds and kind not in ctx.shapes.scheme_kinds:
         close = difflib.get_close_matches(kind, list(ctx.kinds), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
-        return [_finding(ctx, "naming", "Violation", node, f"'{kind}' is not a kind of entity",
+        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"'{kind}' is not a kind of entity",
                          guess + "use one of: " + ", ".join(sorted(ctx.kinds)))]
     if not SLUG_PATTERN.match(slug) or "/" in slug:
-        return [_finding(ctx, "naming", "Violation", node, f"'{slug}' is not a valid slug",
+        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"'{slug}' is not a valid slug",
                          f"use lowercase a-z, 0-9 and '-', e.g. {_suggested(ctx, node)}")]
     return _kind_matches_type(ctx, node, kind)
 
@@ -442,7 +445,7 @@ def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
         return []
     better = [k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)]
     hint = f"name it {ctx.project.base}id/{better[0]}/..." if better else "choose the kind that fits its type"
-    return [_finding(ctx, "naming", "Warning", node,
+    return [_finding(ctx, Check.NAMING, Severity.WARNING, node,
                      f"the IRI says '{kind}' but the entity is a "
                      f"{', '.join(_name(ctx, t) for t in sorted(types))}", hint)]
 
@@ -507,7 +510,7 @@ def _unknown(ctx: Context, focus: Node, term: URIRef, role: str, value: Node | N
     hint = ("did you mean " + " or ".join(f"<{by_local[c]}>" for c in close) + "?") if close else \
         f"use a {role} of the ontology (ontology/ecograph.ttl) or of the vocabularies it reuses"
     reused = str(term).startswith(REUSED_NAMESPACES) or str(term).startswith(ctx.eco)
-    severity = "Violation" if reused else "Warning"
+    severity = Severity.VIOLATION if reused else Severity.WARNING
     where = "the ontology" if str(term).startswith(ctx.eco) else "the ontology or the vocabularies it reuses"
     return _finding(ctx, "naming", severity, focus, f"unknown {role} <{term}>: it is not in {where}", hint,
                     term if role == "property" else RDF.type, value if value is not None else term)
@@ -543,10 +546,10 @@ def _duplicate_finding(ctx: Context, match: object) -> Finding:
     if match.exact:  # type: ignore[attr-defined]
         message = (f"\"{match.new_name}\" names the published {shown} "  # type: ignore[attr-defined]
                    f"(as \"{match.existing_name}\")")  # type: ignore[attr-defined]
-        severity = "Violation"
+        severity = Severity.VIOLATION
     else:
         message = (f"\"{match.new_name}\" may be the published {shown}")  # type: ignore[attr-defined]
-        severity = "Warning"
+        severity = Severity.WARNING
     hint = (f"use the existing IRI <{existing}> instead of <{iri}>; if the article uses this spelling, add it "
             "as an alias (skos:altLabel / alt:). If it really is another entity, give it a distinguishing label")
     return _finding(ctx, "duplicate", severity, iri, message, hint, RDFS.label,
@@ -574,7 +577,7 @@ def clash_finding(ctx: Context, clash: Clash, confirmed: bool | None) -> Finding
     hint = _clash_hint(ctx, clash, a, b)
     related = tuple(sorted({*clash.disjoint, clash.first.cls, clash.second.cls}))
     path = clash.second.prop if clash.second.because != "asserted" else RDF.type
-    return _finding(ctx, "consistency", "Violation", _clash_focus(ctx, clash), message, hint, path,
+    return _finding(ctx, Check.CONSISTENCY, Severity.VIOLATION, _clash_focus(ctx, clash), message, hint, path,
                     URIRef(clash.second.cls), related=related)
 
 

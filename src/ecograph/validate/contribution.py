@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,15 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..build.mapping import ID_PATTERN, _Builder, open_article
-from ..errors import InputError, Location
+from ..build.mapping import MappingEngine, Policy, open_article
+from ..errors import Code, InputError, Location
+from ..findings import Check, Finding, Severity
 from ..ontology import Vocabulary
 from ..project import Project
 from ..text import ArticleText
 from ..userfile import excerpt, parser_message, read_user_file
 from ..yamlfile import Map, Seq, load_yaml
 from .published import Published
-from .report import Finding
 
 MAX_BYTES = 10_000_000
 MAX_TRIPLES = 20_000
@@ -244,15 +245,13 @@ def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, publishe
     try:
         text, metadata, entities = open_article(project, path, document)
     except InputError as error:
-        found.append(finding_from(error, ""))
+        found.append(Finding.from_error(error))
         found.extend(_todo_findings(path, todo))
         return
-    builder = _CollectingBuilder(project, vocabulary, path, text, metadata, published)
-    builder.add_entities(entities)
-    builder.guarded("", builder.add_article_metadata)
-    found.extend(_with_property_iris(builder.findings, vocabulary))
+    engine = MappingEngine(project, vocabulary, path, text, metadata, Policy.COLLECT)
+    result = engine.run(entities)
+    found.extend(_explained(finding, project, published, engine) for finding in engine.findings)
     found.extend(_todo_findings(path, todo))
-    result = builder.result
     contribution.texts[result.article.value] = text
     _add(contribution.graph, result.quads)
     for entity_id, line in result.entity_lines.items():
@@ -260,113 +259,32 @@ def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, publishe
     contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(text.path.stem)))
 
 
-class _CollectingBuilder(_Builder):
-    """The mapping engine, but one that notes each problem and goes on with the next entity or fact."""
-
-    def __init__(self, project: Project, vocabulary: Vocabulary, path: Path, text: ArticleText, metadata: Map,
-                 published: Published) -> None:
-        super().__init__(project, vocabulary, path, text, metadata)
-        self.published = published
-        self.findings: list[Finding] = []
-        self.broken: set[str] = set()
-        self.focus = ""
-
-    def guarded(self, focus: str, step: Any, *args: Any) -> bool:
-        try:
-            step(*args)
-        except InputError as error:
-            self.findings.append(finding_from(error, focus))
-            return False
-        return True
-
-    def add_entities(self, entities: Any) -> None:
-        if not isinstance(entities, Seq):
-            self.guarded("", super().add_entities, entities)
-            return
-        for index, entity in enumerate(entities):
-            if not self.guarded(self._iri_of(entity), self._declare, entity, f"entities[{index}]",
-                                entities.item_lines[index]):
-                self._declare_anyway(entity)
-        for index, entity in enumerate(entities):
-            if isinstance(entity, Map) and entity.get("id") in self.declared and \
-                    entity.get("id") not in self.broken:
-                self.focus = self._iri_of(entity)
-                self.guarded(self.focus, self._entity, entity, f"entities[{index}]")
-
-    def _declare_anyway(self, entity: Any) -> None:
-        """Declare an entity whose entry is faulty, so that references to it do not add more problems."""
-        entity_id = entity.get("id") if isinstance(entity, Map) else None
-        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id) and entity_id not in self.declared:
-            self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
-            self.result.entity_lines[entity_id] = entity.line
-            self.broken.add(entity_id)
-
-    def _statement(self, *args: Any) -> None:  # type: ignore[override]
-        self.guarded(self.focus, super()._statement, *args)
-
-    def _reference(self, value: Any, where: Location) -> NamedNode:
-        if isinstance(value, str) and ID_PATTERN.match(value) and value not in self.declared:
-            raise InputError(where, f"'{value}' is not declared in this mapping", self._undeclared_hint(value))
-        return super()._reference(value, where)
-
-    def _undeclared_hint(self, value: str) -> str:
-        iri = self.project.entity_iri(value)
-        if self.published.knows(iri):
-            kinds = ", ".join(sorted(t.rsplit("#", 1)[-1] for t in self.published.types(iri)))
-            return (f"it is published as \"{self.published.label(iri)}\" ({kinds}): add it to 'entities' with "
-                    f"'id: {value}', its type, label and the quote where this article mentions it")
-        known = [i[len(self.project.base) + 3:] for i in self.published.entity_ids] + list(self.declared)
-        close = difflib.get_close_matches(value, known, n=2, cutoff=0.7)
-        guess = f"did you mean {' or '.join(repr(c) for c in close)}? Otherwise " if close else ""
-        return guess + f"add an entity with 'id: {value}', its type, label and quote to 'entities'"
-
-    def _iri_of(self, entity: Any) -> str:
-        entity_id = entity.get("id") if isinstance(entity, Map) else None
-        if isinstance(entity_id, str) and ID_PATTERN.match(entity_id):
-            return self.project.entity_iri(entity_id)
-        return ""
+def _explained(finding: Finding, project: Project, published: Published, engine: MappingEngine) -> Finding:
+    """A mapping finding with the property's IRI as its path, and a reference's hint pointing at what is known."""
+    if finding.path in engine.vocabulary.properties:
+        finding = replace(finding, path=str(engine.vocabulary.properties[finding.path].iri))
+    if finding.code is Code.UNDEFINED_REFERENCE and finding.value:
+        finding = replace(finding, hint=_undeclared_hint(finding.value, project, published, engine.declared))
+    return finding
 
 
-KINDS_BY_PROBLEM = (
-    ("is not a class of the ontology", "naming"),
-    ("is not a property the ontology knows", "naming"),
-    ("is not a valid id", "naming"),
-    ("quote does not occur", "provenance"),
-    ("no quote", "provenance"),
-    ("is not declared in this mapping", "reference"),
-)
-
-
-def finding_from(error: InputError, focus: str) -> Finding:
-    """A mapping problem as a report finding, at the file and line of the entry."""
-    check = next((kind for text, kind in KINDS_BY_PROBLEM if text in error.problem), "mapping")
-    value = _offending_value(error.problem)
-    return Finding(check=check, severity="Violation", focus=focus, message=error.problem, hint=error.hint,
-                   location=error.location, value=value, path=_field_key(error.location.field))
-
-
-def _with_property_iris(findings: list[Finding], vocabulary: Vocabulary) -> list[Finding]:
-    known = vocabulary.properties
-    return [replace(f, path=str(known[f.path].iri)) if f.path in known else f for f in findings]
-
-
-def _offending_value(problem: str) -> str | None:
-    match = re.match(r"^'([^']*)'|^(-?[\d.]+) ", problem)
-    return (match.group(1) or match.group(2)) if match else None
-
-
-def _field_key(field_path: str | None) -> str | None:
-    """The property key of a field path like entities[2].facts[0].amount (None for id, type, label ...)."""
-    if not field_path or ".facts[" not in field_path:
-        return None
-    return field_path.rsplit(".", 1)[-1] if not field_path.endswith("]") else None
+def _undeclared_hint(value: str, project: Project, published: Published, declared: Iterable[str]) -> str:
+    iri = project.entity_iri(value)
+    if published.knows(iri):
+        kinds = ", ".join(sorted(t.rsplit("#", 1)[-1] for t in published.types(iri)))
+        return (f"it is published as \"{published.label(iri)}\" ({kinds}): add it to 'entities' with "
+                f"'id: {value}', its type, label and the quote where this article mentions it")
+    known = [i[len(project.base) + 3:] for i in published.entity_ids] + list(declared)
+    close = difflib.get_close_matches(value, known, n=2, cutoff=0.7)
+    guess = f"did you mean {' or '.join(repr(c) for c in close)}? Otherwise " if close else ""
+    return guess + f"add an entity with 'id: {value}', its type, label and quote to 'entities'"
 
 
 def _todo_findings(path: Path, todo: Any) -> list[Finding]:
     if todo is None:
         return []
     if not isinstance(todo, Seq):
-        return [Finding("todo", "Violation", "", "'todo' must be a list of open items",
+        return [Finding(Check.TODO, Severity.VIOLATION, "", "'todo' must be a list of open items",
                         "remove the 'todo:' section once every item is done", location=Location(path))]
     return [_todo_finding(path, item, line) for item, line in zip(todo, todo.item_lines, strict=True)]
 
@@ -374,7 +292,7 @@ def _todo_findings(path: Path, todo: Any) -> list[Finding]:
 def _todo_finding(path: Path, item: Any, line: int) -> Finding:
     where = Location(path, line, "todo")
     if not isinstance(item, Map):
-        return Finding("todo", "Violation", "", f"open to-do item: {item}",
+        return Finding(Check.TODO, Severity.VIOLATION, "", f"open to-do item: {item}",
                        "do it, then delete the item from 'todo:'", location=where)
     what, text, quote = item.get("kind", "item"), item.get("text", ""), item.get("quote", "")
     message = f"open to-do: the article states {what} {text!r} that the mapping does not use yet"
@@ -385,4 +303,4 @@ def _todo_finding(path: Path, item: Any, line: int) -> Finding:
     if quote:
         hint += f" (quote: \"{quote}\")"
     value = str(text) if text and what != "metadata" else None
-    return Finding("todo", "Violation", "", message, hint, value=value, location=where)
+    return Finding(Check.TODO, Severity.VIOLATION, "", message, hint, value=value, location=where)

@@ -18,47 +18,8 @@ from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.util import from_n3
 
 from ..errors import Location
+from ..findings import CHECK_NAMESPACE, CHECKS, SEVERITIES, Finding, Severity, location_dict
 from ..userfile import visible
-
-SEVERITIES = ("Violation", "Warning", "Info")
-CHECKS = {
-    "input": "the file",
-    "mapping": "the mapping",
-    "todo": "to do",
-    "shapes": "SHACL shapes",
-    "ontology": "ontology rules",
-    "consistency": "OWL consistency",
-    "reference": "references",
-    "duplicate": "likely duplicate",
-    "provenance": "provenance",
-    "naming": "naming",
-}
-CHECK_NAMESPACE = "https://w3id.org/ecograph/check#"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: the check that found it, severity, entity, property, value, message and fix hint."""
-
-    check: str
-    severity: str
-    focus: str
-    message: str
-    hint: str = ""
-    path: str | None = None
-    value: str | None = None
-    location: Location | None = None
-    shape: str | None = None
-    component: str | None = None
-    related: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, object]:
-        found = {"check": self.check, "severity": self.severity, "focus": self.focus or None,
-                 "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
-                 "shape": self.shape, "component": self.component, "related": list(self.related)}
-        if self.location:
-            found["location"] = _location_dict(self.location)
-        return found
 
 
 @dataclass
@@ -86,13 +47,13 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not any(f.severity == "Violation" for f in self.findings)
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
 
     @property
     def exit_code(self) -> int:
         return 0 if self.conforms else 1
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def groups(self) -> list[tuple[str, list[Finding]]]:
@@ -128,13 +89,9 @@ def _first_line(findings: list[Finding]) -> int:
     return min((f.location.line or 0 for f in findings if f.location), default=0)
 
 
-def _location_dict(location: Location) -> dict[str, object]:
-    return {"file": str(location.path), "line": location.line, "field": location.field}
-
-
 # text -------------------------------------------------------------------------------------------------------
 
-MARKS = {"Violation": "✗", "Warning": "!", "Info": "i"}
+MARKS = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 
 
 def to_text(report: Report, *, infos: bool = False) -> str:
@@ -179,7 +136,7 @@ def _entity_heading(report: Report, focus: str) -> str:
 
 
 def _finding_lines(report: Report, finding: Finding) -> list[str]:
-    head = f"  {MARKS[finding.severity]} {finding.severity} [{CHECKS.get(finding.check, finding.check)}]"
+    head = f"  {MARKS[finding.severity]} {finding.severity} [{CHECKS[finding.check]}]"
     if finding.path:
         head += f" {report.term(finding.path)}"
     if finding.value is not None:
@@ -225,7 +182,7 @@ def _entity_json(report: Report, focus: str, findings: list[Finding]) -> dict[st
         "id": report.short(focus) if focus else None,
         "label": entity.label,
         "types": entity.types,
-        "location": _location_dict(entity.location) if entity.location else None,
+        "location": location_dict(entity.location) if entity.location else None,
         "findings": [{**f.as_dict(), "property": report.term(f.path) or None} for f in findings],
     }
 

@@ -26,6 +26,7 @@ import rdflib
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
+from ..findings import Check, Finding, Severity
 from ..ontology import Vocabulary, load_ontology, read_turtle
 from ..project import Project
 from .checks import (
@@ -41,7 +42,7 @@ from .checks import (
 from .contribution import read_contribution, to_rdflib_term
 from .published import Published, write_atomically
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
-from .report import Entity, Finding, Report, value_text
+from .report import Entity, Report, value_text
 
 CHECK_ORDER = ("input", "mapping", "todo", "shapes", "consistency", "ontology", "reference", "provenance",
                "naming", "duplicate")
@@ -151,9 +152,9 @@ def _shape_finding(ctx: Context, report: Graph, result: object) -> Finding:
         focus = ctx.contribution.graph.value(focus, RDF.subject) or focus
     path = get(SH.resultPath)
     value = get(SH.value) if get(SH.value) != get(SH.focusNode) else None
-    severity = str(get(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
+    severity = Severity(str(get(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1])
     message = str(get(SH.resultMessage) or "does not conform to the shapes")
-    return Finding(check="shapes", severity=severity, focus=str(focus), message=message,
+    return Finding(check=Check.SHAPES, severity=severity, focus=str(focus), message=message,
                    hint=_shape_hint(ctx, str(get(SH.sourceConstraintComponent) or ""), path, message),
                    path=str(path) if isinstance(path, URIRef) else None,
                    value=value_text(value) if value is not None else None,
@@ -233,11 +234,12 @@ def _consistency_findings(ctx: Context, clashes: list[Clash], pending: Future[Re
 
 
 def _unexplained(ctx: Context, found: list[Finding]) -> Finding:
-    explained = [f for f in found if f.check in ("ontology", "shapes") and f.severity == "Violation"]
+    explained = [f for f in found
+                 if f.check in (Check.ONTOLOGY, Check.SHAPES) and f.severity is Severity.VIOLATION]
     hint = ("the likely causes are the ontology-rule problems listed with their entities (two values for a "
             "property that allows one, or a value of the wrong datatype)") if explained else \
         "look for an entity with two kinds of type, or a link whose range contradicts the linked entity's type"
-    return Finding("consistency", "Violation", "", "HermiT finds the contribution inconsistent with the "
+    return Finding(Check.CONSISTENCY, Severity.VIOLATION, "", "HermiT finds the contribution inconsistent with the "
                    "ontology", hint)
 
 
@@ -252,7 +254,7 @@ def _own_and_unique(ctx: Context, findings: list[Finding]) -> list[Finding]:
         if finding.focus and finding.focus not in own and finding.check not in ("mapping", "todo", "reference",
                                                                                 "naming", "provenance"):
             continue
-        key = (finding.focus, finding.path, finding.value) if finding.check in ("shapes", "ontology") else \
+        key = (finding.focus, finding.path, finding.value) if finding.check in (Check.SHAPES, Check.ONTOLOGY) else \
             (finding.check, finding.focus, finding.path, finding.value, finding.message)
         if key not in kept:
             kept[key] = finding
