@@ -6,6 +6,7 @@ for clients on other machines."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,19 @@ def test_a_flooding_client_is_refused_its_excess_while_another_is_served(fair_se
         assert "busy" in response.json()["error"] and int(response.headers["retry-after"]) >= 1
     assert [status for status, _ in served] == [200, 200]
     assert max(seconds for _, seconds in served) < 2.0, served
+
+
+def test_a_stored_query_past_the_time_limit_answers_503_with_retry_after(pages_dist: Path,
+                                                                       tmp_path: Path) -> None:
+    """The stored-query API says when to try again, as /sparql does."""
+    dist = tmp_path / "dist"
+    shutil.copytree(pages_dist, dist)
+    header = "#+ summary: Runs past any time limit\n#+ tags: load\n"
+    (dist / "queries" / "six-way-count.rq").write_text(header + CARTESIAN + "\n")
+    with running_server(dist, tmp_path / "server.log", "--timeout", "1", "--workers", "1") as url:
+        response = httpx.get(f"{url}/api/queries/six-way-count", timeout=30)
+    assert response.status_code == 503, response.text
+    assert "time limit" in response.json()["error"] and int(response.headers["retry-after"]) >= 1
 
 
 # The fair queue itself ----------------------------------------------------------------------------------------

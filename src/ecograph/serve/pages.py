@@ -144,7 +144,10 @@ class Pages:
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
         status = getattr(error, "status", 500)
-        return self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+        response = self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+        if response.status_code == 503:
+            response.headers["Retry-After"] = str(getattr(error, "retry_after", 5))
+        return response
 
     # --------------------------------------------------------------------------------- the landing page --
 
