@@ -365,12 +365,11 @@ class Pages:
         try:
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
-            outcome = await self.site.query(query.text, bindings=bindings)
+            return await api.run(self.site, query, bindings, decision.media_type, self.vocab)
         except ParameterError as error:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:
             return self.failed(request, error, offered)
-        return api.answer(outcome, decision.media_type, self.site.base, self.vocab)
 
 
 def _page(value: str | None) -> int | None:
