@@ -83,7 +83,7 @@ def running_server(dist: Path, log: Path, *options: str, python: Sequence[str] =
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:
-            _wait_until_serving(url, server, log)
+            wait_until_serving(url, server, log)
             yield url
         finally:
             server.terminate()
@@ -94,7 +94,7 @@ def running_server(dist: Path, log: Path, *options: str, python: Sequence[str] =
                 server.wait()
 
 
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     probe = f"{url}/sparql?query=ASK%7B%7D"
     while time.monotonic() < deadline:

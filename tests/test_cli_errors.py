@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import wait_until_serving
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA, fingerprint
 
 from ecograph import scaffold
@@ -283,11 +289,12 @@ def test_every_command_help_states_the_exit_codes(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"] if command else ["--help"])
     assert result.exit_code == 0
     assert "Exit codes" in result.output
-    for code in ("0", "2", "3  internal error"):
+    codes = ("2", "3  internal error", "130  ") if command == "serve" else ("0", "2", "3  internal error", "130  ")
+    for code in codes:  # serve runs until it is stopped: it has no 0
         assert re.search(rf"^ +{code}", result.output, re.MULTILINE), code
 
 
-# the exit-code contract: 0 fine, 1 violations, 2 bad input or environment, 3 internal error ------------------
+# the exit-code contract: 0 fine, 1 violations, 2 bad input or environment, 3 internal error, 130 Ctrl-C ------
 
 
 @pytest.fixture
@@ -363,3 +370,29 @@ def test_a_file_the_library_cannot_read_exits_2_naming_it(root: Path, crash_logs
 
     monkeypatch.setattr(dumps, "load_queries", denied)
     refused(run(root, "build"), 2, "Permission denied", "queries/articles.rq", "check that the path exists")
+
+
+def test_ctrl_c_exits_130_not_1_which_means_violations(pages_dist: Path, tmp_path: Path) -> None:
+    """SIGINT (what Ctrl-C sends) to a running `ecograph serve`: it stops, says so in one line, exits 130."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(pages_dist),
+               "--port", str(port)]
+    with (tmp_path / "stderr").open("w+b") as stderr:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}", server, tmp_path / "stderr")
+            server.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 30
+            while server.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            if server.poll() is None:
+                server.kill()
+            server.wait()
+        stderr.seek(0)
+        said = stderr.read().decode()
+    assert server.returncode == 130, said
+    assert "interrupted: `ecograph serve` stopped" in said
+    assert "Aborted!" not in said and "Traceback" not in said

@@ -6,6 +6,7 @@ for clients on other machines."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import running_server
+from starlette.types import Receive, Scope, Send
 from test_endpoint_safety import CARTESIAN
 
-from ecograph.serve.engine.admission import Client, FairQueue, Ticket
+from ecograph.serve.engine.admission import CURRENT_CLIENT, Client, ClientIdentity, FairQueue, Ticket
+from ecograph.serve.server import uvicorn_config
 
 TIME_LIMIT = 5  # seconds: long enough that a cheap query waiting for a slow one to end is easy to tell
 STORED = "/api/queries/articles"
@@ -123,6 +126,47 @@ def test_a_flooding_client_is_refused_its_excess_while_another_is_served(fair_se
         assert "busy" in response.json()["error"] and int(response.headers["retry-after"]) >= 1
     assert [status for status, _ in served] == [200, 200]
     assert max(seconds for _, seconds in served) < 2.0, served
+
+
+def test_a_stored_query_past_the_time_limit_answers_503_with_retry_after(pages_dist: Path,
+                                                                       tmp_path: Path) -> None:
+    """The stored-query API says when to try again, as /sparql does."""
+    dist = tmp_path / "dist"
+    shutil.copytree(pages_dist, dist)
+    header = "#+ summary: Runs past any time limit\n#+ tags: load\n"
+    (dist / "queries" / "six-way-count.rq").write_text(header + CARTESIAN + "\n")
+    with running_server(dist, tmp_path / "server.log", "--timeout", "1", "--workers", "1") as url:
+        response = httpx.get(f"{url}/api/queries/six-way-count", timeout=30)
+    assert response.status_code == 503, response.text
+    assert "time limit" in response.json()["error"] and int(response.headers["retry-after"]) >= 1
+
+
+# Who the client is, behind a proxy or not ---------------------------------------------------------------------
+
+def client_seen(forwarded_allow_ips: str | None, peer: str, forwarded_for: str) -> Client:
+    """The client that admission sees for a request from `peer` saying X-Forwarded-For: `forwarded_for`, when
+    uvicorn is configured as `ecograph serve --forwarded-allow-ips` configures it."""
+    seen: list[Client] = []
+
+    async def record(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(CURRENT_CLIENT.get())
+
+    config = uvicorn_config(ClientIdentity(record), "127.0.0.1", 0, forwarded_allow_ips, client_timeout=5)
+    config.load()
+    scope = {"type": "http", "client": (peer, 40000), "scheme": "http", "path": "/api/queries/articles",
+             "headers": [(b"x-forwarded-for", forwarded_for.encode())]}
+    asyncio.run(config.loaded_app(scope, None, None))
+    return seen[0]
+
+
+def test_x_forwarded_for_is_ignored_by_default() -> None:
+    """Without --forwarded-allow-ips, a client cannot pose as another to escape its share."""
+    assert client_seen(None, "127.0.0.2", "203.0.113.7") == Client("127.0.0.2", 40000)
+
+
+def test_x_forwarded_for_is_honoured_from_a_configured_proxy_only() -> None:
+    assert client_seen("127.0.0.2", "127.0.0.2", "203.0.113.7").address == "203.0.113.7"
+    assert client_seen("127.0.0.2", "127.0.0.3", "203.0.113.7").address == "127.0.0.3"
 
 
 # The fair queue itself ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the test instead of hanging it or eating the machine's memory.
 from __future__ import annotations
 
 import os
+import pickle
 import resource
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from contribution_helpers import scratch_project
 from rdflib import Graph
 
+from ecograph.cachefile import write_entry
 from ecograph.cli import main
 from ecograph.project import Project
 from ecograph.userfile import EXCERPT_LIMIT
@@ -206,6 +208,40 @@ def test_rdf_xml_without_a_doctype_still_reads(project: Project, published_dist:
     result = validate_limited(project, published_dist, path)
     assert result.returncode in (0, 1), result.stdout + result.stderr
     assert "declares the entity" not in result.stdout
+
+
+# the validate cache ----------------------------------------------------------------------------------------------
+
+
+class CreatesAFileWhenLoaded:
+    """Pickles to a call of Path.touch: whoever unpickles it creates the file (any code would run the same way)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return Path.touch, (self.path,)
+
+
+def test_a_pickle_put_in_the_validate_cache_is_never_loaded(project: Project, published_dist: Path,
+                                                            tmp_path: Path) -> None:
+    """The parsed shapes and ontology are cached as N-Triples read back as data: a pickle put in their place,
+    even with a matching content hash, or under the pickle names of earlier releases, runs nothing."""
+    contribution = CORPUS / "good-turtle" / "contribution.ttl"
+    first = validate_limited(project, published_dist, contribution)
+    marker = tmp_path / "created-by-the-pickle"
+    payload = pickle.dumps(CreatesAFileWhenLoaded(marker))
+    pickle.loads(payload)
+    assert marker.exists()  # the payload does what it says
+    marker.unlink()
+    entries = list((project.root / ".ecograph-cache" / "validate").iterdir())
+    assert entries
+    for entry in entries:
+        write_entry(entry, payload)  # a valid entry of the cache file format, holding a pickle
+        entry.with_suffix(".pickle").write_bytes(payload)
+    again = validate_limited(project, published_dist, contribution)
+    assert not marker.exists()
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout), again.stderr
 
 
 # size ------------------------------------------------------------------------------------------------------

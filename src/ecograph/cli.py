@@ -26,6 +26,7 @@ from .errors import EcographError
 from .project import Project
 
 WARNINGS_SHOWN = 10
+INTERRUPTED = 130  # the exit code for Ctrl-C (128 + SIGINT), as shells report it
 
 
 class TerminalProgress:
@@ -43,7 +44,8 @@ class TerminalProgress:
 
 
 class _Group(click.Group):
-    """Keeps the exit-code contract: 0 done, 1 violations, 2 bad input or environment, 3 internal error.
+    """Keeps the exit-code contract: 0 done, 1 violations, 2 bad input or environment, 3 internal error,
+    130 interrupted (Ctrl-C).
 
     A typed error prints its message and exits with its code; an OSError (a file or folder that cannot be
     read or written, a full disk) is an environment problem (2); anything else is a bug (3). Both of the
@@ -57,8 +59,11 @@ class _Group(click.Group):
         except EcographError as error:
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C: 130 as shells report SIGINT, not click's 1 (which means violations)
+            click.secho(f"interrupted: `{_command(ctx)}` stopped", fg="red", err=True)
+            sys.exit(INTERRUPTED)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt, GeneratorExit):
+                GeneratorExit):
             raise
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
@@ -122,6 +127,7 @@ def main(ctx: click.Context, project_dir: Path, base: str | None) -> None:
       1  the data has violations (each with file, line and what to fix)
       2  bad input or environment (the message says what to do)
       3  internal error (one line; the details are in the log file it names)
+    130  interrupted (Ctrl-C)
 
     \b
     Examples:
@@ -169,6 +175,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
       1  the mappings or the shapes report violations (listed with file and line)
       2  bad input or environment: the project, an option, an unwritable --out (says what to do)
       3  internal error (one line; the details are in the log file it names)
+    130  interrupted (Ctrl-C)
 
     \b
     Examples:
@@ -237,9 +244,10 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
 
     \b
     Exit codes:
-      0  stopped (Ctrl-C or SIGTERM)
       2  bad input or environment: no build, a port in use, a wrong option (says what to do)
       3  internal error (one line; the details are in the log file it names)
+    130  stopped with Ctrl-C, once the requests under way are answered (SIGTERM stops it the same
+         way and ends it as that signal does: 143)
 
     \b
     Examples:
@@ -286,6 +294,7 @@ def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: st
       0  answered
       2  bad input or environment: an unknown query, a syntax error, no build, an endpoint that fails
       3  internal error (one line; the details are in the log file it names)
+    130  interrupted (Ctrl-C)
 
     \b
     Examples:
@@ -322,6 +331,7 @@ Exit codes:
   2  a file cannot be read (syntax, encoding, size, not a regular file,
      XML entity declarations) or the command is wrong
   3  internal error (one line; the details are in the log file it names)
+130  interrupted (Ctrl-C)
 
 \b
 Examples:
@@ -383,6 +393,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
       0  written
       2  bad input or environment: an unreadable article, a wrong --against (says what to do)
       3  internal error (one line; the details are in the log file it names)
+    130  interrupted (Ctrl-C)
 
     \b
     Examples:
@@ -409,6 +420,7 @@ def bench() -> None:
       0  done
       2  bad input or environment (the message says what to do)
       3  internal error (one line; the details are in the log file it names)
+    130  interrupted (Ctrl-C)
     """
 
 

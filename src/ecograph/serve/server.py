@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from ..errors import EcographError
 from ..project import Project
@@ -70,12 +71,18 @@ class Server:
 
     def run(self) -> None:
         """Serve until interrupted (Ctrl-C)."""
-        config = uvicorn.Config(create_app(self.site), host=self.host, port=self.port, log_level="warning",
-                                access_log=False, server_header=False,
-                                proxy_headers=self.forwarded_allow_ips is not None,
-                                forwarded_allow_ips=self.forwarded_allow_ips,
-                                http=with_client_timeout(self.site.limits.client_timeout))
+        config = uvicorn_config(create_app(self.site), self.host, self.port, self.forwarded_allow_ips,
+                                self.site.limits.client_timeout)
         uvicorn.Server(config).run(sockets=[self.listener])
+
+
+def uvicorn_config(app: ASGIApp, host: str, port: int, forwarded_allow_ips: str | None,
+                   client_timeout: float) -> uvicorn.Config:
+    """How uvicorn serves `app`: X-Forwarded-For is read only from the proxies in `forwarded_allow_ips`, and
+    ignored altogether when that is None (so a client cannot pose as another to escape its share)."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                          proxy_headers=forwarded_allow_ips is not None, forwarded_allow_ips=forwarded_allow_ips,
+                          http=with_client_timeout(client_timeout))
 
 
 def prepare_server(dist: Path, *, project: Callable[[], Project], host: str = "127.0.0.1", port: int = 8080,

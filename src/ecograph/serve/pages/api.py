@@ -3,14 +3,18 @@ document that lists every query with its summary, tags and parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.responses import Response
 
 from ... import __version__
 from ..endpoint import conneg
+from ..endpoint.analysis import analyse
 from ..endpoint.formats import BY_NAME
-from ..endpoint.results import write_boolean, write_solutions
+from ..endpoint.results import write_solutions
+from ..model import QueryRequest, Term
+from ..site import Site
 from .describe import serialize
 from .storedqueries import ParameterError, StoredQuery
 from .vocab import Vocabulary
@@ -54,27 +58,39 @@ def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
                              "(and format=json|csv)")
 
 
-def answer(outcome: Any, media_type: str, base: str, vocab: Vocabulary) -> Response:
-    """The query's answer in the negotiated media type; a cut answer says so (header and JSON field)."""
-    headers = {"Vary": "Accept"}
-    limit = len(outcome.rows) or len(outcome.triples)
-    if outcome.truncated:
-        headers["X-Ecograph-Truncated"] = "true"
-        headers["X-Ecograph-Limit"] = str(limit)
+async def run(site: Site, query: StoredQuery, bindings: Mapping[str, Term], media_type: str,
+              vocab: Vocabulary) -> Response:
+    """The stored query's answer in the negotiated media type. Tables and true/false are written by the query
+    worker, so the web process only forwards the bytes (as for /sparql); graphs come back as terms and are
+    written here (JSON-LD with the site's vocabulary, or CSV triples)."""
+    if analyse(query.text).kind == "graph":
+        return answer(await site.query(query.text, bindings=bindings), media_type, site.base, vocab)
     fmt = BY_NAME["csv" if media_type == conneg.CSV else "json"]
-    if outcome.kind == "boolean":
-        body = write_boolean(fmt, bool(outcome.boolean))
-    elif outcome.kind == "graph" and media_type != conneg.CSV:
+    limits = site.limits
+    written = await site.engine.answer(QueryRequest(query.text, bindings=bindings), fmt, timeout=limits.timeout,
+                                       max_rows=limits.max_rows, prefixes=site.prefixes)
+    return Response(written.body, media_type=media_type + "; charset=utf-8",
+                    headers=_headers(written.truncated, limits.max_rows))
+
+
+def answer(outcome: Any, media_type: str, base: str, vocab: Vocabulary) -> Response:
+    """The answer to a CONSTRUCT or DESCRIBE query in the negotiated media type; a cut answer says so."""
+    limit = len(outcome.triples)
+    headers = _headers(outcome.truncated, limit)
+    if media_type != conneg.CSV:
         return Response(serialize(outcome.triples, conneg.JSON_LD, base, vocab), media_type=conneg.JSON_LD,
                         headers=headers)
-    elif outcome.kind == "graph":
-        rows = [(t.subject, t.predicate, t.object) for t in outcome.triples]
-        body = write_solutions(fmt, ["subject", "predicate", "object"], rows, truncated=outcome.truncated,
-                               limit=limit)
-    else:
-        body = write_solutions(fmt, outcome.variables, outcome.rows, truncated=outcome.truncated, limit=limit)
-    charset = "; charset=utf-8"
-    return Response(body, media_type=media_type + charset, headers=headers)
+    rows = [(t.subject, t.predicate, t.object) for t in outcome.triples]
+    body = write_solutions(BY_NAME["csv"], ["subject", "predicate", "object"], rows, truncated=outcome.truncated,
+                           limit=limit)
+    return Response(body, media_type=media_type + "; charset=utf-8", headers=headers)
+
+
+def _headers(truncated: bool, limit: int) -> dict[str, str]:
+    """Vary, and for an answer cut at `limit` rows the headers that say so (the JSON says it too)."""
+    if not truncated:
+        return {"Vary": "Accept"}
+    return {"Vary": "Accept", "X-Ecograph-Truncated": "true", "X-Ecograph-Limit": str(limit)}
 
 
 # ------------------------------------------------------------------------------------------ OpenAPI --

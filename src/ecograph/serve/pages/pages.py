@@ -145,7 +145,10 @@ class Pages:
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
         status = getattr(error, "status", 500)
-        return self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+        response = self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+        if response.status_code == 503:
+            response.headers["Retry-After"] = str(getattr(error, "retry_after", 5))
+        return response
 
     # --------------------------------------------------------------------------------- the landing page --
 
@@ -363,12 +366,11 @@ class Pages:
         try:
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
-            outcome = await self.site.query(query.text, bindings=bindings)
+            return await api.run(self.site, query, bindings, decision.media_type, self.vocab)
         except ParameterError as error:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:
             return self.failed(request, error, offered)
-        return api.answer(outcome, decision.media_type, self.site.base, self.vocab)
 
 
 def _page(value: str | None) -> int | None:
