@@ -25,6 +25,7 @@ from pathlib import Path
 import rdflib
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
+from rdflib.term import Node
 
 from .checks import (
     Context,
@@ -142,8 +143,8 @@ def _shape_findings(ctx: Context, notes: list[str]) -> list[Finding]:
     return [_shape_finding(ctx, report, result) for result in report.objects(None, SH.result)]
 
 
-def _shape_finding(ctx: Context, report: Graph, result: object) -> Finding:
-    def get(predicate: URIRef) -> object:
+def _shape_finding(ctx: Context, report: Graph, result: Node) -> Finding:
+    def get(predicate: URIRef) -> Node | None:
         return report.value(result, predicate)
 
     focus = get(SH.focusNode)
