@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +52,7 @@ class Finding:
     related: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        found = {"check": self.check, "severity": self.severity, "focus": self.focus or None,
+        found: dict[str, object] = {"check": self.check, "severity": self.severity, "focus": self.focus or None,
                  "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
                  "shape": self.shape, "component": self.component, "related": list(self.related)}
         if self.location:
@@ -253,7 +252,7 @@ def to_turtle(report: Report) -> str:
 def _result(graph: Graph, finding: Finding) -> BNode:
     node = BNode()
     component = finding.component or f"{CHECK_NAMESPACE}{finding.check}"
-    triples: Iterable[tuple] = [
+    triples: list[tuple[URIRef, URIRef | Literal]] = [
         (RDF.type, SH.ValidationResult),
         (SH.resultSeverity, SH[finding.severity]),
         (SH.focusNode, _focus_node(finding)),
