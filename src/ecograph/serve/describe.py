@@ -304,11 +304,11 @@ def serialize(triples: Iterable[ox.Triple], media_type: str, base: str, vocab: V
     triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     table = dict(vocab.prefixes)
     table.pop("id", None)
-    for kind in sorted({_kind(t.subject, base) for t in triples} - {None}):
+    for kind in sorted(filter(None, {_kind(t.subject, base) for t in triples})):
         table.setdefault(kind, f"{base}id/{kind}/")
     if media_type == conneg.RDF_XML:
         return write_rdf_xml(triples, prefixes=table)
-    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table)
+    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table) or b""
 
 
 def _kind(term: Any, base: str) -> str | None:
