@@ -301,7 +301,7 @@ class _CollectingBuilder(_Builder):
             self.result.entity_lines[entity_id] = entity.line
             self.broken.add(entity_id)
 
-    def _statement(self, *args: Any) -> None:  # type: ignore[override]
+    def _statement(self, *args: Any) -> None:
         self.guarded(self.focus, super()._statement, *args)
 
     def _reference(self, value: Any, where: Location) -> NamedNode:

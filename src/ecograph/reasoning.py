@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -38,7 +39,7 @@ class TypeReason:
     prop: str | None = None
     other: str | None = None  # the other end of the triple
 
-    def describe(self, name: Callable[[str | None], str]) -> str:
+    def describe(self, name: Callable[[Any], str]) -> str:
         if self.because == "asserted":
             return f"it is typed {name(self.cls)}"
         if self.because == "domain":
