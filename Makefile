@@ -1,7 +1,7 @@
 # Ecosystem Graph: two commands that work on a fresh Debian machine (Python 3 with venv, npm; root for apt-get).
 #
 #   make serve   set up .venv/, build dist/ and serve it on http://127.0.0.1:8080/ (HOST=… PORT=… to change)
-#   make test    set up .venv/ with the test tools, the Debian packages the tests need, then ruff and pytest
+#   make test    set up .venv/ with the test tools, the Debian packages the tests need, then ruff, mypy and pytest
 #
 # Each step is skipped when its result is up to date, so a second run starts the real work at once: the pip
 # stamps in .venv/ are named after pyproject.toml's content, the npm stamp is newer than the package files.
@@ -31,7 +31,7 @@ endif
 
 help:
 	@echo "make serve   build dist/ and serve it on http://$(HOST):$(PORT)/"
-	@echo "make test    install what the tests need, then run ruff and pytest"
+	@echo "make test    install what the tests need, then run ruff, mypy and pytest"
 
 serve: $(INSTALLED) $(WEB_PACKAGES)
 	$(BIN)/ecograph build
@@ -39,6 +39,7 @@ serve: $(INSTALLED) $(WEB_PACKAGES)
 
 test: $(INSTALLED_TEST) system-packages $(WEB_PACKAGES)
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 system-packages:

@@ -53,7 +53,7 @@ class _Group(click.Group):
     terminal.
     """
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except EcographError as error:

@@ -97,9 +97,10 @@ class Finding:
         return f"{self.location}: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
 
     def as_dict(self) -> dict[str, object]:
-        found = {"check": self.check, "code": self.code, "severity": self.severity, "focus": self.focus or None,
-                 "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
-                 "shape": self.shape, "component": self.component, "related": list(self.related)}
+        found: dict[str, object] = {
+            "check": self.check, "code": self.code, "severity": self.severity, "focus": self.focus or None,
+            "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
+            "shape": self.shape, "component": self.component, "related": list(self.related)}
         if self.location:
             found["location"] = location_dict(self.location)
         return found

@@ -188,7 +188,7 @@ def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQ
         name=name, text=text, summary=meta["summary"],
         tags=tuple(t.strip() for t in meta["tags"].split(",") if t.strip()),
         params=tuple(params), form=form[1].upper() if form else "SELECT",
-        description=meta.get("description", " ".join(c for c in comments if c)), path=path and origin,
+        description=meta.get("description", " ".join(c for c in comments if c)), path=origin if path else None,
     )
     _check_params(query, body, origin)
     return query
@@ -291,7 +291,8 @@ def run_query(store_or_dist: ox.Store | Path | str, text: str,
     """Run a SELECT query on a store from open_store() (or on a dist/ folder's TriG) with `bindings`
     substituted; returns (variable names, rows of terms or None)."""
     store = store_or_dist if isinstance(store_or_dist, ox.Store) else open_store(store_or_dist)
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in (bindings or {}).items()}
     solutions = store.query(text, substitutions=substitutions)
     if not isinstance(solutions, ox.QuerySolutions):
         raise EcographError("run_query answers SELECT queries only")

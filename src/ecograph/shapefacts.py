@@ -26,7 +26,7 @@ SH = "http://www.w3.org/ns/shacl#"
 IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 ENGINE_KINDS = {"article": "Article", "claim": "Claim"}  # ids the mapping mints: id/article/…, id/claim/…
 
-Node = NamedNode | BlankNode
+Node = NamedNode | BlankNode | Triple  # a subject, as pyoxigraph types it
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,14 @@ PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
 _NoAliasLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class Map(dict):
+class Map(dict[str, Any]):
     """A YAML mapping that knows its own line and the line of each key (1-based)."""
 
     line: int = 0
     key_lines: dict[str, int]
 
 
-class Seq(list):
+class Seq(list[Any]):
     """A YAML sequence that knows its own line and the line of each item (1-based)."""
 
     line: int = 0
@@ -44,8 +44,7 @@ def load_yaml(path: Path) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(Location(path, line), "the file is not UTF-8 text",
+        raise InputError(Location(path, raw[: error.start].count(b"\n") + 1), "the file is not UTF-8 text",
                          "save it as UTF-8") from error
     loader = _NoAliasLoader(text)
     try:
@@ -69,7 +68,7 @@ def load_yaml(path: Path) -> Any:
 
 
 class _Builder:
-    def __init__(self, path: Path, loader: _NoAliasLoader) -> None:
+    def __init__(self, path: Path, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         self.path = path
         self.loader = loader
         self.nodes = 0

@@ -85,7 +85,7 @@ def measure_under_load(config: LoadConfig) -> list[ClassResult]:
     cheap = _stored_query_requests(config.dist)
     if not cheap:
         raise BenchError(f"{config.dist / 'queries'} holds no stored query (*.rq) to load the endpoint with")
-    heavy = [("POST", "/sparql", {"Content-Type": "application/sparql-query"}, HEAVY_QUERY)]
+    heavy: list[_Request] = [("POST", "/sparql", {"Content-Type": "application/sparql-query"}, HEAVY_QUERY)]
     config.workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     argv = [str(BIN / "ecograph"), "--project", str(config.project), "serve", "--dist", str(config.dist),

@@ -502,15 +502,18 @@ def _describe(path: str, entities: list[str], base: str) -> list[_Request]:
              None) for e in entities]
 
 
+# What `ecograph serve` reads for GET /id/... (worker.describe: own triples, incoming links, the claims about the
+# resource's facts), as one query for raw Oxigraph.
+ENTITY_CONSTRUCT = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+CONSTRUCT { ?e ?p ?o . ?s ?q ?e . ?claim ?cp ?co } WHERE {
+  { ?e ?p ?o } UNION { ?s ?q ?e FILTER(?q NOT IN (rdf:subject, rdf:object)) } UNION { ?claim rdf:subject ?e ; ?cp ?co }
+}"""
+
+
 def _entity_construct(path: str, entities: list[str], base: str) -> list[_Request]:
-    """The query `ecograph serve` runs for GET /id/... (both directions and the claims), sent to raw Oxigraph."""
-    try:
-        from ..serve.pages.describe import DESCRIBE
-    except ImportError:
-        return []
-    template = DESCRIBE.replace("ECO_CLAIM", f"<{base}def#Claim>")
+    """The description `ecograph serve` gives for GET /id/..., asked of raw Oxigraph as one CONSTRUCT."""
     return [("POST", path, {"Content-Type": "application/sparql-query", "Accept": "text/turtle"},
-             re.sub(r"\?e\b", f"<{base}id/{e}>", template)) for e in entities]
+             re.sub(r"\?e\b", f"<{base}id/{e}>", ENTITY_CONSTRUCT)) for e in entities]
 
 
 def _lua_string(text: str) -> str:

@@ -102,7 +102,7 @@ def write_ntriples_gzip(triples: list[Triple], path: Path) -> None:
     """
     with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                                                compresslevel=6) as out:
-        serialize(triples, out, RdfFormat.N_TRIPLES)
+        serialize(triples, out, RdfFormat.N_TRIPLES)  # type: ignore[arg-type]  # a GzipFile is a binary file
 
 
 def write_jsonld(quads: list[Quad], path: Path, table: dict[str, str]) -> None:

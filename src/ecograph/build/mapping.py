@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -215,6 +216,7 @@ class MappingEngine:
     def _entity(self, entity: Map, field_path: str) -> None:
         subject = self.declared[entity["id"]]
         quote = self._quote(entity, field_path, required=True)
+        assert quote is not None  # required=True raises instead of returning None
         types = entity.get("type")
         types = types if isinstance(types, Seq) else [types]
         for kind in types:
@@ -262,7 +264,7 @@ class MappingEngine:
 
     # values --------------------------------------------------------------------------------------
 
-    def _values(self, prop: Property, value: Any, where: Location) -> list[NamedNode | Literal]:
+    def _values(self, prop: Property, value: Any, where: Location) -> Sequence[NamedNode | Literal]:
         if prop.is_object:
             return [self._reference(value, where)]
         if prop.range == LANG_STRING:

@@ -69,8 +69,8 @@ def write_void(project: Project, dataset: Dataset, folder: Path, triple_count: i
     for distribution in DISTRIBUTIONS:
         statements = quad_count if distribution.file in ("ecograph.trig", "ecograph.jsonld") else triple_count
         describer.distribution(distribution, folder / distribution.file, statements)
-    for slug, triples in sorted(dataset.article_triples.items()):
-        describer.article_distribution(slug, folder / "articles" / f"{slug}.ttl", len(triples))
+    for slug, article in sorted(dataset.article_triples.items()):
+        describer.article_distribution(slug, folder / "articles" / f"{slug}.ttl", len(article))
     triples = sorted(set(describer.triples), key=str)  # the N-Triples text: subject, predicate, object
     serialize(triples, folder / "void.ttl", RdfFormat.TURTLE, prefixes={
         "dcat": DCAT, "dct": DCT, "void": VOID, "foaf": FOAF, "spdx": SPDX, "xsd": XSD, "sd": SD,

@@ -129,7 +129,7 @@ def _key(article: ArticleGraph, context_key: str) -> str:
 
 
 def _run(articles: list[ArticleGraph], shapes: Graph, hierarchy: Graph) -> list[list[Finding]]:
-    payloads = [serialize([q.triple for q in a.quads], format=RdfFormat.N_TRIPLES) for a in articles]
+    payloads = [serialize([q.triple for q in a.quads], format=RdfFormat.N_TRIPLES) or b"" for a in articles]
     if len(articles) < PARALLEL_FROM:
         return [problems_in(_parse(p), shapes, hierarchy) for p in payloads]
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")

@@ -91,7 +91,8 @@ class Site:
         """The IRIs of the named graphs (one per article), sorted; asked once."""
         if self._named_graphs is None:
             outcome = await self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g")
-            self._named_graphs = [row[0].value for row in outcome.rows if row[0] is not None]
+            self._named_graphs = [row[0].value for row in outcome.rows
+                                  if isinstance(row[0], ox.NamedNode | ox.BlankNode)]
         return self._named_graphs
 
     async def query(self, sparql: str, *, timeout: float | None = None,

@@ -115,7 +115,7 @@ class Context:
     def types(self, node: Node) -> set[str]:
         return {str(t) for t in self.data.objects(node, RDF.type)}
 
-    def where(self, node: Node) -> Location | None:
+    def where(self, node: Node | None) -> Location | None:
         return self.contribution.locations.get(str(node))
 
     def prop(self, key: str) -> URIRef:
@@ -190,7 +190,7 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
 def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Finding]:
     declared = ctx.axioms.graph.value(p, RDFS.range)
     problem, hint = _literal_problem(declared, o)
-    if not problem and str(p) in ctx.shapes.non_negative and _number(o) is not None and _number(o) < 0:
+    if not problem and str(p) in ctx.shapes.non_negative and (number := _number(o)) is not None and number < 0:
         problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
@@ -341,7 +341,7 @@ def provenance(ctx: Context) -> list[Finding]:
     return found
 
 
-def _claims_by_fact(ctx: Context) -> set[tuple[Node, Node, Node]]:
+def _claims_by_fact(ctx: Context) -> set[tuple[Node | None, Node | None, Node | None]]:
     graph = ctx.contribution.graph
     return {(graph.value(c, RDF.subject), graph.value(c, RDF.predicate), graph.value(c, RDF.object))
             for c in ctx.claims}
@@ -373,7 +373,7 @@ def _claim_problems(ctx: Context, claim: Node) -> list[Finding]:
     return _quote_in_article(ctx, focus, predicate, quote, article)
 
 
-def _quote_in_article(ctx: Context, focus: Node, predicate: Node, quote: Node, article: Node) -> list[Finding]:
+def _quote_in_article(ctx: Context, focus: Node, predicate: Node | None, quote: Node, article: Node) -> list[Finding]:
     text = _article_text(ctx, article)
     if text is None:
         return []
@@ -390,7 +390,7 @@ def _article_text(ctx: Context, article: Node) -> ArticleText | None:
     cache = ctx.contribution.texts
     if str(article) in cache:
         return cache[str(article)]
-    seed = ctx.contribution.graph.value(article, ctx.prop("seedFile"))
+    seed: object = ctx.contribution.graph.value(article, ctx.prop("seedFile"))
     if seed is None:
         seed = next(iter(ctx.published.values(str(article), _ox(ctx.prop("seedFile")))), None)
     path = ctx.project.seeds_dir / str(seed.value if hasattr(seed, "value") else seed) if seed else None
@@ -460,11 +460,11 @@ def _suggested(ctx: Context, node: URIRef) -> str:
 
 def _unknown_terms(ctx: Context) -> list[Finding]:
     found = []
-    seen: set[tuple[URIRef, Node]] = set()
+    seen: set[tuple[Node, URIRef]] = set()
     unknown = [(s, p, o) for s, p, o in ctx.contribution.graph  # sorted below: few triples have unknown terms
                if not _known_term(ctx, p, "property") or (p == RDF.type and not _known_term(ctx, o, "class"))]
     for s, p, o in sorted(unknown):
-        focus = ctx.contribution.graph.value(s, RDF.subject) if s in ctx.claims else s
+        focus = (ctx.contribution.graph.value(s, RDF.subject) or s) if s in ctx.claims else s
         for term, role in ((p, "property"), (o if p == RDF.type else None, "class")):
             if isinstance(term, URIRef) and (focus, term) not in seen and not _known_term(ctx, term, role):
                 seen.add((focus, term))
@@ -494,7 +494,7 @@ def _terms(ctx: Context) -> _Terms:
     return terms
 
 
-def _known_term(ctx: Context, term: URIRef, role: str) -> bool:
+def _known_term(ctx: Context, term: Node, role: str) -> bool:
     terms = _terms(ctx)
     return str(term) in (terms.properties if role == "property" else terms.classes)
 
@@ -512,7 +512,7 @@ def _unknown(ctx: Context, focus: Node, term: URIRef, role: str, value: Node | N
     reused = str(term).startswith(REUSED_NAMESPACES) or str(term).startswith(ctx.eco)
     severity = Severity.VIOLATION if reused else Severity.WARNING
     where = "the ontology" if str(term).startswith(ctx.eco) else "the ontology or the vocabularies it reuses"
-    return _finding(ctx, "naming", severity, focus, f"unknown {role} <{term}>: it is not in {where}", hint,
+    return _finding(ctx, Check.NAMING, severity, focus, f"unknown {role} <{term}>: it is not in {where}", hint,
                     term if role == "property" else RDF.type, value if value is not None else term)
 
 
@@ -552,7 +552,7 @@ def _duplicate_finding(ctx: Context, match: object) -> Finding:
         severity = Severity.WARNING
     hint = (f"use the existing IRI <{existing}> instead of <{iri}>; if the article uses this spelling, add it "
             "as an alias (skos:altLabel / alt:). If it really is another entity, give it a distinguishing label")
-    return _finding(ctx, "duplicate", severity, iri, message, hint, RDFS.label,
+    return _finding(ctx, Check.DUPLICATE, severity, iri, message, hint, RDFS.label,
                     Literal(match.new_name), related=(existing,))  # type: ignore[attr-defined]
 
 
@@ -576,7 +576,7 @@ def clash_finding(ctx: Context, clash: Clash, confirmed: bool | None) -> Finding
                f"({clash.axiom}): {first}, and {second}")
     hint = _clash_hint(ctx, clash, a, b)
     related = tuple(sorted({*clash.disjoint, clash.first.cls, clash.second.cls}))
-    path = clash.second.prop if clash.second.because != "asserted" else RDF.type
+    path = URIRef(str(clash.second.prop)) if clash.second.because != "asserted" else RDF.type
     return _finding(ctx, Check.CONSISTENCY, Severity.VIOLATION, _clash_focus(ctx, clash), message, hint, path,
                     URIRef(clash.second.cls), related=related)
 

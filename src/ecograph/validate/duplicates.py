@@ -135,7 +135,8 @@ def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str
     return sorted(matches.values(), key=lambda m: (m.new_iri, not m.exact, m.existing_iri))
 
 
-def _matches(new_iri: str, name: str, index: dict, firsts: dict) -> list[Match]:
+def _matches(new_iri: str, name: str, index: Mapping[str, list[tuple[str, str]]],
+             firsts: Mapping[str, list[tuple[str, str, list[str]]]]) -> list[Match]:
     found = [Match(new_iri, name, iri, existing, True) for iri, existing in index.get(normalise(name), [])
              if iri != new_iri]
     words = _prefix_words(name)

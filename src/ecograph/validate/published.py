@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Store
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..errors import EcographError
 from .duplicates import NameIndex, index_names, name_keys
@@ -96,19 +96,20 @@ class Published:
                                         "Rebuild it with `ecograph build`.") from error
         return cls(store, dump)
 
-    def _quads(self, subject: NamedNode | None, predicate: NamedNode | None) -> object:
+    def _quads(self, subject: NamedNode | None, predicate: NamedNode | None) -> Iterator[Quad]:
         return self.store.quads_for_pattern(subject, predicate, None, self._graph)
 
     def knows(self, iri: str) -> bool:
         return next(iter(self._quads(NamedNode(iri), None)), None) is not None
 
     def types(self, iri: str) -> set[str]:
-        return {q.object.value for q in self._quads(NamedNode(iri), RDF_TYPE)}
+        return {q.object.value for q in self._quads(NamedNode(iri), RDF_TYPE) if not isinstance(q.object, Triple)}
 
-    def values(self, iri: str, predicate: NamedNode) -> set[NamedNode | Literal]:
+    def values(self, iri: str, predicate: NamedNode) -> set[NamedNode | BlankNode | Literal | Triple]:
         return {q.object for q in self._quads(NamedNode(iri), predicate)}
 
-    def context(self, iris: set[str]) -> set[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
+    def context(self, iris: set[str]
+                ) -> set[tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]]:
         """The published types and labels of these IRIs: what a contribution's references need."""
         found = set()
         for iri in iris:
@@ -151,7 +152,8 @@ class Published:
 
     def _scan_entity_ids(self) -> set[str]:
         return {q.subject.value for q in self._quads(None, RDF_TYPE)
-                if isinstance(q.subject, NamedNode) and not q.object.value.endswith(CLAIM_TYPE_SUFFIX)}
+                if isinstance(q.subject, NamedNode) and not isinstance(q.object, Triple)
+                and not q.object.value.endswith(CLAIM_TYPE_SUFFIX)}
 
     @cached_property
     def name_index(self) -> NameIndex:

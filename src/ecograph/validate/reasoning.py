@@ -17,11 +17,12 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -38,7 +39,7 @@ class TypeReason:
     prop: str | None = None
     other: str | None = None  # the other end of the triple
 
-    def describe(self, name: object) -> str:
+    def describe(self, name: Callable[[Any], str]) -> str:
         if self.because == "asserted":
             return f"it is typed {name(self.cls)}"
         if self.because == "domain":
@@ -120,14 +121,14 @@ class Axioms:
         """Each pair of disjoint classes, with a description of the axiom that says so."""
         pairs: dict[frozenset[str], str] = {}
         for group in self.graph.subjects(RDF.type, OWL.AllDisjointClasses):
-            members = [str(m) for m in Collection(self.graph, self.graph.value(group, OWL.members))]
+            members = [str(m) for m in Collection(self.graph, self.graph.value(group, OWL.members) or RDF.nil)]
             axiom = "owl:AllDisjointClasses (" + ", ".join(_local(m) for m in members) + ")"
             for i, first in enumerate(members):
                 for second in members[i + 1:]:
                     pairs.setdefault(frozenset((first, second)), axiom)
-        for first, second in self.graph.subject_objects(OWL.disjointWith):
-            pairs.setdefault(frozenset((str(first), str(second))),
-                             f"{_local(str(first))} owl:disjointWith {_local(str(second))}")
+        for one, other in self.graph.subject_objects(OWL.disjointWith):
+            pairs.setdefault(frozenset((str(one), str(other))),
+                             f"{_local(str(one))} owl:disjointWith {_local(str(other))}")
         return pairs
 
 
@@ -140,7 +141,7 @@ def _local(iri: str) -> str:
 
 def type_reasons(axioms: Axioms, data: Graph, node: URIRef) -> list[TypeReason]:
     """Every class the node belongs to by assertion or by the domains/ranges of its properties."""
-    reasons = [TypeReason(str(c), "asserted") for c in sorted(data.objects(node, RDF.type))
+    reasons = [TypeReason(str(c), "asserted") for c in sorted(data.objects(node, RDF.type), key=str)
                if isinstance(c, URIRef)]
     for prop, value in sorted(data.predicate_objects(node)):
         for cls in _single(axioms.domains.get(str(prop), [])):
@@ -278,7 +279,7 @@ def _owlready_temp_files_in(folder: Path) -> Iterator[None]:
     import owlready2.reasoning
 
     saved = owlready2.reasoning.tempfile
-    owlready2.reasoning.tempfile = _TempFilesIn(folder)  # type: ignore[assignment]
+    owlready2.reasoning.tempfile = _TempFilesIn(folder)
     try:
         yield
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def to_text(report: Report, *, infos: bool = False) -> str:
     """
     lines = [_summary(report)]
     lines.extend(f"note: {note}" for note in report.notes)
-    hidden = 0 if infos else report.count("Info")
+    hidden = 0 if infos else report.count(Severity.INFO)
     if hidden:
         lines.append(f"note: {hidden} suggestion(s) (Info) not shown; --infos shows them")
     for focus, findings in report.groups():
@@ -210,7 +209,7 @@ def to_turtle(report: Report) -> str:
 def _result(graph: Graph, finding: Finding) -> BNode:
     node = BNode()
     component = finding.component or f"{CHECK_NAMESPACE}{finding.check}"
-    triples: Iterable[tuple] = [
+    triples: list[tuple[URIRef, URIRef | Literal]] = [
         (RDF.type, SH.ValidationResult),
         (SH.resultSeverity, SH[finding.severity]),
         (SH.focusNode, _focus_node(finding)),

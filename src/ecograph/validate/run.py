@@ -175,8 +175,8 @@ def _shape_findings(ctx: Context, notes: list[str]) -> list[Finding]:
     return [_shape_finding(ctx, report, result) for result in report.objects(None, SH.result)]
 
 
-def _shape_finding(ctx: Context, report: Graph, result: object) -> Finding:
-    def get(predicate: URIRef) -> object:
+def _shape_finding(ctx: Context, report: Graph, result: Node) -> Finding:
+    def get(predicate: URIRef) -> Node | None:
         return report.value(result, predicate)
 
     focus = get(SH.focusNode)

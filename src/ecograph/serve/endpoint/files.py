@@ -100,4 +100,4 @@ def _etag(path: str, mtime_ns: int, size: int) -> str:
 def _convert(path: Path, mtime_ns: int, format_name: str) -> bytes:
     fmt = next(f for f in GRAPH_FORMATS if f.name == format_name)
     triples = [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-    return ox.serialize(triples, format=fmt.rdf)
+    return ox.serialize(triples, format=fmt.rdf) or b""

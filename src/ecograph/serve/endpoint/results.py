@@ -83,7 +83,7 @@ def write_graph(fmt: Format, triples: Sequence[ox.Triple], *, prefixes: dict[str
     if fmt.rdf == ox.RdfFormat.RDF_XML:
         return write_rdf_xml(triples, prefixes=prefixes)
     body = ox.serialize(triples, format=fmt.rdf,
-                        prefixes=prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
+                        prefixes=prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None) or b""
     if truncated and fmt.name in ("turtle", "ntriples"):
         body = f"# {TRUNCATED_NOTE.format(limit=limit)}\n".encode() + body
     return body
@@ -97,7 +97,7 @@ def write_rdf_xml(triples: Sequence[ox.Triple], *, prefixes: dict[str, str]) -> 
     for triple in triples:
         if (problem := _rdf_xml_problem(triple)) is not None:
             raise NotXml("RDF/XML", problem, GRAPH_INSTEAD)
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes).replace(b"\r", b"&#13;")
+    return (ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b"").replace(b"\r", b"&#13;")
 
 
 def _rdf_xml_problem(triple: ox.Triple) -> str | None:

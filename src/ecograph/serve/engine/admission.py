@@ -93,14 +93,14 @@ class FairQueue(Generic[W]):
 
     def remove(self, ticket: Ticket[W]) -> None:
         """Take a ticket out of the queue (its query gave up waiting); nothing happens if it is not queued."""
-        tickets = self._waiting.get(ticket.client.address, {}).get(ticket.client.connection)
+        tickets = self._waiting.get(ticket.client.address, OrderedDict()).get(ticket.client.connection)
         if tickets is not None and ticket in tickets:
             tickets.remove(ticket)
             self._settle(ticket.client.address, ticket.client.connection)
 
     def ahead_of(self, client: Client) -> int:
         """How many waiting tickets would be served before a new one from `client`, in round-robin order."""
-        mine = self._waiting.get(client.address, {})
+        mine = self._waiting.get(client.address, OrderedDict())
         queued = len(mine.get(client.connection, ()))
         rank = queued + sum(min(len(tickets), queued + 1) for key, tickets in mine.items()
                             if key != client.connection)

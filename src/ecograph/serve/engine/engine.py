@@ -136,7 +136,7 @@ class _Worker:
     lane: str
     retiring: bool = False  # the worker said it ends after its last answer (see worker.RECYCLE_GROWTH)
 
-    async def call(self, job: Job) -> Any:
+    async def call(self, job: Job | DescribeJob) -> Any:
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(HEADER.pack(len(data)) + data)
         reply, self.retiring = await _receive(self.reader)

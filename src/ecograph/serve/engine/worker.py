@@ -76,7 +76,7 @@ class Description:
 
     @classmethod
     def of(cls, triples: list[ox.Triple], *, more: bool, found: bool) -> Description:
-        return cls(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b"", more, found)
+        return cls((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"") if triples else b"", more, found)
 
     @property
     def triples(self) -> list[ox.Triple]:
@@ -288,7 +288,7 @@ def dataset_options(request: QueryRequest) -> dict[str, Any]:
 def _take(iterator: Any, limit: int, max_bytes: int | None = None) -> tuple[list[Any], bool]:
     """Up to `limit` items, and whether there were more; AnswerTooLarge as soon as their values hold more
     than `max_bytes` characters, before anything is written."""
-    items = []
+    items: list[Any] = []
     size = 0
     for item in iterator:
         if len(items) == limit:

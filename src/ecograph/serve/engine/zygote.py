@@ -16,6 +16,8 @@ import socket
 import struct
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from ..model import Limits
 from ..store import StoreSource
 from .sandbox import Isolation, isolate_network
@@ -55,7 +57,7 @@ def main(control: socket.socket, source: StoreSource, limits: Limits) -> None:
         control.sendall(PID.pack(pid))
 
 
-def _worker(sock: socket.socket, source: StoreSource, store: object, limits: Limits) -> None:
+def _worker(sock: socket.socket, source: StoreSource, store: ox.Store | None, limits: Limits) -> None:
     try:
         serve(sock, store if store is not None else source.open(), limits)
     except OSError as error:

@@ -14,8 +14,7 @@ from ..endpoint.analysis import analyse
 from ..endpoint.formats import BY_NAME
 from ..endpoint.results import write_solutions
 from ..model import QueryRequest, Term
-from ..site import Site
-from .describe import serialize
+from .describe import SiteLike, serialize
 from .storedqueries import ParameterError, StoredQuery
 from .vocab import Vocabulary
 
@@ -58,7 +57,7 @@ def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
                              "(and format=json|csv)")
 
 
-async def run(site: Site, query: StoredQuery, bindings: Mapping[str, Term], media_type: str,
+async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str,
               vocab: Vocabulary) -> Response:
     """The stored query's answer in the negotiated media type. Tables and true/false are written by the query
     worker, so the web process only forwards the bytes (as for /sparql); graphs come back as terms and are

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -47,10 +47,17 @@ CLAIMS = PREFIXES + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
 GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+if TYPE_CHECKING:
+    from ..engine.engine import QueryEngine
+    from ..model import Limits
+
+
 class SiteLike(Protocol):
-    """What this module needs of a Site (serve/site.py): its base IRI, queries and bounded descriptions."""
+    """What the pages need of a Site (serve/site.py): its base IRI, limits, engine, queries and descriptions."""
 
     base: str
+    limits: Limits
+    engine: QueryEngine
 
     async def query(self, sparql: str, *, timeout: float | None = None,
                     bindings: Any = None) -> Any: ...
@@ -304,11 +311,11 @@ def serialize(triples: Iterable[ox.Triple], media_type: str, base: str, vocab: V
     triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     table = dict(vocab.prefixes)
     table.pop("id", None)
-    for kind in sorted({_kind(t.subject, base) for t in triples} - {None}):
+    for kind in sorted(filter(None, {_kind(t.subject, base) for t in triples})):
         table.setdefault(kind, f"{base}id/{kind}/")
     if media_type == conneg.RDF_XML:
         return write_rdf_xml(triples, prefixes=table)
-    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table)
+    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table) or b""
 
 
 def _kind(term: Any, base: str) -> str | None:

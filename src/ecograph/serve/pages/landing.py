@@ -110,15 +110,16 @@ async def landing(site: SiteLike, linker: Linker, dist: Path) -> Landing:
 
 def dataset_title(dist: Path, base: str) -> str:
     """The dct:title of the dataset in dist/void.ttl ("Ecosystem Graph" when it has none)."""
-    titles = [t.object for t in _void(dist) if t.subject.value == f"{base}dataset"
-              and t.predicate.value == DCTERMS + "title"]
+    titles = [t.object for t in _void(dist) if isinstance(t.subject, ox.NamedNode)
+              and t.subject.value == f"{base}dataset" and t.predicate.value == DCTERMS + "title"]
     return _first_getter({"title": titles})("title") or Landing.title
 
 
 async def search_example(site: SiteLike, dist: Path) -> str:
     """What to search for, e.g. "Acme, Utrecht": the labels of the dataset's example resources (void.ttl)."""
     examples = sorted({t.object.value for t in _void(dist) if t.predicate.value == VOID + "exampleResource"
-                       and t.subject.value == f"{site.base}dataset" and isinstance(t.object, ox.NamedNode)})
+                       and isinstance(t.subject, ox.NamedNode) and t.subject.value == f"{site.base}dataset"
+                       and isinstance(t.object, ox.NamedNode)})
     labels = []
     for iri in examples:
         rows = (await site.query(LABEL.replace("IRI", iri))).rows
