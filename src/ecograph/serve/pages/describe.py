@@ -59,6 +59,9 @@ class SiteLike(Protocol):
     limits: Limits
     engine: QueryEngine
 
+    @property
+    def prefixes(self) -> dict[str, str]: ...
+
     async def query(self, sparql: str, *, timeout: float | None = None,
                     bindings: Any = None) -> Any: ...
 
