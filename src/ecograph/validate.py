@@ -26,6 +26,7 @@ import rdflib
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
+from .cachefile import write_atomically
 from .checks import (
     Context,
     clash_finding,
@@ -39,7 +40,7 @@ from .checks import (
 from .contribution import read_contribution, to_rdflib_term
 from .ontology import Vocabulary, load_ontology, read_turtle
 from .project import Project
-from .published import Published, write_atomically
+from .published import Published
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Finding, Report, value_text
 

@@ -18,12 +18,12 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import EcographError, ProjectError
 from ..project import DEFAULT_BASE, Project
+from ..store import open_store
 from .analysis import analyse
 from .formats import BY_NAME
 from .model import QueryOutcome, QueryRequest, Term
 from .results import write_solutions
 from .site import COMMON_PREFIXES
-from .store import prepare_store
 from .worker import dataset_options, to_outcome
 
 CELL_WIDTH = 60  # characters of a table cell; longer values are cut with …
@@ -73,7 +73,7 @@ def _query_dirs(dist: Path | None, project: Callable[[], Project] | None) -> lis
 
 
 def _local(sparql: str, dist: Path) -> QueryOutcome:
-    store = ox.Store.read_only(str(prepare_store(dist)))
+    store = open_store(dist)
     try:
         return to_outcome(store.query(sparql, **dataset_options(QueryRequest(sparql))), max_rows=1 << 62)
     except SyntaxError as error:

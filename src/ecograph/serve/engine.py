@@ -49,11 +49,12 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from ..errors import DistError
+from ..store import StoreSource
 from . import zygote
 from .admission import CURRENT_CLIENT, Client, Costs, FairQueue, ServiceTime, Ticket
 from .formats import Format
 from .model import (
-    DistError,
     EndpointBusy,
     EndpointFailure,
     Limits,
@@ -63,7 +64,6 @@ from .model import (
     QueryTimedOut,
 )
 from .sandbox import Isolation
-from .store import StoreSource
 from .worker import HEADER, Answer, DescribeJob, Description, Failure, Job
 
 log = logging.getLogger(__name__)

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..project import DEFAULT_BASE
+from ..store import store_source
 from .engine import QueryEngine
 from .model import (
     EndpointBusy,
@@ -25,7 +26,6 @@ from .model import (
     QueryTimedOut,
     Term,
 )
-from .store import store_source
 from .worker import DescribeJob, Description
 
 __all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",

@@ -16,9 +16,9 @@ import socket
 import struct
 from dataclasses import dataclass
 
+from ..store import StoreSource
 from .model import Limits
 from .sandbox import Isolation, isolate_network
-from .store import StoreSource
 from .worker import Failure, send, serve
 
 PID = struct.Struct("!q")
