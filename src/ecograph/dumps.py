@@ -33,7 +33,6 @@ from .graph import (
     Dataset,
     entity_kinds,
     jsonld_context,
-    prefixes,
     write_jsonld,
     write_ntriples_gzip,
     write_rdf,
@@ -41,6 +40,7 @@ from .graph import (
 from .mapcache import map_article_cached
 from .mapping import ArticleGraph
 from .metadata import write_void
+from .namespaces import dump_prefixes
 from .ontology import Vocabulary
 from .project import FOLDERS, Project
 from .queries import load_queries
@@ -172,7 +172,7 @@ def check_out(project: Project, out: Path) -> Path:
 def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
     quads = dataset.quads()
     triples = dataset.triples()
-    table = prefixes(project, entity_kinds(dataset.subjects(), project))
+    table = dump_prefixes(project.base, entity_kinds(dataset.subjects(), project))
     with progress.step("writing per-article Turtle"):
         (folder / "articles").mkdir()
         cache = project.root / ".ecograph-cache" / "articles"

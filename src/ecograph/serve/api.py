@@ -65,7 +65,7 @@ def answer(outcome: Any, media_type: str, base: str, vocab: Vocabulary) -> Respo
     if outcome.kind == "boolean":
         body = write_boolean(fmt, bool(outcome.boolean))
     elif outcome.kind == "graph" and media_type != conneg.CSV:
-        return Response(serialize(outcome.triples, conneg.JSON_LD, base, vocab), media_type=conneg.JSON_LD,
+        return Response(serialize(outcome.triples, conneg.JSON_LD, base), media_type=conneg.JSON_LD,
                         headers=headers)
     elif outcome.kind == "graph":
         rows = [(t.subject, t.predicate, t.object) for t in outcome.triples]

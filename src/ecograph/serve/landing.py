@@ -10,10 +10,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..namespaces import DCTERMS
 from ..projectfacts import LANGUAGES
 from .describe import Link, Linker, SiteLike
 from .storedqueries import StoredQuery
-from .vocab import DCTERMS
 
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"

@@ -215,7 +215,7 @@ class Pages:
         return response or self.error(request, 404, missing, chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
-        return self._rdf_body(serialize(triples, media_type, self.site.base, self.vocab), media_type, headers)
+        return self._rdf_body(serialize(triples, media_type, self.site.base), media_type, headers)
 
     def _rdf_body(self, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
@@ -242,7 +242,7 @@ class Pages:
         triples, more = await entity_triples(self.site, iri, page)
         if not triples:
             return None
-        made = (serialize(triples, media_type, self.site.base, self.vocab), more)
+        made = (serialize(triples, media_type, self.site.base), more)
         self._described[key] = made
         self._described_bytes += len(made[0])
         while self._described_bytes > DESCRIPTION_CACHE_BYTES and self._described:
@@ -259,7 +259,7 @@ class Pages:
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         triples = await graph_triples(self.site, iri, self.dist)
-        return (serialize(triples, media_type, self.site.base, self.vocab), False) if triples else None
+        return (serialize(triples, media_type, self.site.base), False) if triples else None
 
     # ------------------------------------------------------------------------------------- ontology --
 
