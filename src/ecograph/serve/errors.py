@@ -9,7 +9,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ..errors import EcographError
-from .formats import prefers
+from .conneg import prefers
 
 log = logging.getLogger(__name__)
 

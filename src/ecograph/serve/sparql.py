@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .analysis import analyse
-from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate, prefers
+from .conneg import prefers
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate
 from .guard import READ_ONLY
 from .model import QueryRejected, QueryRequest
 from .site import Site
