@@ -28,6 +28,7 @@ from ..errors import EcographError
 from ..projectfacts import LANGUAGES
 from . import api, conneg
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
+from .errors import error_for, error_response
 from .landing import dataset_title, landing, query_cards, search_example
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
@@ -121,30 +122,22 @@ class Pages:
 
     def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = (),
               chosen: str | None = None) -> Response:
-        """An error by Accept: for pages HTML (the default) or text; for APIs (`offered`) JSON (the default),
-        HTML for browsers, or text. When a representation was negotiated already (`chosen`), HTML only if
-        that was HTML."""
-        order = (*offered, conneg.HTML, conneg.TEXT) if offered else (conneg.HTML, conneg.TEXT)
-        choice = conneg.negotiate(request.headers.get("accept"), order).media_type
-        if chosen is not None and chosen not in offered:
-            choice = conneg.HTML if chosen == conneg.HTML else conneg.TEXT
-        headers = {"Vary": "Accept"}
-        if choice == conneg.HTML:
-            return self.render("error.html", status=status, headers=headers, code=status,
-                               reason=HTTPStatus(status).phrase, message=message)
-        if choice in (conneg.JSON, conneg.SPARQL_JSON):
-            return JSONResponse({"ok": False, "status": status, "error": message}, status_code=status, headers=headers)
-        return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status,
-                        media_type="text/plain; charset=utf-8", headers=headers)
+        """An error by Accept (errors.error_response): for pages HTML (the default) or text; for APIs
+        (`offered`) JSON (the default), HTML for browsers, or text."""
+        return error_response(request, status, message, offered=offered, chosen=chosen, page=self._error_page)
+
+    def _error_page(self, status: int, message: str, headers: dict[str, str]) -> Response:
+        return self.render("error.html", status=status, headers=headers, code=status,
+                           reason=HTTPStatus(status).phrase, message=message)
 
     def not_acceptable(self, request: Request, offered: tuple[str, ...]) -> Response:
-        return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
-                        status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+        """406 as text: whatever the client accepts, it is not among `offered`."""
+        return error_response(request, 406, "this resource is available as " + ", ".join(offered),
+                              chosen=conneg.TEXT)
 
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
-        status = getattr(error, "status", 500)
-        return self.error(request, status if isinstance(status, int) else 500, str(error), offered)
+        return error_for(request, error, offered=offered, page=self._error_page)
 
     # --------------------------------------------------------------------------------- the landing page --
 
