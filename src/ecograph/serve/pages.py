@@ -9,7 +9,7 @@ Handlers are thin: they negotiate, call describe/landing/network/storedqueries, 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+import contextlib
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 from http import HTTPStatus
@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -79,8 +80,8 @@ class Pages:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
                                trim_blocks=True, lstrip_blocks=True)
         self._cache: dict[str, Any] = {}
-        self._described: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
-        self._described_bytes = 0
+        self._described: LRUCache[tuple[str, str, int], tuple[bytes, bool]] = LRUCache(
+            DESCRIPTION_CACHE_BYTES, getsizeof=lambda made: len(made[0]))
         self._locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -230,16 +231,13 @@ class Pages:
         does not change while the server runs), else made by a worker; None for an unknown IRI."""
         key = (iri, media_type, page)
         if (hit := self._described.get(key)) is not None:
-            self._described.move_to_end(key)
             return hit
         triples, more = await entity_triples(self.site, iri, page)
         if not triples:
             return None
         made = (serialize(triples, media_type, self.site.base), more)
-        self._described[key] = made
-        self._described_bytes += len(made[0])
-        while self._described_bytes > DESCRIPTION_CACHE_BYTES and self._described:
-            self._described_bytes -= len(self._described.popitem(last=False)[1][0])
+        with contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+            self._described[key] = made
         return made
 
     async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
