@@ -27,11 +27,12 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, RdfFormat, Store
 
 from .duplicates import NameIndex, index_names, name_keys
 from .errors import EcographError
+from .namespaces import RDF, RDFS, SKOS
 from .store import prepare_store, store_folder
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-ALT_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+RDF_TYPE = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+ALT_LABEL = NamedNode(SKOS + "altLabel")
 CLAIM_TYPE_SUFFIX = "def#Claim"
 DUMP = "ecograph.trig"
 IN_MEMORY_LIMIT = 2 << 20  # bytes of TriG read into memory; a larger one is looked up in the on-disk store
