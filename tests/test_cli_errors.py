@@ -325,8 +325,8 @@ def test_a_shapes_cache_entry_that_cannot_be_read_or_replaced_only_costs_time(ro
 
 
 def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_path: Path) -> None:
-    from ecograph.serve.model import DistError
-    from ecograph.serve.store import prepare_store
+    from ecograph.errors import DistError
+    from ecograph.store import prepare_store
 
     dist = tmp_path / "dist"
     shutil.copytree(built_dist, dist)

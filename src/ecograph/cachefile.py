@@ -54,3 +54,17 @@ def write_entry(path: Path, payload: bytes) -> None:
         if scratch is not None:
             with contextlib.suppress(OSError):
                 os.unlink(scratch)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path` and rename it into place (readers never see half a file)."""
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(scratch, 0o644)  # mkstemp makes it private; a cache is as readable as what it caches
+        os.replace(scratch, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(scratch)
+        raise

@@ -255,17 +255,33 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
       ecograph serve --port 8081 --timeout 30 --dist /tmp/preview
     """
     from .serve.model import Limits
-    from .serve.server import prepare_server
+    from .serve.server import listen, prepare_server
 
     limits = Limits(timeout=timeout, max_rows=max_rows, client_timeout=client_timeout, max_memory=max_memory,
                     max_response=max_response)
-    server = prepare_server(dist or _project(ctx).default_dist, project=lambda: _project(ctx), host=host,
-                            port=port, limits=limits, workers=workers, fast_workers=fast_workers, store=store,
-                            forwarded_allow_ips=forwarded_allow_ips, allow_network=allow_network_in_queries)
+    listener = listen(host, port)  # a port in use is said at once, before any building or loading
+    dist = dist or _project(ctx).default_dist
+    try:
+        _build_when_missing(ctx, dist)
+    except BaseException:
+        listener.close()
+        raise
+    server = prepare_server(dist, listener, host=host, port=port, limits=limits, workers=workers,
+                            fast_workers=fast_workers, store=store, forwarded_allow_ips=forwarded_allow_ips,
+                            allow_network=allow_network_in_queries)
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")
     click.echo(f"queries: {server.isolation_summary}")
     server.run()
+
+
+def _build_when_missing(ctx: click.Context, dist: Path) -> None:
+    """Build the project into `dist` when it holds no ecograph.trig yet (serve then serves what was built)."""
+    from .build.dumps import build_dist
+    from .store import TRIG
+
+    if not (dist / TRIG).is_file():
+        build_dist(_project(ctx), dist)
 
 
 def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -85,6 +85,10 @@ class BuildError(EcographError):
     """The build could not publish; dist/ was left as it was."""
 
 
+class DistError(EcographError):
+    """dist/ is missing or unreadable: there is nothing to serve or query until `ecograph build` has run."""
+
+
 def _shown(path: Path) -> str:
     """The path relative to the working folder when it is inside it (shorter, and what the user typed)."""
     try:

@@ -51,9 +51,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import EcographError, InputError, Location
+from .namespaces import XSD
 from .project import Project
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES: dict[str, str | None] = {
     "iri": None,
     "string": XSD + "string",

@@ -17,14 +17,14 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .errors import EcographError, ProjectError
+from .namespaces import Compactor, served_prefixes
 from .project import DEFAULT_BASE, Project
 from .serve.endpoint.analysis import analyse
 from .serve.endpoint.formats import BY_NAME
 from .serve.endpoint.results import write_solutions
 from .serve.engine.worker import dataset_options, to_outcome
 from .serve.model import QueryOutcome, QueryRequest, Term
-from .serve.site import COMMON_PREFIXES
-from .serve.store import prepare_store
+from .store import open_store
 
 CELL_WIDTH = 60  # characters of a table cell; longer values are cut with …
 
@@ -73,7 +73,7 @@ def _query_dirs(dist: Path | None, project: Callable[[], Project] | None) -> lis
 
 
 def _local(sparql: str, dist: Path) -> QueryOutcome:
-    store = ox.Store.read_only(str(prepare_store(dist)))
+    store = open_store(dist)
     try:
         return to_outcome(store.query(sparql, **dataset_options(QueryRequest(sparql))), max_rows=1 << 62)
     except SyntaxError as error:
@@ -114,7 +114,7 @@ def render(outcome: QueryOutcome, fmt: str, *, base: str = DEFAULT_BASE) -> str:
     if fmt in ("json", "csv"):
         body = write_solutions(BY_NAME[fmt], variables, rows, truncated=outcome.truncated, limit=len(rows))
         return body.decode().rstrip("\r\n")
-    return _table(variables, rows, {"id": f"{base}id/", "eco": f"{base}def#", **COMMON_PREFIXES})
+    return _table(variables, rows, Compactor(served_prefixes(base)))
 
 
 def _tabular(outcome: QueryOutcome) -> tuple[list[str], list[tuple[Term | None, ...]]]:
@@ -123,8 +123,8 @@ def _tabular(outcome: QueryOutcome) -> tuple[list[str], list[tuple[Term | None, 
     return outcome.variables, outcome.rows
 
 
-def _table(variables: list[str], rows: list[tuple[Term | None, ...]], prefixes: dict[str, str]) -> str:
-    cells = [[_cell(term, prefixes) for term in row] for row in rows]
+def _table(variables: list[str], rows: list[tuple[Term | None, ...]], compactor: Compactor) -> str:
+    cells = [[_cell(term, compactor) for term in row] for row in rows]
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(variables)]
     lines = [" │ ".join(name.ljust(w) for name, w in zip(variables, widths, strict=True)),
              "─┼─".join("─" * w for w in widths)]
@@ -133,21 +133,14 @@ def _table(variables: list[str], rows: list[tuple[Term | None, ...]], prefixes: 
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _cell(term: Any, prefixes: dict[str, str]) -> str:
+def _cell(term: Any, compactor: Compactor) -> str:
     if term is None:
         text = ""
     elif isinstance(term, ox.NamedNode):
-        text = _shorten(term.value, prefixes)
+        text = compactor.curie(term.value) or f"<{term.value}>"
     elif isinstance(term, ox.Literal):
         text = term.value + (f"@{term.language}" if term.language else "")
     else:
         text = str(term)
     text = " ".join(text.split())
     return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
-
-
-def _shorten(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in prefixes.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return f"<{iri}>"

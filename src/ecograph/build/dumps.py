@@ -30,6 +30,7 @@ from pyoxigraph import RdfFormat, Triple
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, InputError, Location
 from ..findings import Finding
+from ..namespaces import dump_prefixes
 from ..ontology import Vocabulary
 from ..project import FOLDERS, Project
 from ..queries import load_queries
@@ -37,7 +38,6 @@ from .graph import (
     Dataset,
     entity_kinds,
     jsonld_context,
-    prefixes,
     write_jsonld,
     write_ntriples_gzip,
     write_rdf,
@@ -174,7 +174,7 @@ def check_out(project: Project, out: Path) -> Path:
 def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
     quads = dataset.quads()
     triples = dataset.triples()
-    table = prefixes(project, entity_kinds(dataset.subjects(), project))
+    table = dump_prefixes(project.base, entity_kinds(dataset.subjects(), project))
     with progress.step("writing per-article Turtle"):
         (folder / "articles").mkdir()
         cache = project.root / ".ecograph-cache" / "articles"

@@ -10,32 +10,11 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
+from ..namespaces import RDF, XSD, Compactor
 from ..project import Project
 from .mapping import ArticleGraph
 
-STANDARD_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def prefixes(project: Project, kinds: Iterable[str] = ()) -> dict[str, str]:
-    """Prefixes for dumps: the standard vocabularies, eco:, and one per kind of entity (organisation: …)."""
-    table = {"eco": project.vocab, **STANDARD_PREFIXES}
-    for kind in sorted(set(kinds)):
-        if kind not in table:
-            table[kind] = f"{project.base}id/{kind}/"
-    table["graph"] = f"{project.base}graph/"
-    return table
+XSD_STRING = XSD + "string"
 
 
 def entity_kinds(subjects: Iterable[str], project: Project) -> set[str]:
@@ -134,30 +113,15 @@ def _nodes(quads: Iterable[Quad], compact: _Compactor) -> Iterator[dict]:
         node: dict[str, object] = {"@id": compact.iri(subject.value)}
         for predicate, values in groupby(group, key=lambda q: q.predicate):
             objects = [compact.value(q.object) for q in values]
-            if predicate.value == STANDARD_PREFIXES["rdf"] + "type" and all("@id" in o for o in objects):
+            if predicate.value == RDF + "type" and all("@id" in o for o in objects):
                 node["@type"] = [o["@id"] for o in objects]
             else:
                 node[compact.iri(predicate.value)] = objects
         yield node
 
 
-class _Compactor:
-    def __init__(self, table: dict[str, str]) -> None:
-        # longest namespace first, so organisation: wins over a shorter base
-        self.table = sorted(table.items(), key=lambda item: -len(item[1]))
-        self.compacted: dict[str, str] = {}  # the same IRIs recur across the whole graph
-
-    def iri(self, iri: str) -> str:
-        compact = self.compacted.get(iri)
-        if compact is None:
-            compact = self.compacted[iri] = self._compact(iri)
-        return compact
-
-    def _compact(self, iri: str) -> str:
-        for prefix, namespace in self.table:
-            if iri.startswith(namespace) and len(iri) > len(namespace) and "#" not in iri[len(namespace):]:
-                return f"{prefix}:{iri[len(namespace):]}"
-        return iri
+class _Compactor(Compactor):
+    """JSON-LD values with compacted IRIs."""
 
     def value(self, term: object) -> dict[str, str]:
         if isinstance(term, NamedNode):

@@ -28,6 +28,9 @@ from rdflib import XSD
 
 from ..errors import Code, InputError, Location
 from ..findings import Finding
+from ..namespaces import DCTERMS, PROV, SKOS
+from ..namespaces import RDF as RDF_NS
+from ..namespaces import XSD as XSD_NS
 from ..ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
 from ..project import Project
 from ..projectfacts import LANGUAGES
@@ -35,11 +38,6 @@ from ..shapefacts import shape_facts
 from ..text import ArticleText, Quote
 from ..yamlfile import Map, Seq, load_yaml
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
 
 RDF_TYPE = NamedNode(RDF_NS + "type")

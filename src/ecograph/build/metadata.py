@@ -17,17 +17,13 @@ from typing import TYPE_CHECKING
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
+from ..namespaces import DCAT, FOAF, SPDX, VOID, XSD
+from ..namespaces import DCTERMS as DCT
 from ..project import Project
 
 if TYPE_CHECKING:
     from .graph import Dataset
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_RESOURCE = "http://www.w3.org/2000/01/rdf-schema#Resource"
 SD = "http://www.w3.org/ns/sparql-service-description#"

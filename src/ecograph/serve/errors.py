@@ -1,24 +1,58 @@
-"""One error shape for every route: `{"ok": false, "status": N, "error": "..."}`, or text when preferred."""
+"""One error responder for every route: an error becomes a response by Accept — the JSON shape
+`{"ok": false, "status": N, "error": "..."}`, an HTML page where the route has pages, or text — and a 503 always
+says when to come back (Retry-After)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from ..errors import EcographError
-from .endpoint.formats import prefers
+from .endpoint import conneg
 
 log = logging.getLogger(__name__)
+RETRY_AFTER = 5  # seconds, for a 503 whose error does not say
 
-def error_response(request: Request, status: int, message: str,
-                   headers: dict[str, str] | None = None) -> Response:
-    """The error as JSON, or as text/plain when the client prefers text over JSON."""
-    if prefers(request.headers.get("accept"), "text/plain", "application/json"):
-        return PlainTextResponse(f"{message}\n", status, headers=headers)
-    return JSONResponse({"ok": False, "status": status, "error": message}, status, headers=headers)
+#: Renders an HTML error page: (status, message, headers) -> response.
+ErrorPage = Callable[[int, str, dict[str, str]], Response]
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None, *,
+                   offered: tuple[str, ...] = (conneg.JSON,), chosen: str | None = None,
+                   page: ErrorPage | None = None) -> Response:
+    """The error in the representation the client accepts best: of `offered` (JSON types give the JSON shape;
+    the first is the default), then an HTML page (when `page` renders one), then text; when the client accepts
+    none of them, the first of `offered`, else text. When a representation was negotiated already (`chosen`, not
+    among `offered`), an HTML page only if that was HTML, else text."""
+    headers = {"Vary": "Accept", **(headers or {})}
+    if status == 503:
+        headers.setdefault("Retry-After", str(RETRY_AFTER))
+    order = (*offered, conneg.HTML, conneg.TEXT) if page else (*offered, conneg.TEXT)
+    choice = conneg.negotiate(request.headers.get("accept"), order).media_type or (offered + (conneg.TEXT,))[0]
+    if chosen is not None and chosen not in offered:
+        choice = conneg.HTML if chosen == conneg.HTML else conneg.TEXT
+    if choice == conneg.HTML and page is not None:
+        return page(status, message, headers)
+    if choice in (conneg.JSON, conneg.SPARQL_JSON):
+        return JSONResponse({"ok": False, "status": status, "error": message}, status, headers=headers)
+    return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status,
+                    media_type="text/plain; charset=utf-8", headers=headers)
+
+
+def error_for(request: Request, error: Exception, *, offered: tuple[str, ...] = (conneg.JSON,),
+              page: ErrorPage | None = None) -> Response:
+    """A library error (query rejected or timed out, engine busy, ...) by error_response, with the status it
+    carries (else 500) and, on a 503, the Retry-After it asks for."""
+    status = getattr(error, "status", 500)
+    status = status if isinstance(status, int) else 500
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if status == 503 and retry_after is not None else None
+    return error_response(request, status, str(error), headers, offered=offered, page=page)
 
 
 async def on_http_exception(request: Request, error: Exception) -> Response:
@@ -34,9 +68,7 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
 
 
 async def on_ecograph_error(request: Request, error: Exception) -> Response:
-    status = getattr(error, "status", 500)
-    headers = {"Retry-After": str(getattr(error, "retry_after", 5))} if status == 503 else None
-    return error_response(request, status, str(error), headers)
+    return error_for(request, error)
 
 
 async def on_unexpected(request: Request, error: Exception) -> Response:

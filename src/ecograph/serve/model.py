@@ -99,7 +99,3 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     bindings: Mapping[str, Term] | None = None
-
-
-class DistError(EcographError):
-    """dist/ is missing or unreadable: there is nothing to serve until `ecograph build` has run."""

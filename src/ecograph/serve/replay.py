@@ -10,8 +10,9 @@ first). Requests with validators (If-None-Match) or other methods always go thro
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import contextlib
 
+from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REPLAY_CACHE_BYTES = 64 << 20
@@ -27,9 +28,7 @@ class ReplayCache:
 
     def __init__(self, app: ASGIApp, limit: int = REPLAY_CACHE_BYTES) -> None:
         self.app = app
-        self.limit = limit
-        self.entries: OrderedDict[_Key, _Entry] = OrderedDict()
-        self.size = 0
+        self.entries: LRUCache[_Key, _Entry] = LRUCache(limit, getsizeof=lambda entry: len(entry[1]) + 512)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(PREFIXES):
@@ -47,7 +46,6 @@ class ReplayCache:
         key = (scope["path"], scope.get("query_string", b""), accept, origin)
         entry = self.entries.get(key)
         if entry is not None:
-            self.entries.move_to_end(key)
             await send({"type": "http.response.start", "status": 200, "headers": entry[0]})
             await send({"type": "http.response.body", "body": entry[1]})
             return
@@ -64,10 +62,6 @@ class ReplayCache:
         await self.app(scope, receive, keep)
 
     def _store(self, key: _Key, entry: _Entry) -> None:
-        if key in self.entries:
-            return
-        self.entries[key] = entry
-        self.size += len(entry[1]) + 512
-        while self.size > self.limit and self.entries:
-            _key, (_headers, body) = self.entries.popitem(last=False)
-            self.size -= len(body) + 512
+        if key not in self.entries:
+            with contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+                self.entries[key] = entry

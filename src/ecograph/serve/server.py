@@ -1,4 +1,4 @@
-"""`ecograph serve`: prepare a site over dist/ (building it first when missing) and run it on uvicorn.
+"""`ecograph serve`: prepare a site over a built dist/ and run it on uvicorn.
 
 One web process (uvicorn with httptools and uvloop) forwards bytes; the queries run in the engine's worker
 processes, which are where the CPU goes and where a runaway query can be killed.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +15,11 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from ..errors import EcographError
-from ..project import Project
 from .app import create_app
 from .engine.sandbox import Isolation
 from .model import Limits
 from .protocol import with_client_timeout
 from .site import Site
-from .store import TRIG
 
 
 class ListenError(EcographError):
@@ -85,21 +82,16 @@ def uvicorn_config(app: ASGIApp, host: str, port: int, forwarded_allow_ips: str 
                           http=with_client_timeout(client_timeout))
 
 
-def prepare_server(dist: Path, *, project: Callable[[], Project], host: str = "127.0.0.1", port: int = 8080,
+def prepare_server(dist: Path, listener: socket.socket, *, host: str = "127.0.0.1", port: int = 8080,
                    limits: Limits | None = None, workers: int | None = None, fast_workers: int | None = None,
                    store: str = "auto", forwarded_allow_ips: str | None = None,
                    allow_network: bool = False) -> Server:
-    """A server over `dist`; builds dist/ from `project()` first when it has no ecograph.trig.
+    """A server over the built `dist` on `listener` (from `listen(host, port)`), which is closed on failure.
 
-    The port is taken first, so that a port in use is said at once, before any building or loading. Raises
-    NetworkIsolationUnavailable when the query workers could not be cut off from the network, unless
-    `allow_network`."""
-    listener = listen(host, port)
+    Taking the port first (listen) says a port in use at once, before any building or loading. Raises DistError
+    when dist/ has no ecograph.trig, and NetworkIsolationUnavailable when the query workers could not be cut off
+    from the network, unless `allow_network`."""
     try:
-        if not (dist / TRIG).is_file():
-            from ..build.dumps import build_dist
-
-            build_dist(project(), dist)
         site = Site.open(dist, limits=limits, workers=workers, fast_workers=fast_workers, store=store)
         assert site.engine.isolation is not None  # known once the store is loaded
         check_isolation(site.engine.isolation, allow_network=allow_network)

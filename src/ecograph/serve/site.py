@@ -13,7 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from ..namespaces import served_prefixes
 from ..project import DEFAULT_BASE
+from ..store import store_source
 from .engine.engine import QueryEngine
 from .engine.worker import DescribeJob, Description
 from .model import (
@@ -26,26 +28,12 @@ from .model import (
     QueryTimedOut,
     Term,
 )
-from .store import store_source
 
 __all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
            "Site"]
 
 VOID_DATASET = rdflib.URIRef("http://rdfs.org/ns/void#Dataset")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-COMMON_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-}
 
 
 class Site:
@@ -84,8 +72,8 @@ class Site:
 
     @cached_property
     def prefixes(self) -> dict[str, str]:
-        """Prefixes for Turtle and RDF/XML answers."""
-        return {"eco": f"{self.base}def#", **COMMON_PREFIXES}
+        """Prefixes for Turtle and RDF/XML answers: those of the dumps (see namespaces.py)."""
+        return served_prefixes(self.base)
 
     async def named_graphs(self) -> list[str]:
         """The IRIs of the named graphs (one per article), sorted; asked once."""

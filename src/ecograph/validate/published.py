@@ -5,11 +5,9 @@ validated, and new entities are compared with the published ones to catch duplic
 
 A small TriG (up to IN_MEMORY_LIMIT bytes, such as the seed's) is read into memory: that takes a few hundredths
 of a second. A larger one is not parsed at all: validate opens, read-only, the on-disk Oxigraph store that
-`ecograph serve` keeps for the same TriG (<dist>/../.ecograph-cache/store-v2-<sha256>, built once if missing)
-and looks up only the IRIs the contribution mentions. What duplicate detection needs from every entity — the
-normalised labels and aliases — is indexed once per TriG and kept beside the store (names-v1-<sha256>.sqlite).
-The TriG's sha256 (a second for 1 GB) is remembered by the file's size, times and inode, so an unchanged TriG is
-not read again.
+`ecograph serve` keeps for the same TriG (see store.py: built once if missing) and looks up only the IRIs the
+contribution mentions. What duplicate detection needs from every entity — the normalised labels and aliases — is
+indexed once per TriG and kept beside the store (names-v1-<sha256>.sqlite).
 """
 
 from __future__ import annotations
@@ -28,16 +26,17 @@ from pathlib import Path
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..errors import EcographError
+from ..namespaces import RDF, RDFS, SKOS
+from ..store import prepare_store, store_folder
 from .duplicates import NameIndex, index_names, name_keys
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-ALT_LABEL = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+RDF_TYPE = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+ALT_LABEL = NamedNode(SKOS + "altLabel")
 CLAIM_TYPE_SUFFIX = "def#Claim"
 DUMP = "ecograph.trig"
 IN_MEMORY_LIMIT = 2 << 20  # bytes of TriG read into memory; a larger one is looked up in the on-disk store
 INDEX_LAYOUT = "names-v1"  # bump when the index's content changes
-DIGESTS = "trig-sha256.json"  # the TriG's sha256, by its path, size, times and inode
 
 
 class PublishedGraphMissing(EcographError):
@@ -249,13 +248,9 @@ class _Lookup(Mapping):
 def _on_disk(dump: Path) -> Published | None:
     """The published graph through the on-disk store `ecograph serve` uses (built now if missing), or None
     when there is no store and it cannot be built (the caller then reads the TriG into memory)."""
-    from ..serve.store import LAYOUT, _cache_dir, prepare_store
-
     dist = dump.parent
     try:
-        cache = _cache_dir(dist)
-        digest = _remembered_sha256(cache, dump)
-        target = cache / f"store-{LAYOUT}-{digest}"
+        target = store_folder(dist)
         started = time.perf_counter()
         built = None
         if not target.is_dir():
@@ -264,46 +259,7 @@ def _on_disk(dump: Path) -> Published | None:
         store = Store.read_only(str(target))
     except (EcographError, OSError):
         return None  # read into memory instead (which says what is wrong with a broken TriG)
-    published = Published(store, dump, merged=True,
-                          index_file=cache / f"{INDEX_LAYOUT}-{target.name.rsplit('-', 1)[-1]}.sqlite")
+    digest = target.name.rsplit("-", 1)[-1]
+    published = Published(store, dump, merged=True, index_file=target.parent / f"{INDEX_LAYOUT}-{digest}.sqlite")
     published.built_store = built
     return published
-
-
-def _remembered_sha256(cache: Path, dump: Path) -> str:
-    """The TriG's sha256, remembered by its path, size, modification and change times and inode."""
-    from ..serve.store import _sha256
-
-    record = cache / DIGESTS
-    stat = dump.stat()
-    key = str(dump.resolve())
-    fingerprint = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-    try:
-        known = json.loads(record.read_text(encoding="utf-8"))
-        if not isinstance(known, dict):
-            known = {}
-    except (OSError, ValueError):
-        known = {}
-    entry = known.get(key)
-    if isinstance(entry, dict) and entry.get("stat") == fingerprint and isinstance(entry.get("sha256"), str):
-        return entry["sha256"]
-    digest = _sha256(dump)
-    known = {path: entry for path, entry in known.items() if Path(path).is_file()}  # builds since removed
-    known[key] = {"stat": fingerprint, "sha256": digest}
-    with contextlib.suppress(OSError):  # not remembered: the next run hashes the TriG again
-        write_atomically(record, json.dumps(known, indent=1, sort_keys=True).encode("utf-8"))
-    return digest
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path` and rename it into place (readers never see half a file)."""
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(scratch, 0o644)  # mkstemp makes it private; a cache is as readable as what it caches
-        os.replace(scratch, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(scratch)
-        raise

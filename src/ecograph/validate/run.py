@@ -26,11 +26,11 @@ from typing import Any
 import rdflib
 from pyoxigraph import RdfFormat, parse
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, SKOS
 from rdflib.term import Node
 
 from ..cachefile import read_entry, write_entry
 from ..findings import Check, Finding, Severity
+from ..namespaces import REUSED_LABELS
 from ..ontology import Vocabulary, load_ontology, read_turtle
 from ..project import Project
 from .checks import (
@@ -50,14 +50,6 @@ from .report import Entity, Report, value_text
 
 CHECK_ORDER = ("input", "mapping", "todo", "shapes", "consistency", "ontology", "reference", "provenance",
                "naming", "duplicate")
-REUSED_LABELS = {
-    str(RDF.type): "type", str(RDFS.label): "label", str(SKOS.altLabel): "alternative label",
-    str(SKOS.inScheme): "in scheme", str(DCTERMS.description): "description", str(DCTERMS.title): "title",
-    str(DCTERMS.issued): "published", str(DCTERMS.publisher): "publisher", str(DCTERMS.creator): "author",
-    str(FOAF.homepage): "homepage",
-}
-
-
 def validate(paths: Sequence[Path], against: Path | None = None, *, project: Project | None = None,
              reasoner: bool = False) -> Report:
     """Validate the files of one contribution; raise an EcographError only for input that cannot be read."""
@@ -313,7 +305,7 @@ def _entity(ctx: Context, iri: str) -> Entity:
 
 def _term_label(ctx: Context, iri: str) -> str:
     if iri in REUSED_LABELS:
-        return REUSED_LABELS[iri]
+        return REUSED_LABELS[iri]["en"]
     labels = {lit.language: str(lit) for lit in ctx.vocabulary.graph.objects(URIRef(iri), RDFS.label)
               if isinstance(lit, Literal)}
     return labels.get("en") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

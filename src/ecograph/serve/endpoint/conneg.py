@@ -1,17 +1,20 @@
-"""Content negotiation: one small decision function from an Accept header (or a format hint) to a media type.
+"""Content negotiation: the one set of Accept rules for every route (pages, the SPARQL endpoint, dumps, the API).
 
 `negotiate(accept, offered)` follows RFC 9110 §12.5.1: each offered media type gets the q-value of the most
 specific Accept range that matches it (`type/subtype` > `type/*` > `*/*`); the highest q wins, then the more
-specific match, then the server's order of preference (the order of `offered`). No Accept header means the
-first offered type. Nothing acceptable means 406. A client asking for application/json gets JSON-LD where only
-RDF is offered. A format hint (`?_format=ttl` or a file extension such as
-`/id/organisation/acme.ttl`) overrides the Accept header.
+specific match, then the server's order of preference (the order of `offered`). A range with a malformed or
+out-of-range q is ignored; no Accept header, or none that is valid, means the first offered type. Nothing
+acceptable means 406. A client asking for application/json gets JSON-LD where only RDF is offered. A format
+hint (`?_format=ttl` or a file extension such as `/id/organisation/acme.ttl`) overrides the Accept header.
+`best` applies the same rules to offers that also answer to other names (formats.py: application/json selects
+SPARQL JSON results, but only when named, not through a wildcard).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 HTML = "text/html"
 TURTLE = "text/turtle"
@@ -50,6 +53,8 @@ FORMAT_ALIASES = {
 }
 #: Media types a client may ask for that we answer with another, equivalent one.
 ACCEPT_ALIASES = {"application/xhtml+xml": HTML}
+
+Offer = TypeVar("Offer")
 
 
 @dataclass(frozen=True)
@@ -120,38 +125,41 @@ def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES,
     if format_hint:
         media = media_type_for_format(format_hint, offered)
         return Decision(media) if media else Decision(None, 406)
-    if not accept or not accept.strip():
-        return Decision(offered[0])
-    ranges = [_json_as_json_ld(r, offered) for r in parse_accept(accept)]
-    if not ranges:
-        return Decision(offered[0])
-    best: tuple[float, int, int] | None = None
-    chosen = None
-    for order, media in enumerate(offered):
-        score = _score(ranges, media)
-        if score is None:
-            continue
-        key = (score[0], score[1], -order)
-        if best is None or key > best:
-            best, chosen = key, media
+    aliases = {JSON_LD: (JSON,)} if JSON_LD in offered and JSON not in offered else {}
+    chosen = best(accept, offered, lambda media: (media, aliases.get(media, ())))
     return Decision(chosen) if chosen else Decision(None, 406)
 
 
-def _json_as_json_ld(media_range: _Range, offered: Sequence[str]) -> _Range:
-    """A client asking for application/json gets JSON-LD where plain JSON is not offered."""
-    if (media_range.kind, media_range.subtype) == ("application", "json") and JSON not in offered \
-            and JSON_LD in offered:
-        return _Range("application", "ld+json", media_range.q)
-    return media_range
+def best(accept: str | None, offered: Sequence[Offer],
+         names: Callable[[Offer], tuple[str, tuple[str, ...]]]) -> Offer | None:
+    """The offer the client likes best, or None when none is acceptable; `names(offer)` gives its media type
+    and the other media types that select it when named exactly. No valid Accept range: the first offer."""
+    ranges = parse_accept(accept or "")
+    if not ranges:
+        return offered[0] if offered else None
+    chosen, top = None, None
+    for order, offer in enumerate(offered):
+        score = _score(ranges, *names(offer))
+        if score is not None and (top is None or (*score, -order) > top):
+            chosen, top = offer, (*score, -order)
+    return chosen
 
 
-def _score(ranges: list[_Range], media: str) -> tuple[float, int] | None:
-    """(q, specificity) of the most specific range matching `media`; None if not acceptable (q=0 or no match)."""
+def prefers(accept: str | None, media_type: str, over: str) -> bool:
+    """Whether the client accepts `media_type` strictly more than `over` (e.g. text/plain over JSON)."""
+    ranges = parse_accept(accept or "")
+    return (_score(ranges, media_type) or (0.0,))[0] > (_score(ranges, over) or (0.0,))[0]
+
+
+def _score(ranges: list[_Range], media: str, aliases: tuple[str, ...] = ()) -> tuple[float, int] | None:
+    """(q, specificity) of the most specific range matching `media` (or naming an alias); None if not
+    acceptable (q=0 or no match)."""
     matches = [(r.specificity(media), r.q) for r in ranges]
+    matches += [(2, r.q) for r in ranges if f"{r.kind}/{r.subtype}" in aliases]
     matches = [m for m in matches if m[0] >= 0]
     if not matches:
         return None
-    specificity, q = max(matches, key=lambda m: m[0])
+    specificity, q = max(matches)  # the most specific; of equally specific ones, the higher q
     if q <= 0:
         return None
     return q, specificity

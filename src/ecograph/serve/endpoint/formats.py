@@ -1,10 +1,12 @@
-"""Result formats and content negotiation (Accept with q-values, or a `format` parameter)."""
+"""Result formats of the SPARQL endpoint, chosen by a `format` parameter or by Accept (with conneg.py's rules)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from .conneg import best
 
 
 @dataclass(frozen=True)
@@ -48,72 +50,16 @@ class NotAcceptable(ValueError):
     """No format that the client accepts fits the answer."""
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """[(media range, q)], best first; a missing or empty header accepts anything."""
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
-    ranges = []
-    for index, part in enumerate(header.split(",")):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        if not media:
-            continue
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        # Sort key: q, then specificity (type/sub beats type/* beats */*), then the client's order.
-        ranges.append((media.lower(), q, _specificity(media), -index))
-    ranges.sort(key=lambda item: (item[1], item[2], item[3]), reverse=True)
-    return [(media, q) for media, q, _, _ in ranges]
-
-
 def negotiate(accept: str | None, candidates: tuple[Format, ...]) -> Format:
-    """The candidate the client likes best (ties: the candidates' order); NotAcceptable when none fits.
-
-    A candidate's q is that of the most specific range matching it (RFC 9110 §12.5.1), so
-    `text/csv;q=0, */*` refuses CSV but accepts the rest.
-    """
-    ranges = parse_accept(accept)
-    best: tuple[float, int, Format] | None = None
-    for order, candidate in enumerate(candidates):
-        q = _quality(candidate, ranges)
-        if q > 0 and (best is None or (q, -order) > (best[0], -best[1])):
-            best = (q, order, candidate)
-    if best is None:
+    """The candidate the client likes best (conneg.best: q, then the more specific range, then the candidates'
+    order); NotAcceptable when none fits. `text/csv;q=0, */*` refuses CSV but accepts the rest; an alias
+    (application/json, text/xml) counts only when named."""
+    chosen = best(accept, candidates, lambda fmt: (fmt.media_type, fmt.aliases))
+    if chosen is None:
         offered = ", ".join(f.media_type for f in candidates)
         raise NotAcceptable(f"None of the accepted media types ({accept}) is available here; "
                             f"this answer can be given as {offered} (or use ?format=).")
-    return best[2]
-
-
-def prefers(accept: str | None, media_type: str, over: str) -> bool:
-    """Whether the client accepts `media_type` strictly more than `over` (e.g. text/plain over JSON)."""
-    ranges = parse_accept(accept)
-    return _match_q(media_type, ranges) > _match_q(over, ranges)
-
-
-def _quality(candidate: Format, ranges: list[tuple[str, float]]) -> float:
-    """q of the format's own media type; an alias (application/json, text/xml) counts only when named."""
-    named = [q for media, q in ranges if media in candidate.aliases]
-    return max([_match_q(candidate.media_type, ranges), *named])
-
-
-def _match_q(media_type: str, ranges: list[tuple[str, float]]) -> float:
-    """q of the most specific range matching media_type (0 when none)."""
-    kind = media_type.split("/")[0]
-    best_specificity, q = -1, 0.0
-    for media, range_q in ranges:
-        if media in (media_type, f"{kind}/*", "*/*") and _specificity(media) > best_specificity:
-            best_specificity, q = _specificity(media), range_q
-    return q
-
-
-def _specificity(media: str) -> int:
-    return 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+    return chosen
 
 
 def choose(kind: str, accept: str | None, parameters: list[str]) -> Format:

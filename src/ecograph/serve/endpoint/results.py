@@ -1,7 +1,15 @@
 """Writing query answers: SPARQL results (JSON, XML, CSV, TSV) and RDF graphs (via pyoxigraph).
 
-Solutions are written here rather than by pyoxigraph's serializer because the answer is capped at the row
-limit: pyoxigraph serializes a whole result or nothing, and a capped answer must say that it was cut.
+Graphs (Turtle, N-Triples, JSON-LD, RDF/XML) are written by pyoxigraph's serializer. Solutions and booleans are
+written here, by hand, because pyoxigraph cannot write what the endpoint must send (checked with pyoxigraph 0.5):
+
+- the row cap: `QueryResults.serialize` writes a live result whole, from where its iterator stands, and a
+  QuerySolutions cannot be made from rows (no constructor), so the capped rows cannot be handed back to it; the
+  truncation note (JSON's "ecograph" member, XML's comment) has no place in its output either;
+- XML: it writes a carriage return raw, which an XML parser reads back as a line feed (here: `&#13;`), and it
+  writes characters XML 1.0 cannot carry into a document no parser reads (here: NotXml, 406);
+- ASK as CSV/TSV, which the standard leaves undefined: it writes a bare `true`; here, as Jena, a `_askResult`
+  column.
 
 XML 1.0 cannot carry most C0 control characters, U+FFFE or U+FFFF, not even as character references. An answer
 holding one is refused in its XML forms (SPARQL XML, RDF/XML) with NotXml (406), which names where the character

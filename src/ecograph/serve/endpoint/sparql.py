@@ -18,10 +18,12 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ...namespaces import RDFS, VOID
 from ..model import QueryRejected, QueryRequest
 from ..site import Site
 from .analysis import analyse
-from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate, prefers
+from .conneg import prefers
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, negotiate
 from .guard import READ_ONLY
 
 Params = list[tuple[str, str]]
@@ -176,8 +178,6 @@ async def _service_description(request: Request, site: Site) -> Response:
 
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-VOID = "http://rdfs.org/ns/void#"
 
 
 async def _description(site: Site, endpoint_iri: str) -> list[ox.Triple]:

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from cachetools import LRUCache
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 W = TypeVar("W")
@@ -131,20 +132,13 @@ class Costs:
     """Seconds the most recent run of each query took (at most `capacity` queries, least recently used out)."""
 
     def __init__(self, capacity: int = 4096) -> None:
-        self.capacity = capacity
-        self._seconds: OrderedDict[Hashable, float] = OrderedDict()
+        self._seconds: LRUCache[Hashable, float] = LRUCache(capacity)
 
     def get(self, key: Hashable) -> float | None:
-        seconds = self._seconds.get(key)
-        if seconds is not None:
-            self._seconds.move_to_end(key)
-        return seconds
+        return self._seconds.get(key)
 
     def record(self, key: Hashable, seconds: float) -> None:
         self._seconds[key] = seconds
-        self._seconds.move_to_end(key)
-        while len(self._seconds) > self.capacity:
-            self._seconds.popitem(last=False)
 
 
 class ServiceTime:

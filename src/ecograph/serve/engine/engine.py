@@ -49,9 +49,10 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from ...errors import DistError
+from ...store import StoreSource
 from ..endpoint.formats import Format
 from ..model import (
-    DistError,
     EndpointBusy,
     EndpointFailure,
     Limits,
@@ -60,7 +61,6 @@ from ..model import (
     QueryRequest,
     QueryTimedOut,
 )
-from ..store import StoreSource
 from . import zygote
 from .admission import CURRENT_CLIENT, Client, Costs, FairQueue, ServiceTime, Ticket
 from .sandbox import Isolation

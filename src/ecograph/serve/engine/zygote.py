@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ...store import StoreSource
 from ..model import Limits
-from ..store import StoreSource
 from .sandbox import Isolation, isolate_network
 from .worker import Failure, send, serve
 

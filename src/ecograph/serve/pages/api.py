@@ -16,7 +16,6 @@ from ..endpoint.results import write_solutions
 from ..model import QueryRequest, Term
 from .describe import SiteLike, serialize
 from .storedqueries import ParameterError, StoredQuery
-from .vocab import Vocabulary
 
 RESERVED = ("format",)
 SCHEMAS = {
@@ -57,13 +56,12 @@ def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
                              "(and format=json|csv)")
 
 
-async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str,
-              vocab: Vocabulary) -> Response:
+async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str) -> Response:
     """The stored query's answer in the negotiated media type. Tables and true/false are written by the query
     worker, so the web process only forwards the bytes (as for /sparql); graphs come back as terms and are
-    written here (JSON-LD with the site's vocabulary, or CSV triples)."""
+    written here (JSON-LD with the site's prefixes, or CSV triples)."""
     if analyse(query.text).kind == "graph":
-        return answer(await site.query(query.text, bindings=bindings), media_type, site.base, vocab)
+        return answer(await site.query(query.text, bindings=bindings), media_type, site.base)
     fmt = BY_NAME["csv" if media_type == conneg.CSV else "json"]
     limits = site.limits
     written = await site.engine.answer(QueryRequest(query.text, bindings=bindings), fmt, timeout=limits.timeout,
@@ -72,12 +70,12 @@ async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], 
                     headers=_headers(written.truncated, limits.max_rows))
 
 
-def answer(outcome: Any, media_type: str, base: str, vocab: Vocabulary) -> Response:
+def answer(outcome: Any, media_type: str, base: str) -> Response:
     """The answer to a CONSTRUCT or DESCRIBE query in the negotiated media type; a cut answer says so."""
     limit = len(outcome.triples)
     headers = _headers(outcome.truncated, limit)
     if media_type != conneg.CSV:
-        return Response(serialize(outcome.triples, conneg.JSON_LD, base, vocab), media_type=conneg.JSON_LD,
+        return Response(serialize(outcome.triples, conneg.JSON_LD, base), media_type=conneg.JSON_LD,
                         headers=headers)
     rows = [(t.subject, t.predicate, t.object) for t in outcome.triples]
     body = write_solutions(BY_NAME["csv"], ["subject", "predicate", "object"], rows, truncated=outcome.truncated,

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
+from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, RDF, RDFS, SKOS, dump_prefixes
 from ..endpoint import conneg
 from ..endpoint.results import write_rdf_xml
-from .vocab import DCTERMS, RDF, RDFS, SKOS, Vocabulary, pick_label
+from .vocab import Vocabulary, pick_label
 
 LABELS = f"<{RDFS}label>|<{DCTERMS}title>"
 PREFIXES = f"""PREFIX rdf: <{RDF}>
@@ -309,13 +310,11 @@ RDF_FORMATS = {
 }
 
 
-def serialize(triples: Iterable[ox.Triple], media_type: str, base: str, vocab: Vocabulary) -> bytes:
-    """Triples in one of our RDF media types, with readable prefixes (one per kind of entity)."""
+def serialize(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:
+    """Triples in one of our RDF media types, with the dumps' prefixes (one per kind of entity)."""
     triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    table = dict(vocab.prefixes)
-    table.pop("id", None)
-    for kind in sorted(filter(None, {_kind(t.subject, base) for t in triples})):
-        table.setdefault(kind, f"{base}id/{kind}/")
+    kinds = {kind for kind in (_kind(t.subject, base) for t in triples) if kind is not None}
+    table = {**dump_prefixes(base, kinds), **DESCRIPTION_PREFIXES}
     if media_type == conneg.RDF_XML:
         return write_rdf_xml(triples, prefixes=table)
     return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=table) or b""

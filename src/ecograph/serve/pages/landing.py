@@ -10,14 +10,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ...namespaces import DCAT, DCTERMS, SPDX, VOID
 from ...projectfacts import LANGUAGES
 from .describe import Link, Linker, SiteLike
 from .storedqueries import StoredQuery
-from .vocab import DCTERMS
 
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
-SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"

@@ -9,7 +9,7 @@ Handlers are thin: they negotiate, call describe/landing/network/storedqueries, 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+import contextlib
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 from http import HTTPStatus
@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -27,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from ...errors import EcographError
 from ...projectfacts import LANGUAGES
 from ..endpoint import conneg
+from ..errors import error_for, error_response
 from . import api
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
 from .landing import dataset_title, landing, query_cards, search_example
@@ -79,8 +81,8 @@ class Pages:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
                                trim_blocks=True, lstrip_blocks=True)
         self._cache: dict[str, Any] = {}
-        self._described: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
-        self._described_bytes = 0
+        self._described: LRUCache[tuple[str, str, int], tuple[bytes, bool]] = LRUCache(
+            DESCRIPTION_CACHE_BYTES, getsizeof=lambda made: len(made[0]))
         self._locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -122,33 +124,22 @@ class Pages:
 
     def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = (),
               chosen: str | None = None) -> Response:
-        """An error by Accept: for pages HTML (the default) or text; for APIs (`offered`) JSON (the default),
-        HTML for browsers, or text. When a representation was negotiated already (`chosen`), HTML only if
-        that was HTML."""
-        order = (*offered, conneg.HTML, conneg.TEXT) if offered else (conneg.HTML, conneg.TEXT)
-        choice = conneg.negotiate(request.headers.get("accept"), order).media_type
-        if chosen is not None and chosen not in offered:
-            choice = conneg.HTML if chosen == conneg.HTML else conneg.TEXT
-        headers = {"Vary": "Accept"}
-        if choice == conneg.HTML:
-            return self.render("error.html", status=status, headers=headers, code=status,
-                               reason=HTTPStatus(status).phrase, message=message)
-        if choice in (conneg.JSON, conneg.SPARQL_JSON):
-            return JSONResponse({"ok": False, "status": status, "error": message}, status_code=status, headers=headers)
-        return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status_code=status,
-                        media_type="text/plain; charset=utf-8", headers=headers)
+        """An error by Accept (errors.error_response): for pages HTML (the default) or text; for APIs
+        (`offered`) JSON (the default), HTML for browsers, or text."""
+        return error_response(request, status, message, offered=offered, chosen=chosen, page=self._error_page)
+
+    def _error_page(self, status: int, message: str, headers: dict[str, str]) -> Response:
+        return self.render("error.html", status=status, headers=headers, code=status,
+                           reason=HTTPStatus(status).phrase, message=message)
 
     def not_acceptable(self, request: Request, offered: tuple[str, ...]) -> Response:
-        return Response("406 Not Acceptable: this resource is available as " + ", ".join(offered) + "\n",
-                        status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+        """406 as text: whatever the client accepts, it is not among `offered`."""
+        return error_response(request, 406, "this resource is available as " + ", ".join(offered),
+                              chosen=conneg.TEXT)
 
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
-        status = getattr(error, "status", 500)
-        response = self.error(request, status if isinstance(status, int) else 500, str(error), offered)
-        if response.status_code == 503:
-            response.headers["Retry-After"] = str(getattr(error, "retry_after", 5))
-        return response
+        return error_for(request, error, offered=offered, page=self._error_page)
 
     # --------------------------------------------------------------------------------- the landing page --
 
@@ -219,7 +210,7 @@ class Pages:
         return response or self.error(request, 404, missing, chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
-        return self._rdf_body(serialize(triples, media_type, self.site.base, self.vocab), media_type, headers)
+        return self._rdf_body(serialize(triples, media_type, self.site.base), media_type, headers)
 
     def _rdf_body(self, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
@@ -241,16 +232,13 @@ class Pages:
         does not change while the server runs), else made by a worker; None for an unknown IRI."""
         key = (iri, media_type, page)
         if (hit := self._described.get(key)) is not None:
-            self._described.move_to_end(key)
             return hit
         triples, more = await entity_triples(self.site, iri, page)
         if not triples:
             return None
-        made = (serialize(triples, media_type, self.site.base, self.vocab), more)
-        self._described[key] = made
-        self._described_bytes += len(made[0])
-        while self._described_bytes > DESCRIPTION_CACHE_BYTES and self._described:
-            self._described_bytes -= len(self._described.popitem(last=False)[1][0])
+        made = (serialize(triples, media_type, self.site.base), more)
+        with contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+            self._described[key] = made
         return made
 
     async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
@@ -263,7 +251,7 @@ class Pages:
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         triples = await graph_triples(self.site, iri, self.dist)
-        return (serialize(triples, media_type, self.site.base, self.vocab), False) if triples else None
+        return (serialize(triples, media_type, self.site.base), False) if triples else None
 
     # ------------------------------------------------------------------------------------- ontology --
 
@@ -366,7 +354,7 @@ class Pages:
         try:
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
-            return await api.run(self.site, query, bindings, decision.media_type, self.vocab)
+            return await api.run(self.site, query, bindings, decision.media_type)
         except ParameterError as error:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:

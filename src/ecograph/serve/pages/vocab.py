@@ -1,5 +1,5 @@
 """The ontology as the pages need it: labels by language, definitions, the class hierarchy, and
-short names (CURIEs) for the terms of other vocabularies."""
+short names (CURIEs) for the terms of other vocabularies (the prefixes and reused labels of namespaces.py)."""
 
 from __future__ import annotations
 
@@ -9,55 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-PREFIXES = {
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "foaf": FOAF,
-    "org": "http://www.w3.org/ns/org#",
-    "schema": SCHEMA,
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "spdx": "http://spdx.org/rdf/terms#",
-}
-#: Labels for the terms of other vocabularies that the data uses (the ontology labels only its own terms).
-KNOWN_LABELS = {
-    RDF + "type": {"en": "type", "nl": "type"},
-    RDFS + "label": {"en": "label", "nl": "label"},
-    SKOS + "altLabel": {"en": "also known as", "nl": "ook bekend als"},
-    SKOS + "prefLabel": {"en": "preferred label", "nl": "voorkeurslabel"},
-    SKOS + "inScheme": {"en": "in scheme", "nl": "in schema"},
-    SKOS + "definition": {"en": "definition", "nl": "definitie"},
-    DCTERMS + "title": {"en": "title", "nl": "titel"},
-    DCTERMS + "description": {"en": "description", "nl": "beschrijving"},
-    DCTERMS + "issued": {"en": "published", "nl": "gepubliceerd"},
-    DCTERMS + "publisher": {"en": "publisher", "nl": "uitgever"},
-    DCTERMS + "creator": {"en": "author", "nl": "auteur"},
-    DCTERMS + "language": {"en": "language", "nl": "taal"},
-    FOAF + "homepage": {"en": "homepage", "nl": "website"},
-    PROV + "wasQuotedFrom": {"en": "quoted from", "nl": "geciteerd uit"},
-    RDF + "subject": {"en": "subject", "nl": "onderwerp"},
-    RDF + "predicate": {"en": "property", "nl": "eigenschap"},
-    RDF + "object": {"en": "object", "nl": "object"},
-}
-
-
-def prefixes(base: str) -> dict[str, str]:
-    """The prefixes of our serialisations: eco:, one per entity path, and the standard vocabularies."""
-    return {"eco": f"{base}def#", "id": f"{base}id/", "graph": f"{base}graph/", **PREFIXES}
+from ...namespaces import RDFS, REUSED_LABELS, Compactor, served_prefixes
 
 
 def pick_label(labels: dict[str, str], lang: str = "en") -> str | None:
@@ -73,10 +25,11 @@ class Vocabulary:
 
     def __init__(self, triples: Iterable[ox.Triple], base: str) -> None:
         self.base = base
-        self.prefixes = prefixes(base)
+        self.prefixes = served_prefixes(base)
+        self._compactor = Compactor(self.prefixes)
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
         self._parents: dict[str, set[str]] = defaultdict(set)
-        for iri, labels in KNOWN_LABELS.items():
+        for iri, labels in REUSED_LABELS.items():
             self._labels[iri].update(labels)
         for triple in triples:
             self._add(triple)
@@ -104,10 +57,8 @@ class Vocabulary:
         return pick_label(self._labels.get(iri, {}), lang) or self.curie(iri)
 
     def curie(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes.items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
-        return iri
+        """The term's CURIE with the served prefixes, else the IRI."""
+        return self._compactor.iri(iri)
 
     def subclasses(self, iri: str) -> set[str]:
         """`iri` and every class below it (transitively)."""

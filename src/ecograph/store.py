@@ -1,5 +1,9 @@
 """The query store: dist/ecograph.trig in memory (fast), or in an on-disk store built once and reused.
 
+`ecograph serve`, `ecograph query` and `ecograph validate` (a large published graph) share it: one cache folder,
+one store per TriG (named by the TriG's sha256, which is remembered by the file's size, times and inode so that an
+unchanged TriG is not read again), one way to open it read-only.
+
 Either way the store holds each article's named graph and, as its default graph, the RDF merge of all of them. That is
 the "union default graph" with set semantics: a fact stated by two articles is one triple, as in Jena's
 unionDefaultGraph. (pyoxigraph's use_default_graph_as_union would count it twice.)
@@ -17,7 +21,9 @@ is never opened, and two servers starting at once do not corrupt each other's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -27,13 +33,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .model import DistError
+from .cachefile import write_atomically
+from .errors import DistError
 
 TRIG = "ecograph.trig"
 LAYOUT = "v2"  # bump when the store's layout changes, so that old stores are not reused
 # bytes of TriG served from memory by default: about 280k triples (5,000 articles give 1.1M triples in 58 MB),
 # loaded in about 4 s; larger data is served from the on-disk store, so that `serve` starts in seconds.
 MEMORY_LIMIT = 16 << 20
+DIGESTS = "trig-sha256.json"  # the TriG's sha256, by its path, size, times and inode
 
 
 @dataclass(frozen=True)
@@ -64,16 +72,29 @@ def store_source(dist: Path, mode: str = "auto") -> StoreSource:
 
 def prepare_store(dist: Path) -> Path:
     """The folder of a read-only-ready Oxigraph store holding dist/ecograph.trig (built if missing)."""
-    trig = Path(dist) / TRIG
-    if not trig.is_file():
-        raise DistError(f"{trig} does not exist: run `ecograph build` first (or pass --dist DIR).")
-    target = _cache_dir(Path(dist)) / f"store-{LAYOUT}-{_sha256(trig)}"
+    target = store_folder(dist)
     if not target.is_dir():
-        _build(trig, target)
+        _build(Path(dist) / TRIG, target)
     return target
 
 
-def _cache_dir(dist: Path) -> Path:
+def open_store(dist: Path) -> ox.Store:
+    """The on-disk store of dist/ecograph.trig, opened read-only (built first if missing)."""
+    return ox.Store.read_only(str(prepare_store(dist)))
+
+
+def store_folder(dist: Path) -> Path:
+    """Where the on-disk store of dist/ecograph.trig is (or will be) kept; it may not exist yet.
+
+    Raises DistError when dist/ecograph.trig is missing or the cache folder cannot be made."""
+    trig = Path(dist) / TRIG
+    if not trig.is_file():
+        raise DistError(f"{trig} does not exist: run `ecograph build` first (or pass --dist DIR).")
+    cache = cache_dir(Path(dist))
+    return cache / f"store-{LAYOUT}-{trig_sha256(cache, trig)}"
+
+
+def cache_dir(dist: Path) -> Path:
     """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only.
 
     Raises DistError, naming the folder, when it cannot be made (e.g. a file holds its name)."""
@@ -86,6 +107,32 @@ def _cache_dir(dist: Path) -> Path:
         raise DistError(f"cannot use {cache} for the on-disk query store ({error.strerror or error}): it must be "
                         "a folder ecograph may write; remove or rename what is there and try again") from error
     return cache
+
+
+def trig_sha256(cache: Path, trig: Path) -> str:
+    """The TriG's sha256, remembered in `cache` by its path, size, modification and change times and inode."""
+    record = cache / DIGESTS
+    stat = trig.stat()
+    key = str(trig.resolve())
+    fingerprint = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    known = _read_digests(record)
+    entry = known.get(key)
+    if isinstance(entry, dict) and entry.get("stat") == fingerprint and isinstance(entry.get("sha256"), str):
+        return entry["sha256"]
+    digest = _sha256(trig)
+    known = {path: entry for path, entry in known.items() if Path(path).is_file()}  # builds since removed
+    known[key] = {"stat": fingerprint, "sha256": digest}
+    with contextlib.suppress(OSError):  # not remembered: the next run hashes the TriG again
+        write_atomically(record, json.dumps(known, indent=1, sort_keys=True).encode("utf-8"))
+    return digest
+
+
+def _read_digests(record: Path) -> dict:
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
 
 
 def _sha256(path: Path) -> str:
