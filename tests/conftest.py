@@ -16,9 +16,19 @@ from pathlib import Path
 import pytest
 
 from ecograph.dumps import build_dist
-from ecograph.project import Project
+from ecograph.project import CACHE_ENV, Project
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every cache of the session (this process's and the servers' and commands' it starts) in a temporary
+    folder, so that the test command writes nothing into the repository."""
+    folder = tmp_path_factory.mktemp("ecograph-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The build caches save time and never decide what is published: whatever .ecograph-cache/ holds (truncated,
+"""The build caches save time and never decide what is published: whatever the cache folder holds (truncated,
 edited or symlinked entries), a build publishes byte for byte what a clean build publishes, and a published file
 never shares its inode with a cache entry."""
 
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """A one-article project with the real ontology, shapes and queries."""
+    """A one-article project with the real ontology, shapes and queries, and a cache folder of its own."""
     root = tmp_path / "project"
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(REPO / folder, root / folder)
@@ -31,7 +31,7 @@ def project(tmp_path: Path) -> Project:
     (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
     (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
     (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return Project.open(root)
+    return Project.open(root, cache_dir=tmp_path / "cache")
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -40,7 +40,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def entries(project: Project, kind: str) -> list[Path]:
-    found = [p for p in (project.root / ".ecograph-cache" / kind).iterdir() if not p.name.startswith(".")]
+    found = [p for p in (project.cache_dir / kind).iterdir() if not p.name.startswith(".")]
     assert found, f"the build cached nothing in {kind}/"
     return found
 
@@ -95,7 +95,7 @@ def test_a_tampered_shapes_result_is_not_reported(project: Project, tamper: Call
 def test_published_files_share_no_inode_with_the_cache(project: Project) -> None:
     build_dist(project, project.default_dist)
     dist = build_dist(project, project.default_dist).out  # the second build reads the article cache
-    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (project.root / ".ecograph-cache").rglob("*")}
+    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (project.cache_dir).rglob("*")}
     for published in dist.rglob("*"):
         assert not published.is_symlink()
         if published.is_file():

@@ -116,10 +116,10 @@ def test_well_known_void_406(live_server: str) -> None:
     assert response.status_code == 406
 
 
-def test_serving_leaves_dist_untouched(live_server: str, live_dist: Path) -> None:
-    """The on-disk query store is kept beside dist/, never in it; the files keep their checksums."""
+def test_serving_leaves_dist_untouched(live_server: str, live_dist: Path, session_cache_dir: Path) -> None:
+    """The on-disk query store is kept in the cache folder, never in dist/; the files keep their checksums."""
     store = store_source(live_dist, "disk").path
-    assert store.parent == live_dist.parent / ".ecograph-cache"
+    assert store.parent == session_cache_dir
     assert not any(part.startswith(".") for name in dist_files(live_dist) for part in Path(name).parts)
     graph = void_graph(live_dist)
     for distribution, url in graph.subject_objects(DCAT.downloadURL):

@@ -175,7 +175,7 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
     table = prefixes(project, entity_kinds(dataset.subjects(), project))
     with progress.step("writing per-article Turtle"):
         (folder / "articles").mkdir()
-        cache = project.root / ".ecograph-cache" / "articles"
+        cache = project.cache_dir / "articles"
         table_text = json.dumps(table, sort_keys=True)
         for slug, article_triples in dataset.article_triples.items():
             _write_article(article_triples, folder / "articles" / f"{slug}.ttl", table, table_text, cache)

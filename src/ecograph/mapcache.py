@@ -1,7 +1,7 @@
 """A per-article cache of mapped articles, so an unchanged article is not mapped again.
 
 `map_article_cached(project, vocabulary, mapping_path)` returns exactly what `mapping.map_article` returns. Its
-result is kept in <project>/.ecograph-cache/mapping/<key>, where the key is the SHA-256 of everything the
+result is kept in <cache>/mapping/<key> (Project.cache_dir), where the key is the SHA-256 of everything the
 mapping of one article reads: the mapping file, the seed text and metadata, the ontology files, the base IRI,
 and the source code of the mapping engine. A changed input gives another key, so a stale entry is never used;
 a failing mapping is never cached (its error is raised again on the next build, by the mapping itself).
@@ -33,7 +33,7 @@ FORMAT = b"ecograph-mapcache-1"
 
 def map_article_cached(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:
     """`map_article`, answered from the cache when none of the article's inputs changed."""
-    folder = project.root / ".ecograph-cache" / "mapping"
+    folder = project.cache_dir / "mapping"
     try:
         key = _key(project, mapping_path)
     except OSError:  # an input is unreadable: let the mapping say so, with its own error

@@ -91,7 +91,7 @@ def _with_context(contribution: Graph, published: Published) -> Graph:
 
 # the ontology and the shapes, parsed once per content -----------------------------------------------------
 
-GRAPH_CACHE = "validate"  # <project>/.ecograph-cache/validate/<what>-<sha256>.pickle
+GRAPH_CACHE = "validate"  # <Project.cache_dir>/validate/<what>-<sha256>.pickle
 
 
 def _ontology(project: Project) -> Graph:
@@ -110,7 +110,7 @@ def _cached_turtle(project: Project, files: list[Path], what: str) -> Graph:
     for text in texts:
         digest.update(b"\0" + text.encode("utf-8"))
     kind = what.rsplit(" ", 1)[-1]
-    folder = project.root / ".ecograph-cache" / GRAPH_CACHE
+    folder = project.cache_dir / GRAPH_CACHE
     entry = folder / f"{kind}-{digest.hexdigest()}.pickle"
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         graph = pickle.loads(entry.read_bytes())

@@ -10,9 +10,9 @@ share it copy-on-write. Larger data uses the on-disk store, which each worker op
 memory costs about 15 s per million triples at every start (and about 1 GB per million triples), while the
 on-disk store, built once, opens in a fraction of a second and leaves the data in the OS page cache.
 
-The on-disk store lives outside dist/ (in <dist>/../.ecograph-cache/store-<sha256>) so that dist/ stays byte-identical
-to what `ecograph build` wrote. It is built in a temporary folder and renamed into place, so a half-built store
-is never opened, and two servers starting at once do not corrupt each other's.
+The on-disk store lives outside dist/ (in ECOGRAPH_CACHE_DIR, else <dist>/../.ecograph-cache, as store-<sha256>) so
+that dist/ stays byte-identical to what `ecograph build` wrote. It is built in a temporary folder and renamed into
+place, so a half-built store is never opened, and two servers starting at once do not corrupt each other's.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..project import CACHE_FOLDER, environment_cache_dir
 from .model import DistError
 
 TRIG = "ecograph.trig"
@@ -74,12 +75,14 @@ def prepare_store(dist: Path) -> Path:
 
 
 def _cache_dir(dist: Path) -> Path:
-    """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only.
+    """ECOGRAPH_CACHE_DIR when set; else <dist>/../.ecograph-cache, or a folder in the system temp dir when
+    dist's parent is read-only.
 
     Raises DistError, naming the folder, when it cannot be made (e.g. a file holds its name)."""
     parent = dist.resolve().parent
     writable = os.access(parent, os.W_OK)
-    cache = parent / ".ecograph-cache" if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
+    fallback = parent / CACHE_FOLDER if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
+    cache = environment_cache_dir() or fallback
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as error:
