@@ -11,9 +11,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph
+import pyshacl
 import pytest
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
+from ecograph import mapcache
+from ecograph import project as project_module
 from ecograph.dumps import build_dist
 from ecograph.project import Project
 
@@ -109,3 +113,50 @@ def test_a_hand_edited_dump_is_not_carried_into_the_next_build(project: Project)
     os.chmod(article, 0o644)
     article.write_text("# edited by hand\n", encoding="utf-8")
     assert digests(build_dist(project, project.default_dist).out) == clean
+
+
+# The keys: whatever changes a cached result makes a new entry -------------------------------------------------
+
+
+def cached_names(project: Project, kind: str) -> set[str]:
+    return {p.name for p in entries(project, kind)}
+
+
+def test_a_new_pyshacl_version_validates_again(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "shacl")
+    monkeypatch.setattr(pyshacl, "__version__", "999.0")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "shacl") > before
+
+
+def test_edited_shapes_validate_again(project: Project) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "shacl")
+    shapes = project.shape_files()[0]
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "shacl") > before
+
+
+@pytest.mark.parametrize("kind", ["mapping", "articles"])
+def test_a_new_pyoxigraph_version_writes_again(project: Project, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, kind)
+    monkeypatch.setattr(pyoxigraph, "__version__", "999.0")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, kind) > before
+
+
+def test_an_edited_iri_format_maps_again(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IRI formats live in project.py: a changed format is a new key, not a stale mapped article."""
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "mapping")
+    edited_code = tmp_path / "project.py"
+    code = Path(project_module.__file__).read_text(encoding="utf-8")
+    edited_code.write_text(code.replace('f"{self.base}id/{entity_id}"', 'f"{self.base}entity/{entity_id}"'),
+                           encoding="utf-8")
+    monkeypatch.setattr(project_module, "__file__", str(edited_code))
+    mapcache._context_of.cache_clear()  # as in a new process, which reads the code again
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "mapping") > before

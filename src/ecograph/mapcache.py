@@ -18,10 +18,12 @@ import json
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from . import mapping as mapping_module
 from . import ontology, projectfacts, shapefacts, text, yamlfile
+from . import project as project_module
 from .cachefile import read_entry, write_entry
 from .mapping import ArticleGraph, map_article
 from .ontology import Vocabulary
@@ -67,9 +69,10 @@ def _stem(raw: bytes) -> str | None:
 
 
 def _context(project: Project) -> bytes:
-    """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code."""
+    """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code
+    (the IRI formats in project.py too) and the version of pyoxigraph, which writes and reads the entries."""
     schemes = sorted(shape_facts(project).schemes.items())
-    return _context_of(f"{project.base} {schemes}", tuple(project.ontology_files()),
+    return _context_of(f"{project.base} {schemes} pyoxigraph {pyoxigraph.__version__}", tuple(project.ontology_files()),
                        tuple(p.stat().st_mtime_ns for p in project.ontology_files()))
 
 
@@ -78,7 +81,7 @@ def _context_of(settings: str, ontology_files: tuple[Path, ...], _mtimes: tuple[
     digest = hashlib.sha256(settings.encode())
     for path in ontology_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for module in (mapping_module, ontology, projectfacts, shapefacts, text, yamlfile):
+    for module in (mapping_module, ontology, project_module, projectfacts, shapefacts, text, yamlfile):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
 

@@ -5,7 +5,7 @@ validated, and new entities are compared with the published ones to catch duplic
 
 A small TriG (up to IN_MEMORY_LIMIT bytes, such as the seed's) is read into memory: that takes a few hundredths
 of a second. A larger one is not parsed at all: validate opens, read-only, the on-disk Oxigraph store that
-`ecograph serve` keeps for the same TriG (<dist>/../.ecograph-cache/store-v2-<sha256>, built once if missing)
+`ecograph serve` keeps for the same TriG (<cache>/store-<layout>-<sha256>, built once if missing)
 and looks up only the IRIs the contribution mentions. What duplicate detection needs from every entity — the
 normalised labels and aliases — is indexed once per TriG and kept beside the store (names-v1-<sha256>.sqlite).
 The TriG's sha256 (a second for 1 GB) is remembered by the file's size, times and inode, so an unchanged TriG is

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyshacl
+import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
@@ -90,10 +91,12 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
 
     An article that conforms is cached with its warnings, so an unchanged article is not validated again.
     """
-    # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process
-    context_key = hashlib.sha256(b"\0".join(
-        project.rebase(path.read_text(encoding="utf-8")).encode()
-        for path in [*project.shape_files(), *project.ontology_files()])).hexdigest()
+    # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process; and the
+    # code that finds and reports: pySHACL, rdflib and this module
+    context_key = hashlib.sha256(b"\0".join([
+        f"pyshacl {pyshacl.__version__} rdflib {rdflib.__version__}".encode(), Path(__file__).read_bytes(),
+        *(project.rebase(path.read_text(encoding="utf-8")).encode()
+          for path in [*project.shape_files(), *project.ontology_files()])])).hexdigest()
     cache = project.cache_dir / "shacl"
     known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
     todo = [a for a in articles if known[a.slug] is None]

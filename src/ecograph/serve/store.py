@@ -31,7 +31,9 @@ from ..project import CACHE_FOLDER, environment_cache_dir
 from .model import DistError
 
 TRIG = "ecograph.trig"
-LAYOUT = "v2"  # bump when the store's layout changes, so that old stores are not reused
+# bump when the store's layout changes, so that old stores are not reused; a store written by another pyoxigraph
+# may not open (or open differently) in this one
+LAYOUT = f"v2-oxigraph{ox.__version__}"
 # bytes of TriG served from memory by default: about 280k triples (5,000 articles give 1.1M triples in 58 MB),
 # loaded in about 4 s; larger data is served from the on-disk store, so that `serve` starts in seconds.
 MEMORY_LIMIT = 16 << 20
