@@ -8,12 +8,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from ecograph.dumps import build_dist
 from ecograph.project import CACHE_ENV, Project
@@ -29,6 +31,13 @@ def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CACHE_ENV, str(folder))
         yield folder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps what it learns in a temporary folder too, not in .hypothesis/ (from collection on)."""
+    folder = tempfile.mkdtemp(prefix="ecograph-hypothesis-")
+    set_hypothesis_home_dir(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
