@@ -8,17 +8,36 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from ecograph.build.dumps import build_dist
-from ecograph.project import Project
+from ecograph.project import CACHE_ENV, Project
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every cache of the session (this process's and the servers' and commands' it starts) in a temporary
+    folder, so that the test command writes nothing into the repository."""
+    folder = tmp_path_factory.mktemp("ecograph-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps what it learns in a temporary folder too, not in .hypothesis/ (from collection on)."""
+    folder = tempfile.mkdtemp(prefix="ecograph-hypothesis-")
+    set_hypothesis_home_dir(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

@@ -78,14 +78,20 @@ def test_article_files_hold_their_named_graph(built_dist: Path, seed_project: Pr
         assert_same_graph(named, Graph().parse(path, format="turtle"))
 
 
-def test_two_builds_are_byte_identical(seed_project: Project, tmp_path: Path, built_dist: Path) -> None:
-    again = build_dist(seed_project, tmp_path / "dist").out
+def test_a_cold_build_and_a_warm_one_are_byte_identical(seed_project: Project, tmp_path: Path,
+                                                        built_dist: Path) -> None:
+    """A build with an empty cache folder, then one that reads what it cached: the same bytes (and the same as
+    the session's build)."""
+    project = Project.open(seed_project.root, cache_dir=tmp_path / "cache")
+    cold = build_dist(project, tmp_path / "cold").out
+    assert {p.name for p in project.cache_dir.iterdir()} >= {"mapping", "shacl", "articles"}
+    warm = build_dist(project, tmp_path / "warm").out
 
     def digests(folder: Path) -> dict[str, str]:
         return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    assert digests(again) == digests(built_dist)
+    assert digests(warm) == digests(cold) == digests(built_dist)
 
 
 def test_one_query_finds_the_article_and_sentence_behind_any_fact(built_dist: Path, seed_project: Project) -> None:

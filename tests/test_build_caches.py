@@ -1,4 +1,4 @@
-"""The build caches save time and never decide what is published: whatever .ecograph-cache/ holds (truncated,
+"""The build caches save time and never decide what is published: whatever the cache folder holds (truncated,
 edited or symlinked entries), a build publishes byte for byte what a clean build publishes, and a published file
 never shares its inode with a cache entry."""
 
@@ -11,9 +11,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph
+import pyshacl
 import pytest
 from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
 
+from ecograph import project as project_module
+from ecograph.build import mapcache
 from ecograph.build.dumps import build_dist
 from ecograph.project import Project
 
@@ -22,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """A one-article project with the real ontology, shapes and queries."""
+    """A one-article project with the real ontology, shapes and queries, and a cache folder of its own."""
     root = tmp_path / "project"
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(REPO / folder, root / folder)
@@ -31,7 +35,7 @@ def project(tmp_path: Path) -> Project:
     (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
     (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
     (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return Project.open(root)
+    return Project.open(root, cache_dir=tmp_path / "cache")
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -40,7 +44,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def entries(project: Project, kind: str) -> list[Path]:
-    found = [p for p in (project.root / ".ecograph-cache" / kind).iterdir() if not p.name.startswith(".")]
+    found = [p for p in (project.cache_dir / kind).iterdir() if not p.name.startswith(".")]
     assert found, f"the build cached nothing in {kind}/"
     return found
 
@@ -95,7 +99,7 @@ def test_a_tampered_shapes_result_is_not_reported(project: Project, tamper: Call
 def test_published_files_share_no_inode_with_the_cache(project: Project) -> None:
     build_dist(project, project.default_dist)
     dist = build_dist(project, project.default_dist).out  # the second build reads the article cache
-    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (project.root / ".ecograph-cache").rglob("*")}
+    cached = {(p.stat().st_dev, p.stat().st_ino) for p in (project.cache_dir).rglob("*")}
     for published in dist.rglob("*"):
         assert not published.is_symlink()
         if published.is_file():
@@ -109,3 +113,50 @@ def test_a_hand_edited_dump_is_not_carried_into_the_next_build(project: Project)
     os.chmod(article, 0o644)
     article.write_text("# edited by hand\n", encoding="utf-8")
     assert digests(build_dist(project, project.default_dist).out) == clean
+
+
+# The keys: whatever changes a cached result makes a new entry -------------------------------------------------
+
+
+def cached_names(project: Project, kind: str) -> set[str]:
+    return {p.name for p in entries(project, kind)}
+
+
+def test_a_new_pyshacl_version_validates_again(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "shacl")
+    monkeypatch.setattr(pyshacl, "__version__", "999.0")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "shacl") > before
+
+
+def test_edited_shapes_validate_again(project: Project) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "shacl")
+    shapes = project.shape_files()[0]
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "shacl") > before
+
+
+@pytest.mark.parametrize("kind", ["mapping", "articles"])
+def test_a_new_pyoxigraph_version_writes_again(project: Project, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_dist(project, project.default_dist)
+    before = cached_names(project, kind)
+    monkeypatch.setattr(pyoxigraph, "__version__", "999.0")
+    build_dist(project, project.default_dist)
+    assert cached_names(project, kind) > before
+
+
+def test_an_edited_iri_format_maps_again(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IRI formats live in project.py: a changed format is a new key, not a stale mapped article."""
+    build_dist(project, project.default_dist)
+    before = cached_names(project, "mapping")
+    edited_code = tmp_path / "project.py"
+    code = Path(project_module.__file__).read_text(encoding="utf-8")
+    edited_code.write_text(code.replace('f"{self.base}id/{entity_id}"', 'f"{self.base}entity/{entity_id}"'),
+                           encoding="utf-8")
+    monkeypatch.setattr(project_module, "__file__", str(edited_code))
+    mapcache._context_of.cache_clear()  # as in a new process, which reads the code again
+    build_dist(project, project.default_dist)
+    assert cached_names(project, "mapping") > before

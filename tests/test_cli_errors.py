@@ -22,7 +22,7 @@ from ecograph import scaffold
 from ecograph.build import dumps
 from ecograph.cli import main
 from ecograph.errors import BuildError, ProjectError
-from ecograph.project import Project
+from ecograph.project import CACHE_ENV, Project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -306,7 +306,8 @@ def crash_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_a_file_where_the_cache_folder_should_be_only_costs_time(root: Path) -> None:
+def test_a_file_where_the_cache_folder_should_be_only_costs_time(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV)  # the default cache folder, in the project
     (root / ".ecograph-cache").write_text("not a folder", encoding="utf-8")
     result = run(root, "build")
     assert result.exit_code == 0, result.output
@@ -314,22 +315,25 @@ def test_a_file_where_the_cache_folder_should_be_only_costs_time(root: Path) -> 
     assert (root / ".ecograph-cache").read_text(encoding="utf-8") == "not a folder"
 
 
-def test_a_shapes_cache_entry_that_cannot_be_read_or_replaced_only_costs_time(root: Path) -> None:
-    assert run(root, "build").exit_code == 0
-    for entry in (root / ".ecograph-cache" / "shacl").iterdir():
+def test_a_shapes_cache_entry_that_cannot_be_read_or_replaced_only_costs_time(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(root, "--cache-dir", str(cache), "build").exit_code == 0
+    for entry in (cache / "shacl").iterdir():
         entry.unlink()
         (entry / "unreadable").mkdir(parents=True)  # a folder where the entry should be
-    result = run(root, "build")
+    result = run(root, "--cache-dir", str(cache), "build")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
 
 
-def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_path: Path) -> None:
+def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from ecograph.errors import DistError
     from ecograph.store import prepare_store
 
     dist = tmp_path / "dist"
     shutil.copytree(built_dist, dist)
+    monkeypatch.delenv(CACHE_ENV)  # the default cache folder, beside dist/
     (tmp_path / ".ecograph-cache").write_text("not a folder", encoding="utf-8")
     with pytest.raises(DistError, match=r"\.ecograph-cache.*remove or rename"):
         prepare_store(dist)

@@ -1,4 +1,4 @@
-"""The pages and APIs over HTTP, on `ecograph serve` over a small hand-written dist (tests/fixtures/pages_dist):
+"""The pages and APIs, in-process over the app of a small hand-written dist (tests/fixtures/pages_dist):
 content negotiation, 404/406, Link and Vary headers, HTML escaping, the landing page, search, the ontology
 documentation, the stored-query API with its parameters, and the OpenAPI document."""
 
@@ -15,8 +15,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from pages_fixture import BASE
+from starlette.testclient import TestClient
 
+from ecograph.serve.app import create_app
 from ecograph.serve.pages.ontodoc import remote_loads
+from ecograph.serve.site import Site
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MICRONIT = f"{BASE}id/organisation/micronit"
@@ -29,8 +32,9 @@ RDF_FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def http(pages_server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=pages_server, timeout=30) as client:
+def http(pages_dist: Path) -> Iterator[httpx.Client]:
+    """The app over pages_dist, called in-process; its lifespan starts and stops the query workers."""
+    with TestClient(create_app(Site.open(pages_dist)), base_url="http://127.0.0.1:8080") as client:
         yield client
 
 

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,6 +54,22 @@ def _gone(pid: int) -> bool:
         return True
     state = Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}/stat").exists() else "X"
     return state in ("Z", "X")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """The CPU time a process has used (user + system, in clock ticks); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds:g} s: {what}"
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -103,12 +119,14 @@ def test_a_client_hanging_up_frees_its_worker(patient_server: str) -> None:
     """Two clients send a cartesian product (10 s limit) to the 2 workers and hang up; a cheap query that
     follows is answered at once, not after the 10 s."""
     port = int(patient_server.rsplit(":", 1)[1])
+    idle = {pid: _cpu_ticks(pid) for pid in _workers(_server_pid(patient_server))}
     clients = []
     for _ in range(2):
         client = socket.create_connection(("127.0.0.1", port))
         client.sendall(f"GET /sparql?query={quote(CARTESIAN)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         clients.append(client)
-    time.sleep(0.5)
+    _wait_until(lambda: sum(_cpu_ticks(pid) > ticks for pid, ticks in idle.items()) >= 2, 10,
+                "two workers running the cartesian products")
     for client in clients:
         client.close()
     started = time.monotonic()
@@ -121,13 +139,11 @@ def test_a_killed_idle_worker_is_replaced_before_use(patient_server: str) -> Non
     workers = _workers(server)
     assert len(workers) == ALL_WORKERS
     os.kill(workers[0], signal.SIGKILL)
-    time.sleep(0.2)
+    _wait_until(lambda: _gone(workers[0]), 10, f"the killed worker {workers[0]} gone")
     answers = [sparql(patient_server, params={"query": ASK}).status_code for _ in range(6)]
     assert answers == [200] * 6
-    deadline = time.monotonic() + 10
-    while len(_workers(server)) != ALL_WORKERS and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(_workers(server)) == ALL_WORKERS and workers[0] not in _workers(server)
+    _wait_until(lambda: len(_workers(server)) == ALL_WORKERS, 10, f"{ALL_WORKERS} workers again")
+    assert workers[0] not in _workers(server)
 
 
 def test_overload_is_refused_at_once_when_the_wait_cannot_be_met(strict_server: str) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 
 from .errors import EcographError
-from .project import Project
+from .project import CACHE_ENV, Project
 
 WARNINGS_SHOWN = 10
 INTERRUPTED = 130  # the exit code for Ctrl-C (128 + SIGINT), as shells report it
@@ -114,8 +114,11 @@ def _details(error: BaseException) -> str:
     help="The data project folder (with seeds/, ontology/, mappings/, shapes/, queries/).",
 )
 @click.option("--base", default=None, help="Base IRI for all terms and data (default https://w3id.org/ecograph/).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the caches live (default: $ECOGRAPH_CACHE_DIR, else [tool.ecograph] cache-dir, else "
+                   ".ecograph-cache/ in the project).")
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path, base: str | None) -> None:
+def main(ctx: click.Context, project_dir: Path, base: str | None, cache_dir: Path | None) -> None:
     """Publish a knowledge graph of innovation ecosystems as linked open data.
 
     Run it in a data project (seeds/, ontology/, mappings/, shapes/, queries/) or pass --project DIR;
@@ -134,7 +137,23 @@ def main(ctx: click.Context, project_dir: Path, base: str | None) -> None:
       ecograph build
       ecograph --project ../my-ecosystems --base https://example.org/kg/ build --out public/
     """
-    ctx.obj = lambda: Project.open(project_dir, base)
+    if cache_dir is not None:  # for the query store and the processes the command starts, too
+        ctx.with_resource(_environment(CACHE_ENV, str(cache_dir.resolve())))
+    ctx.obj = lambda: Project.open(project_dir, base, cache_dir)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """The environment variable set while the command runs (restored after: the CLI may run in-process)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _project(ctx: click.Context) -> Project:
@@ -337,8 +356,9 @@ provenance (claims and quotes), naming, and likely duplicates; with
 --reasoner, also OWL consistency with HermiT (needs Java, about 1.5 s more).
 
 A large published graph is not parsed: validate opens the on-disk store
-that `ecograph serve` keeps in DIST/../.ecograph-cache/ (built once, on
-first use) and an index of its names beside it.
+that `ecograph serve` keeps in the cache folder (--cache-dir, else
+DIST/../.ecograph-cache/; built once, on first use) and an index of its
+names beside it.
 
 \b
 Exit codes:

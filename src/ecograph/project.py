@@ -22,6 +22,8 @@ from .projectfacts import DatasetFacts, read_facts
 DEFAULT_BASE = "https://w3id.org/ecograph/"
 # the title of a dataset whose project states none: the same wherever the project is checked out
 DEFAULT_TITLE = "Ecosystem Graph dataset"
+CACHE_FOLDER = ".ecograph-cache"  # the default cache folder's name, in the project (or beside a served dist/)
+CACHE_ENV = "ECOGRAPH_CACHE_DIR"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
 _STATED_DATE = re.compile(r"\bdate:\s*[\"']?(\d{4}-\d{2}-\d{2})\b")
@@ -33,13 +35,19 @@ class Project:
 
     The base IRI comes from the `base` argument, else `[tool.ecograph] base` in the project's pyproject.toml,
     else the ECOGRAPH_BASE environment variable, else https://w3id.org/ecograph/.
+
+    The caches (mapped articles, SHACL results, parsed shapes, query stores) live in `cache_dir`: the `cache_dir`
+    argument, else ECOGRAPH_CACHE_DIR, else `[tool.ecograph] cache-dir` (relative to the project), else
+    <project>/.ecograph-cache. The environment comes before the project's file here because where a machine
+    keeps its caches (a CI runner, a test session) is the machine's choice.
     """
 
     root: Path
     base: str = field(default="")
+    cache: Path | None = None  # None: the default, <root>/.ecograph-cache
 
     @classmethod
-    def open(cls, root: Path | str = ".", base: str | None = None) -> Project:
+    def open(cls, root: Path | str = ".", base: str | None = None, cache_dir: Path | str | None = None) -> Project:
         root = Path(root).resolve()
         missing = [name for name in FOLDERS if not (root / name).is_dir()]
         if missing:
@@ -55,7 +63,7 @@ class Project:
             chosen = _checked_base(os.environ["ECOGRAPH_BASE"], "ECOGRAPH_BASE")
         else:
             chosen = DEFAULT_BASE
-        project = cls(root=root, base=chosen)
+        project = cls(root=root, base=chosen, cache=_chosen_cache_dir(root, cache_dir))
         project.facts  # noqa: B018  (a wrong [tool.ecograph] value stops every command, not only build)
         return project
 
@@ -82,6 +90,11 @@ class Project:
     @property
     def default_dist(self) -> Path:
         return self.root / "dist"
+
+    @property
+    def cache_dir(self) -> Path:
+        """The folder every cache of this project lives in (made by whoever writes into it first)."""
+        return self.cache or self.root / CACHE_FOLDER
 
     def ontology_files(self) -> list[Path]:
         return sorted(self.ontology_dir.glob("*.ttl"))
@@ -194,6 +207,26 @@ def _configured_base(root: Path) -> str | None:
         raise ProjectError(f"{root / 'pyproject.toml'}: [tool.ecograph] base = {base!r} is not text. Write it as "
                            'a quoted IRI, e.g. base = "https://example.org/graph/".')
     return base
+
+
+def environment_cache_dir() -> Path | None:
+    """The cache folder ECOGRAPH_CACHE_DIR names (absolute), or None when it is unset or empty."""
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    return Path(configured).resolve() if configured else None
+
+
+def _chosen_cache_dir(root: Path, given: Path | str | None) -> Path:
+    if given:
+        return Path(given).resolve()
+    if (from_environment := environment_cache_dir()) is not None:
+        return from_environment
+    configured = _ecograph_table(root).get("cache-dir")
+    if configured is None:
+        return root / CACHE_FOLDER
+    if not isinstance(configured, str) or not configured.strip():
+        raise ProjectError(f"{root / 'pyproject.toml'}: [tool.ecograph] cache-dir = {configured!r} is not a folder "
+                           'name. Write it as quoted text, e.g. cache-dir = ".cache/ecograph", or leave it out.')
+    return (root / configured).resolve()
 
 
 def _checked_base(base: str, origin: str) -> str:

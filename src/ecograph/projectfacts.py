@@ -45,7 +45,7 @@ _EXAMPLES = {
     "base": '"https://example.org/graph/"', "title": '"Ecosystem Graph"',
     "description": '"A knowledge graph of …"', "publisher": '"The Ecosystem Graph project"',
     "license": '"http://creativecommons.org/licenses/by/4.0/"', "keywords": '["innovation ecosystem", "health"]',
-    "languages": '["en", "nl"]', "examples": '["organisation/acme"]',
+    "languages": '["en", "nl"]', "examples": '["organisation/acme"]', "cache-dir": '".cache/ecograph"',
 }
 
 

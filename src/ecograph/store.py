@@ -14,9 +14,9 @@ share it copy-on-write. Larger data uses the on-disk store, which each worker op
 memory costs about 15 s per million triples at every start (and about 1 GB per million triples), while the
 on-disk store, built once, opens in a fraction of a second and leaves the data in the OS page cache.
 
-The on-disk store lives outside dist/ (in <dist>/../.ecograph-cache/store-<sha256>) so that dist/ stays byte-identical
-to what `ecograph build` wrote. It is built in a temporary folder and renamed into place, so a half-built store
-is never opened, and two servers starting at once do not corrupt each other's.
+The on-disk store lives outside dist/ (in ECOGRAPH_CACHE_DIR, else <dist>/../.ecograph-cache, as store-<sha256>) so
+that dist/ stays byte-identical to what `ecograph build` wrote. It is built in a temporary folder and renamed into
+place, so a half-built store is never opened, and two servers starting at once do not corrupt each other's.
 """
 
 from __future__ import annotations
@@ -30,14 +30,18 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .cachefile import write_atomically
 from .errors import DistError
+from .project import CACHE_FOLDER, environment_cache_dir
 
 TRIG = "ecograph.trig"
-LAYOUT = "v2"  # bump when the store's layout changes, so that old stores are not reused
+# bump when the store's layout changes, so that old stores are not reused; a store written by another pyoxigraph
+# may not open (or open differently) in this one
+LAYOUT = f"v2-oxigraph{ox.__version__}"
 # bytes of TriG served from memory by default: about 280k triples (5,000 articles give 1.1M triples in 58 MB),
 # loaded in about 4 s; larger data is served from the on-disk store, so that `serve` starts in seconds.
 MEMORY_LIMIT = 16 << 20
@@ -95,12 +99,14 @@ def store_folder(dist: Path) -> Path:
 
 
 def cache_dir(dist: Path) -> Path:
-    """<dist>/../.ecograph-cache, or a folder in the system temp dir when dist's parent is read-only.
+    """ECOGRAPH_CACHE_DIR when set; else <dist>/../.ecograph-cache, or a folder in the system temp dir when
+    dist's parent is read-only.
 
     Raises DistError, naming the folder, when it cannot be made (e.g. a file holds its name)."""
     parent = dist.resolve().parent
     writable = os.access(parent, os.W_OK)
-    cache = parent / ".ecograph-cache" if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
+    fallback = parent / CACHE_FOLDER if writable else Path(tempfile.gettempdir()) / "ecograph-cache"
+    cache = environment_cache_dir() or fallback
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -117,8 +123,9 @@ def trig_sha256(cache: Path, trig: Path) -> str:
     fingerprint = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
     known = _read_digests(record)
     entry = known.get(key)
-    if isinstance(entry, dict) and entry.get("stat") == fingerprint and isinstance(entry.get("sha256"), str):
-        return entry["sha256"]
+    remembered = entry.get("sha256") if isinstance(entry, dict) and entry.get("stat") == fingerprint else None
+    if isinstance(remembered, str):
+        return remembered
     digest = _sha256(trig)
     known = {path: entry for path, entry in known.items() if Path(path).is_file()}  # builds since removed
     known[key] = {"stat": fingerprint, "sha256": digest}
@@ -127,7 +134,7 @@ def trig_sha256(cache: Path, trig: Path) -> str:
     return digest
 
 
-def _read_digests(record: Path) -> dict:
+def _read_digests(record: Path) -> dict[str, Any]:
     try:
         known = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -32,6 +32,8 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from ..errors import EcographError
+from ..project import CACHE_ENV, CACHE_FOLDER, Project
+from ..store import cache_dir
 from .synthetic import generate_corpus
 
 DEFAULT_QUERIES = ("funding-by-funder", "ecosystem-members", "technology-domains", "organisations-in-region",
@@ -181,7 +183,7 @@ def _one_size(config: BenchConfig, articles: int) -> SizeResult:
 
 def _clear_build_caches(corpus: Path) -> None:
     """Remove the build's caches (SHACL results, mapped articles, per-article Turtle); keep `serve`'s store."""
-    cache = corpus / ".ecograph-cache"
+    cache = Project.open(corpus).cache_dir
     for name in ("shacl", "mapping", "articles"):
         shutil.rmtree(cache / name, ignore_errors=True)
 
@@ -202,6 +204,8 @@ def measure_build(project: Path, out: Path, isolated: bool = False) -> BuildMeas
             if (project / "pyproject.toml").is_file():  # the dataset's facts ([tool.ecograph])
                 (target / "pyproject.toml").symlink_to(project / "pyproject.toml")
         env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        if isolated:  # a cache folder of its own, too
+            env[CACHE_ENV] = str(target / CACHE_FOLDER)
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "ecograph.bench.buildchild", str(target), str(out),
                                     str(result_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -403,7 +407,7 @@ def _measure_endpoints(config: BenchConfig, corpus: Path, dist: Path, result: Si
                 "--max-rows", "1000000"]
 
     log(f"[{result.articles}] ecograph serve: cold start (query store built), then warm start")
-    for name in [p for p in (corpus / ".ecograph-cache").glob("store-*")]:
+    for name in [p for p in cache_dir(dist).glob("store-*")]:
         shutil.rmtree(name, ignore_errors=True)
     port = free_port()
     with _server("ecograph-cold", ours(port), _ask("/sparql", post=True), corpus, port) as server:

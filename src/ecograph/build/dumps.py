@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph
 from pyoxigraph import RdfFormat, Triple
 
 from ..cachefile import read_entry, write_entry
@@ -177,7 +178,7 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
     table = dump_prefixes(project.base, entity_kinds(dataset.subjects(), project))
     with progress.step("writing per-article Turtle"):
         (folder / "articles").mkdir()
-        cache = project.root / ".ecograph-cache" / "articles"
+        cache = project.cache_dir / "articles"
         table_text = json.dumps(table, sort_keys=True)
         for slug, article_triples in dataset.article_triples.items():
             _write_article(article_triples, folder / "articles" / f"{slug}.ttl", table, table_text, cache)
@@ -207,11 +208,12 @@ def _write_article(triples: list[tuple[str, Triple]], target: Path, table: dict[
                    cache: Path) -> None:
     """Write one article's Turtle, or copy the same bytes written by an earlier build.
 
-    The cache holds each file under the SHA-256 of what decides its bytes: the prefixes and the triples'
-    N-Triples text; serialising costs far more than copying. The bytes are copied, never linked, so that
-    neither the published file nor the cache entry can change the other.
+    The cache holds each file under the SHA-256 of what decides its bytes: the prefixes, the triples'
+    N-Triples text and the version of pyoxigraph, which writes the Turtle; serialising costs far more than
+    copying. The bytes are copied, never linked, so that neither the published file nor the cache entry can
+    change the other.
     """
-    content = "\n".join([table_text, *(key for key, _ in triples)])
+    content = "\n".join([f"pyoxigraph {pyoxigraph.__version__}", table_text, *(key for key, _ in triples)])
     entry = cache / hashlib.sha256(content.encode()).hexdigest()
     cached = read_entry(entry)
     if cached is not None:

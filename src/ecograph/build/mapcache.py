@@ -1,7 +1,7 @@
 """A per-article cache of mapped articles, so an unchanged article is not mapped again.
 
 `map_article_cached(project, vocabulary, mapping_path)` returns exactly what `mapping.map_article` returns. Its
-result is kept in <project>/.ecograph-cache/mapping/<key>, where the key is the SHA-256 of everything the
+result is kept in <cache>/mapping/<key> (Project.cache_dir), where the key is the SHA-256 of everything the
 mapping of one article reads: the mapping file, the seed text and metadata, the ontology files, the base IRI,
 and the source code of the mapping engine. A changed input gives another key, so a stale entry is never used;
 a failing mapping is never cached (its error is raised again on the next build, by the mapping itself).
@@ -18,9 +18,11 @@ import json
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from .. import ontology, projectfacts, shapefacts, text, yamlfile
+from .. import project as project_module
 from ..cachefile import read_entry, write_entry
 from ..ontology import Vocabulary
 from ..project import Project
@@ -33,7 +35,7 @@ FORMAT = b"ecograph-mapcache-1"
 
 def map_article_cached(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:
     """`map_article`, answered from the cache when none of the article's inputs changed."""
-    folder = project.root / ".ecograph-cache" / "mapping"
+    folder = project.cache_dir / "mapping"
     try:
         key = _key(project, mapping_path)
     except OSError:  # an input is unreadable: let the mapping say so, with its own error
@@ -67,9 +69,10 @@ def _stem(raw: bytes) -> str | None:
 
 
 def _context(project: Project) -> bytes:
-    """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code."""
+    """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code
+    (the IRI formats in project.py too) and the version of pyoxigraph, which writes and reads the entries."""
     schemes = sorted(shape_facts(project).schemes.items())
-    return _context_of(f"{project.base} {schemes}", tuple(project.ontology_files()),
+    return _context_of(f"{project.base} {schemes} pyoxigraph {pyoxigraph.__version__}", tuple(project.ontology_files()),
                        tuple(p.stat().st_mtime_ns for p in project.ontology_files()))
 
 
@@ -78,7 +81,7 @@ def _context_of(settings: str, ontology_files: tuple[Path, ...], _mtimes: tuple[
     digest = hashlib.sha256(settings.encode())
     for path in ontology_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for module in (mapping_module, ontology, projectfacts, shapefacts, text, yamlfile):
+    for module in (mapping_module, ontology, project_module, projectfacts, shapefacts, text, yamlfile):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
 

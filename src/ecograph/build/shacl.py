@@ -2,7 +2,7 @@
 
 Each article graph is validated on its own (it declares every entity it mentions), together with the
 ontology's class hierarchy so that shapes aimed at a superclass reach instances of its subclasses. A result
-is cached under the project's .ecograph-cache/ by the hash of the article's triples, the shapes and the
+is cached in the project's cache folder (Project.cache_dir) by the hash of the article's triples, the shapes and the
 ontology, so an unchanged article is not validated again. Entries carry the SHA-256 of their content
 (cachefile.py): an entry that was damaged or edited is validated afresh, never trusted.
 """
@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pyshacl
+import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
@@ -84,11 +85,13 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
 
     An article that conforms is cached with its warnings, so an unchanged article is not validated again.
     """
-    # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process
-    context_key = hashlib.sha256(b"\0".join(
-        project.rebase(path.read_text(encoding="utf-8")).encode()
-        for path in [*project.shape_files(), *project.ontology_files()])).hexdigest()
-    cache = project.root / ".ecograph-cache" / "shacl"
+    # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process; and the
+    # code that finds and reports: pySHACL, rdflib and this module
+    context_key = hashlib.sha256(b"\0".join([
+        f"pyshacl {pyshacl.__version__} rdflib {rdflib.__version__}".encode(), Path(__file__).read_bytes(),
+        *(project.rebase(path.read_text(encoding="utf-8")).encode()
+          for path in [*project.shape_files(), *project.ontology_files()])])).hexdigest()
+    cache = project.cache_dir / "shacl"
     known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
     todo = [a for a in articles if known[a.slug] is None]
     if todo:  # parse the shapes only when something is left to validate

@@ -88,7 +88,7 @@ def _with_context(contribution: Graph, published: Published) -> Graph:
 
 # the ontology and the shapes, parsed once per content -----------------------------------------------------
 
-GRAPH_CACHE = "validate"  # <project>/.ecograph-cache/validate/<what>-<sha256>.nt (a cachefile entry)
+GRAPH_CACHE = "validate"  # <Project.cache_dir>/validate/<what>-<sha256>.nt (a cachefile entry)
 
 
 def _ontology(project: Project) -> Graph:
@@ -108,7 +108,7 @@ def _cached_turtle(project: Project, files: list[Path], what: str) -> Graph:
     for text in texts:
         digest.update(b"\0" + text.encode("utf-8"))
     kind = what.rsplit(" ", 1)[-1]
-    folder = project.root / ".ecograph-cache" / GRAPH_CACHE
+    folder = project.cache_dir / GRAPH_CACHE
     entry = folder / f"{kind}-{digest.hexdigest()}.nt"
     payload = read_entry(entry)
     if payload is not None:
