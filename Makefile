@@ -49,6 +49,7 @@ serve: $(INSTALLED) $(WEB_PACKAGES)
 
 test: $(INSTALLED_TEST) system-packages $(WEB_PACKAGES)
 	$(BIN)/ruff check --no-cache src tests
+	$(BIN)/ruff format --no-cache --check src tests
 	$(BIN)/mypy --cache-dir /dev/null
 	PYTHONDONTWRITEBYTECODE=1 $(BIN)/pytest
 

@@ -79,8 +79,9 @@ def live_server(live_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 @pytest.fixture(scope="session", params=["memory", "disk"])
-def strict_server(request: pytest.FixtureRequest, live_dist: Path,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def strict_server(
+    request: pytest.FixtureRequest, live_dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A server with tight limits for the limit tests: queries stopped after 2 s, answers cut at 5 rows;
     once with the data in memory and once on the on-disk store."""
     log = tmp_path_factory.mktemp(f"strict-server-{request.param}") / "server.log"
@@ -97,8 +98,21 @@ def running_server(dist: Path, log: Path, *options: str, python: Sequence[str] =
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    command = [*python, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(dist),
-               "--host", "127.0.0.1", "--port", str(port), *options]
+    command = [
+        *python,
+        "-m",
+        "ecograph.cli",
+        "--project",
+        str(REPO),
+        "serve",
+        "--dist",
+        str(dist),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *options,
+    ]
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:

@@ -33,9 +33,7 @@ XERCES_RESOURCES = "org/apache/jena/ext/xerces/"
 BATCH_SOURCE = Path(__file__).with_name("JenaQueries.java")
 # Logging jars left out: every slf4j binding but slf4j-simple (several bindings clash), bridges that would
 # loop back into slf4j or duplicate commons-logging's classes, and log4j itself.
-LEFT_OUT = re.compile(
-    r"^(slf4j-(?!api|simple)[\w.-]+|jcl-over-slf4j|log4j[\w.-]*|reload4j[\w.-]*)\.jar$"
-)
+LEFT_OUT = re.compile(r"^(slf4j-(?!api|simple)[\w.-]+|jcl-over-slf4j|log4j[\w.-]*|reload4j[\w.-]*)\.jar$")
 TIMED_OUT = "Query timed out"  # what arq.sparql prints when the query timeout stops a query
 JVM_OPTIONS = (
     "-XX:TieredStopAtLevel=1",  # start-up matters more than peak speed for these small runs
@@ -135,7 +133,7 @@ def jena_jars() -> list[Path]:
 
 
 def _is_java_jar(path: str) -> bool:
-    return path.startswith(JAVA_DIR) and path.endswith(".jar") and "/" not in path[len(JAVA_DIR):]
+    return path.startswith(JAVA_DIR) and path.endswith(".jar") and "/" not in path[len(JAVA_DIR) :]
 
 
 def _installed_packages() -> dict[str, list[str]]:
@@ -194,6 +192,6 @@ def _extract_resources(core: Path, into: Path) -> None:
     with zipfile.ZipFile(core) as archive:
         for name in archive.namelist():
             if name.startswith(XERCES_RESOURCES) and not name.endswith(("/", ".class")):
-                path = into / "xerces" / name[len(XERCES_RESOURCES):]
+                path = into / "xerces" / name[len(XERCES_RESOURCES) :]
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(archive.read(name))

@@ -35,8 +35,9 @@ def _write_article_dump(dist: Path, slug: str) -> None:
     graph = ox.NamedNode(f"{BASE}graph/{slug}")
     quads = ox.parse(path=str(dist / "ecograph.trig"), format=ox.RdfFormat.TRIG)
     (dist / "articles").mkdir(exist_ok=True)
-    ox.serialize([q.triple for q in quads if q.graph_name == graph], str(dist / "articles" / f"{slug}.ttl"),
-                 ox.RdfFormat.TURTLE)
+    ox.serialize(
+        [q.triple for q in quads if q.graph_name == graph], str(dist / "articles" / f"{slug}.ttl"), ox.RdfFormat.TURTLE
+    )
 
 
 def _write_void(dist: Path) -> None:
@@ -45,14 +46,18 @@ def _write_void(dist: Path) -> None:
         ox.Triple(root, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Dataset")),
         ox.Triple(root, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Dataset")),
         ox.Triple(root, ox.NamedNode(DCT + "title"), ox.Literal("Ecosystem Graph (page test fixture)", language="en")),
-        ox.Triple(root, ox.NamedNode(DCT + "description"),
-                  ox.Literal("A hand-written fixture with <em>markup</em> in its description.", language="en")),
-        ox.Triple(root, ox.NamedNode(DCT + "license"),
-                  ox.NamedNode("http://creativecommons.org/licenses/by/4.0/")),
+        ox.Triple(
+            root,
+            ox.NamedNode(DCT + "description"),
+            ox.Literal("A hand-written fixture with <em>markup</em> in its description.", language="en"),
+        ),
+        ox.Triple(root, ox.NamedNode(DCT + "license"), ox.NamedNode("http://creativecommons.org/licenses/by/4.0/")),
         ox.Triple(root, ox.NamedNode(VOID + "exampleResource"), ox.NamedNode(f"{BASE}id/organisation/micronit")),
     ]
-    for name, title, media in (("ecograph.trig", "All article graphs (TriG)", "application/trig"),
-                               ("ontology.ttl", "The ontology (Turtle)", "text/turtle")):
+    for name, title, media in (
+        ("ecograph.trig", "All article graphs (TriG)", "application/trig"),
+        ("ontology.ttl", "The ontology (Turtle)", "text/turtle"),
+    ):
         data = (dist / name).read_bytes()
         node = ox.NamedNode(f"{BASE}dataset/distribution/{name}")
         checksum = ox.NamedNode(f"{BASE}dataset/distribution/{name}#sha256")
@@ -60,13 +65,22 @@ def _write_void(dist: Path) -> None:
             ox.Triple(root, ox.NamedNode(DCAT + "distribution"), node),
             ox.Triple(node, ox.NamedNode(DCT + "title"), ox.Literal(title, language="en")),
             ox.Triple(node, ox.NamedNode(DCAT + "downloadURL"), ox.NamedNode(f"{BASE}dumps/{name}")),
-            ox.Triple(node, ox.NamedNode(DCAT + "mediaType"),
-                      ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-            ox.Triple(node, ox.NamedNode(DCAT + "byteSize"),
-                      ox.Literal(str(len(data)), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
+            ox.Triple(
+                node,
+                ox.NamedNode(DCAT + "mediaType"),
+                ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}"),
+            ),
+            ox.Triple(
+                node,
+                ox.NamedNode(DCAT + "byteSize"),
+                ox.Literal(str(len(data)), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
+            ),
             ox.Triple(node, ox.NamedNode(SPDX + "checksum"), checksum),
             ox.Triple(checksum, ox.NamedNode(SPDX + "algorithm"), ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
-            ox.Triple(checksum, ox.NamedNode(SPDX + "checksumValue"),
-                      ox.Literal(hashlib.sha256(data).hexdigest(), datatype=ox.NamedNode(XSD + "hexBinary"))),
+            ox.Triple(
+                checksum,
+                ox.NamedNode(SPDX + "checksumValue"),
+                ox.Literal(hashlib.sha256(data).hexdigest(), datatype=ox.NamedNode(XSD + "hexBinary")),
+            ),
         ]
     ox.serialize(triples, str(dist / "void.ttl"), ox.RdfFormat.TURTLE)

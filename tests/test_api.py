@@ -17,8 +17,9 @@ from ecograph import BuildError, EcographError, InputError, Project, ProjectErro
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_build_and_validate_from_the_package(seed_project: Project, built_dist: Path, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_and_validate_from_the_package(
+    seed_project: Project, built_dist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     result = build(seed_project, tmp_path / "dist")
     assert result.articles == len(seed_project.mapping_files()) and result.triples > 0
     report = validate([seed_project.mapping_files()[0]], built_dist, project=seed_project)
@@ -42,8 +43,10 @@ def test_build_and_validate_stay_the_functions_when_their_packages_are_imported(
 
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:
-    code = ("import sys, ecograph, ecograph.cli; heavy = ('rdflib', 'pyshacl', 'owlready2', 'starlette', "
-            "'uvicorn', 'jinja2', 'importlib.metadata'); print(sorted(m for m in heavy if m in sys.modules))")
+    code = (
+        "import sys, ecograph, ecograph.cli; heavy = ('rdflib', 'pyshacl', 'owlready2', 'starlette', "
+        "'uvicorn', 'jinja2', 'importlib.metadata'); print(sorted(m for m in heavy if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 

@@ -38,8 +38,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.parent.name in ("seeds", "mappings")}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.parent.name in ("seeds", "mappings")
+    }
 
 
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path: Path) -> None:
@@ -115,25 +118,39 @@ def test_the_benchmark_produces_its_tables(tmp_path: Path) -> None:
 
 
 def _fake_size(articles: int) -> SizeResult:
-    measure = BuildMeasure(wall=100.0, steps={"mapping articles": 10.0}, triples=articles * 200, articles=articles,
-                           peak_rss_mb=1.0, peak_rss_main_mb=1.0, peak_rss_worker_mb=1.0)
+    measure = BuildMeasure(
+        wall=100.0,
+        steps={"mapping articles": 10.0},
+        triples=articles * 200,
+        articles=articles,
+        peak_rss_mb=1.0,
+        peak_rss_main_mb=1.0,
+        peak_rss_worker_mb=1.0,
+    )
     size = SizeResult(articles=articles, generate_s=1.0, full=measure, incremental=measure, identical=True)
     for query, ours, raw, rdflib in (("q1", 90, 100, 5), ("q2", 60, 100, 5), ("q3", 200, 100, 5)):
-        size.load += [LoadCell("ecograph", query, ours, 10, 20, 100, 0),
-                      LoadCell("oxigraph", query, raw, 10, 30, 100, 0),
-                      LoadCell("rdflib", query, rdflib, 10, 20, 100, 0)]
-    size.load += [LoadCell("ecograph", "dereference", 40, 1, 2, 100, 0),
-                  LoadCell("oxigraph", "dereference", 100, 1, 2, 100, 0)]
+        size.load += [
+            LoadCell("ecograph", query, ours, 10, 20, 100, 0),
+            LoadCell("oxigraph", query, raw, 10, 30, 100, 0),
+            LoadCell("rdflib", query, rdflib, 10, 20, 100, 0),
+        ]
+    size.load += [
+        LoadCell("ecograph", "dereference", 40, 1, 2, 100, 0),
+        LoadCell("oxigraph", "dereference", 100, 1, 2, 100, 0),
+    ]
     return size
 
 
 def test_the_targets_table_takes_medians_and_says_what_is_missed() -> None:
-    report = BenchReport(config=BenchConfig(sizes=[500], template=REPO), machine={}, sizes=[_fake_size(500)],
-                         command="ecograph bench run")
+    report = BenchReport(
+        config=BenchConfig(sizes=[500], template=REPO),
+        machine={},
+        sizes=[_fake_size(500)],
+        command="ecograph bench run",
+    )
     rows = {row[0]: row for row in targets(report)}
     assert rows["throughput vs raw Oxigraph, median over stored queries (500 articles)"][2:] == ["0.90×", "met"]
-    assert rows["throughput vs rdflib-endpoint, median over stored queries (500 articles)"][2:] == ["18.00×",
-                                                                                                   "met"]
+    assert rows["throughput vs rdflib-endpoint, median over stored queries (500 articles)"][2:] == ["18.00×", "met"]
     assert rows["dereferencing vs raw Oxigraph DESCRIBE (500 articles)"][2:] == ["0.40×", "**MISSED**"]
     assert rows["incremental build / full build (500 articles)"][3] == "**MISSED**"  # 100% of the full build
     assert len(load_rows(report)) == 4 and all(len(r) == len(LOAD_COLUMNS) for r in load_rows(report))
@@ -147,8 +164,13 @@ def test_the_load_generator_script_runs_against_a_local_server(tmp_path: Path) -
     try:
         config = BenchConfig(sizes=[], template=REPO, duration=1, connections=2, threads=1)
         root = f"http://127.0.0.1:{server.server_address[1]}"
-        cell = _wrk(config, "test", "post", root, [("POST", "/sparql", {"Content-Type": "application/sparql-query"},
-                                                   "ASK { ?s ?p ']]' }")])
+        cell = _wrk(
+            config,
+            "test",
+            "post",
+            root,
+            [("POST", "/sparql", {"Content-Type": "application/sparql-query"}, "ASK { ?s ?p ']]' }")],
+        )
     finally:
         server.shutdown()
     assert cell.requests > 0 and cell.errors == 0 and cell.rps > 0 and cell.p99_ms >= cell.p50_ms
@@ -171,8 +193,9 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) is not installed")
 def test_the_mixed_load_benchmark_gives_a_row_per_class(built_dist: Path, tmp_path: Path) -> None:
-    config = LoadConfig(dist=built_dist, project=REPO, duration=1, connections=4, heavy_connections=1, timeout=1,
-                        workdir=tmp_path)
+    config = LoadConfig(
+        dist=built_dist, project=REPO, duration=1, connections=4, heavy_connections=1, timeout=1, workdir=tmp_path
+    )
     results = measure_under_load(config)
     assert [r.name for r in results] == ["stored queries", "heavy (cartesian COUNT)"]
     stored, heavy = results
@@ -180,4 +203,3 @@ def test_the_mixed_load_benchmark_gives_a_row_per_class(built_dist: Path, tmp_pa
     assert heavy.requests > 0 and heavy.ok == 0  # stopped at the time limit: 503
     table = render_table(results)
     assert table.startswith("| class | connections | requests | % 200 |") and table.count("\n") == 4
-

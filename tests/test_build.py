@@ -17,8 +17,16 @@ from ecograph.build.dumps import build_dist
 from ecograph.build.graph import write_jsonld
 from ecograph.project import Project
 
-EXPECTED_FILES = {"ecograph.trig", "ecograph.ttl", "ecograph.nt.gz", "ecograph.jsonld", "context.jsonld",
-                  "ontology.ttl", "shapes.ttl", "void.ttl"}
+EXPECTED_FILES = {
+    "ecograph.trig",
+    "ecograph.ttl",
+    "ecograph.nt.gz",
+    "ecograph.jsonld",
+    "context.jsonld",
+    "ontology.ttl",
+    "shapes.ttl",
+    "void.ttl",
+}
 
 
 def union_of_trig(dist: Path) -> Graph:
@@ -78,8 +86,9 @@ def test_article_files_hold_their_named_graph(built_dist: Path, seed_project: Pr
         assert_same_graph(named, Graph().parse(path, format="turtle"))
 
 
-def test_a_cold_build_and_a_warm_one_are_byte_identical(seed_project: Project, tmp_path: Path,
-                                                        built_dist: Path) -> None:
+def test_a_cold_build_and_a_warm_one_are_byte_identical(
+    seed_project: Project, tmp_path: Path, built_dist: Path
+) -> None:
     """A build with an empty cache folder, then one that reads what it cached: the same bytes (and the same as
     the session's build)."""
     project = Project.open(seed_project.root, cache_dir=tmp_path / "cache")
@@ -88,8 +97,11 @@ def test_a_cold_build_and_a_warm_one_are_byte_identical(seed_project: Project, t
     warm = build_dist(project, tmp_path / "warm").out
 
     def digests(folder: Path) -> dict[str, str]:
-        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
 
     assert digests(warm) == digests(cold) == digests(built_dist)
 
@@ -129,31 +141,55 @@ def test_every_fact_about_an_entity_has_a_claim(built_dist: Path, seed_project: 
 
 # Property-based round trip of the JSON-LD writer, the one serialiser we write ourselves ---------------------
 
-iris = st.sampled_from(["https://w3id.org/ecograph/id/organisation/a", "https://w3id.org/ecograph/id/place/b",
-                        "https://w3id.org/ecograph/def#Company", "http://example.org/x#y", "urn:x:z"])
+iris = st.sampled_from(
+    [
+        "https://w3id.org/ecograph/id/organisation/a",
+        "https://w3id.org/ecograph/id/place/b",
+        "https://w3id.org/ecograph/def#Company",
+        "http://example.org/x#y",
+        "urn:x:z",
+    ]
+)
 literals = st.one_of(
     st.builds(lambda t: pyoxigraph.Literal(t), st.text(max_size=20)),
-    st.builds(lambda t, lang: pyoxigraph.Literal(t, language=lang), st.text(max_size=20),
-              st.sampled_from(["en", "nl"])),
-    st.builds(lambda n: pyoxigraph.Literal(str(n), datatype=pyoxigraph.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#decimal")), st.integers(0, 10**9)),
+    st.builds(
+        lambda t, lang: pyoxigraph.Literal(t, language=lang), st.text(max_size=20), st.sampled_from(["en", "nl"])
+    ),
+    st.builds(
+        lambda n: pyoxigraph.Literal(str(n), datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        st.integers(0, 10**9),
+    ),
 )
-quads = st.lists(st.builds(
-    lambda s, p, o, g: pyoxigraph.Quad(pyoxigraph.NamedNode(s), pyoxigraph.NamedNode(p), o,
-                                       pyoxigraph.NamedNode(g)),
-    iris, st.sampled_from(["https://w3id.org/ecograph/def#locatedIn", "http://www.w3.org/2000/01/rdf-schema#label",
-                           "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"]),
-    st.one_of(iris.map(pyoxigraph.NamedNode), literals),
-    st.sampled_from(["https://w3id.org/ecograph/graph/one", "https://w3id.org/ecograph/graph/two"])),
-    max_size=25)
+quads = st.lists(
+    st.builds(
+        lambda s, p, o, g: pyoxigraph.Quad(
+            pyoxigraph.NamedNode(s), pyoxigraph.NamedNode(p), o, pyoxigraph.NamedNode(g)
+        ),
+        iris,
+        st.sampled_from(
+            [
+                "https://w3id.org/ecograph/def#locatedIn",
+                "http://www.w3.org/2000/01/rdf-schema#label",
+                "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+            ]
+        ),
+        st.one_of(iris.map(pyoxigraph.NamedNode), literals),
+        st.sampled_from(["https://w3id.org/ecograph/graph/one", "https://w3id.org/ecograph/graph/two"]),
+    ),
+    max_size=25,
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(quads)
 def test_jsonld_writer_round_trips(tmp_path_factory: pytest.TempPathFactory, generated: list) -> None:
-    table = {"eco": "https://w3id.org/ecograph/def#", "organisation": "https://w3id.org/ecograph/id/organisation/",
-             "graph": "https://w3id.org/ecograph/graph/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-             "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    table = {
+        "eco": "https://w3id.org/ecograph/def#",
+        "organisation": "https://w3id.org/ecograph/id/organisation/",
+        "graph": "https://w3id.org/ecograph/graph/",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
     unique = sorted(set(generated), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     path = tmp_path_factory.mktemp("jsonld") / "out.jsonld"
     write_jsonld(unique, path, table)

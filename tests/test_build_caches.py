@@ -39,8 +39,11 @@ def project(tmp_path: Path) -> Project:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def entries(project: Project, kind: str) -> list[Path]:
@@ -79,8 +82,7 @@ def symlinked(entry: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["articles", "mapping"])
 @pytest.mark.parametrize("tamper", [truncated, edited, symlinked])
-def test_a_tampered_cache_entry_is_not_published(project: Project, kind: str,
-                                                 tamper: Callable[[Path], None]) -> None:
+def test_a_tampered_cache_entry_is_not_published(project: Project, kind: str, tamper: Callable[[Path], None]) -> None:
     clean = digests(build_dist(project, project.default_dist).out)
     for entry in entries(project, kind):
         tamper(entry)
@@ -154,8 +156,9 @@ def test_an_edited_iri_format_maps_again(project: Project, tmp_path: Path, monke
     before = cached_names(project, "mapping")
     edited_code = tmp_path / "project.py"
     code = Path(project_module.__file__).read_text(encoding="utf-8")
-    edited_code.write_text(code.replace('f"{self.base}id/{entity_id}"', 'f"{self.base}entity/{entity_id}"'),
-                           encoding="utf-8")
+    edited_code.write_text(
+        code.replace('f"{self.base}id/{entity_id}"', 'f"{self.base}entity/{entity_id}"'), encoding="utf-8"
+    )
     monkeypatch.setattr(project_module, "__file__", str(edited_code))
     mapcache._context_of.cache_clear()  # as in a new process, which reads the code again
     build_dist(project, project.default_dist)

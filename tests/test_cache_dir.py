@@ -31,7 +31,8 @@ def configure(root: Path, line: str) -> None:
 
 
 def test_the_argument_comes_first_then_the_environment_then_the_project_file(
-        project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     configure(project_root, 'cache-dir = "../from-file"')
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "from-environment"))
     assert Project.open(project_root, cache_dir=tmp_path / "given").cache_dir == tmp_path / "given"
@@ -45,8 +46,7 @@ def test_without_a_setting_the_cache_is_in_the_project(project_root: Path, monke
     assert Project.open(project_root).cache_dir == project_root / ".ecograph-cache"
 
 
-def test_a_cache_dir_that_is_not_text_says_how_to_write_it(project_root: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_dir_that_is_not_text_says_how_to_write_it(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(CACHE_ENV)
     configure(project_root, "cache-dir = 3")
     with pytest.raises(ProjectError, match=r'cache-dir = 3 is not a folder name.*cache-dir = ".cache/ecograph"'):
@@ -67,13 +67,18 @@ def test_the_command_line_option_holds_for_the_command_only(tmp_path: Path) -> N
 
 def git_status() -> set[str]:
     """What `git status` shows in the repository, ignored files included (bytecode aside: Python writes it)."""
-    answer = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--ignored", "--untracked-files=all"],
-                            capture_output=True, text=True, check=True)
+    answer = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {line for line in answer.stdout.splitlines() if "__pycache__" not in line}
 
 
-def test_building_and_validating_write_nothing_into_the_repository(seed_project: Project, built_dist: Path,
-                                                                   tmp_path: Path) -> None:
+def test_building_and_validating_write_nothing_into_the_repository(
+    seed_project: Project, built_dist: Path, tmp_path: Path
+) -> None:
     before = git_status()
     result = CliRunner().invoke(main, ["--project", str(REPO), "build", "--out", str(tmp_path / "dist")])
     assert result.exit_code == 0, result.output

@@ -326,8 +326,9 @@ def test_a_shapes_cache_entry_that_cannot_be_read_or_replaced_only_costs_time(ro
     assert "Traceback" not in result.output
 
 
-def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_where_the_store_cache_should_be_names_it(
+    built_dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ecograph.errors import DistError
     from ecograph.store import prepare_store
 
@@ -339,8 +340,9 @@ def test_a_file_where_the_store_cache_should_be_names_it(built_dist: Path, tmp_p
         prepare_store(dist)
 
 
-def test_an_internal_error_exits_3_with_one_line_and_a_log(root: Path, crash_logs: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_internal_error_exits_3_with_one_line_and_a_log(
+    root: Path, crash_logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def bug(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
@@ -367,8 +369,9 @@ def test_running_out_of_memory_exits_3_not_1(root: Path, crash_logs: Path, monke
     assert "Traceback" not in result.output
 
 
-def test_a_file_the_library_cannot_read_exits_2_naming_it(root: Path, crash_logs: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_the_library_cannot_read_exits_2_naming_it(
+    root: Path, crash_logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(root / "queries" / "articles.rq"))
 
@@ -381,8 +384,18 @@ def test_ctrl_c_exits_130_not_1_which_means_violations(pages_dist: Path, tmp_pat
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(pages_dist),
-               "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "ecograph.cli",
+        "--project",
+        str(REPO),
+        "serve",
+        "--dist",
+        str(pages_dist),
+        "--port",
+        str(port),
+    ]
     with (tmp_path / "stderr").open("w+b") as stderr:
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
         try:

@@ -97,16 +97,19 @@ def test_api_decision_table(accept: str | None, expected: str | None) -> None:
     assert decision == (Decision(expected) if expected else Decision(None, 406))
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("organisation/micronit.ttl", ("organisation/micronit", "ttl")),
-    ("organisation/micronit.jsonld", ("organisation/micronit", "jsonld")),
-    ("organisation/micronit.rdf", ("organisation/micronit", "rdf")),
-    ("organisation/micronit.nt", ("organisation/micronit", "nt")),
-    ("organisation/micronit.html", ("organisation/micronit", "html")),
-    ("organisation/micronit", ("organisation/micronit", None)),
-    ("organisation/micronit.pdf", ("organisation/micronit.pdf", None)),
-    ("organisation/micronit.csv", ("organisation/micronit.csv", None)),  # not offered for resources
-    ("a.ttl/b", ("a.ttl/b", None)),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("organisation/micronit.ttl", ("organisation/micronit", "ttl")),
+        ("organisation/micronit.jsonld", ("organisation/micronit", "jsonld")),
+        ("organisation/micronit.rdf", ("organisation/micronit", "rdf")),
+        ("organisation/micronit.nt", ("organisation/micronit", "nt")),
+        ("organisation/micronit.html", ("organisation/micronit", "html")),
+        ("organisation/micronit", ("organisation/micronit", None)),
+        ("organisation/micronit.pdf", ("organisation/micronit.pdf", None)),
+        ("organisation/micronit.csv", ("organisation/micronit.csv", None)),  # not offered for resources
+        ("a.ttl/b", ("a.ttl/b", None)),
+    ],
+)
 def test_split_extension(path: str, expected: tuple[str, str | None]) -> None:
     assert split_extension(path) == expected

@@ -29,13 +29,18 @@ def _store(members: int, claims: int) -> ox.Store:
     for i in range(members):
         member = ox.NamedNode(f"{BASE}id/organisation/m{i:04d}")
         claim = ox.NamedNode(f"{BASE}id/claim/in{i:04d}")
-        quads += [ox.Quad(member, MEMBER_OF, HUB), ox.Quad(claim, ox.NamedNode(RDF + "subject"), member),
-                  ox.Quad(claim, ox.NamedNode(RDF + "object"), HUB)]
+        quads += [
+            ox.Quad(member, MEMBER_OF, HUB),
+            ox.Quad(claim, ox.NamedNode(RDF + "subject"), member),
+            ox.Quad(claim, ox.NamedNode(RDF + "object"), HUB),
+        ]
     for i in range(claims):
         claim = ox.NamedNode(f"{BASE}id/claim/own{i:04d}")
-        quads += [ox.Quad(claim, ox.NamedNode(RDF + "subject"), HUB),
-                  ox.Quad(claim, ox.NamedNode(RDF + "predicate"), LABEL),
-                  ox.Quad(claim, QUOTE, ox.Literal(f"quote {i}"))]
+        quads += [
+            ox.Quad(claim, ox.NamedNode(RDF + "subject"), HUB),
+            ox.Quad(claim, ox.NamedNode(RDF + "predicate"), LABEL),
+            ox.Quad(claim, QUOTE, ox.Literal(f"quote {i}")),
+        ]
     store.extend(quads)
     return store
 
@@ -49,7 +54,8 @@ def test_a_popular_entity_is_described_a_page_at_a_time() -> None:
     # a stable order (the store index's own, not sorted): the same pages again, and from the same data reloaded
     assert describe(store, DescribeJob(HUB.value, 1, 100)) == first
     assert describe(_store(members=250, claims=130), DescribeJob(HUB.value, 2, 100)) == describe(
-        store, DescribeJob(HUB.value, 2, 100))
+        store, DescribeJob(HUB.value, 2, 100)
+    )
     own_claims = {t.subject for t in first.triples if t.predicate == QUOTE}
     assert len(own_claims) == 100
     assert ox.Triple(HUB, LABEL, ox.Literal("Hub", language="en")) in first.triples
@@ -89,19 +95,24 @@ def test_pages_over_http(http_pages: httpx.Client) -> None:
     assert ok.status_code == 200 and 'rel="next"' not in ok.headers["link"]
     assert http_pages.get("/id/organisation/micronit?page=2", headers={"Accept": "text/turtle"}).status_code == 404
     for bad in ("0", "x", "-1", "9" * 5000):
-        assert http_pages.get(f"/id/organisation/micronit?page={bad}",
-                              headers={"Accept": "text/turtle"}).status_code == 404
+        assert (
+            http_pages.get(f"/id/organisation/micronit?page={bad}", headers={"Accept": "text/turtle"}).status_code
+            == 404
+        )
 
 
 def test_replayed_answers_are_the_same(http_pages: httpx.Client) -> None:
-    first, again = (http_pages.get("/id/organisation/micronit", headers={"Accept": "text/turtle"})
-                    for _ in range(2))
+    first, again = (http_pages.get("/id/organisation/micronit", headers={"Accept": "text/turtle"}) for _ in range(2))
     assert first.content == again.content and first.headers == again.headers
     cors = http_pages.get("/id/organisation/micronit", headers={"Accept": "text/turtle", "Origin": "http://x.test"})
     assert cors.headers["access-control-allow-origin"] == "*" and cors.content == first.content
     etag = first.headers["etag"]
-    assert http_pages.get("/id/organisation/micronit", headers={"Accept": "text/turtle",
-                                                                "If-None-Match": etag}).status_code == 304
+    assert (
+        http_pages.get(
+            "/id/organisation/micronit", headers={"Accept": "text/turtle", "If-None-Match": etag}
+        ).status_code
+        == 304
+    )
 
 
 def test_the_replay_cache_keeps_only_whole_200_answers_within_its_limit() -> None:
@@ -120,8 +131,8 @@ def test_the_replay_cache_keeps_only_whole_200_answers_within_its_limit() -> Non
 
         async def send(message: dict) -> None:
             sent.append(message)
-        await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []},
-                    None, send)  # type: ignore[arg-type]
+
+        await cache({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}, None, send)  # type: ignore[arg-type]
         return sent
 
     async def scenario() -> None:

@@ -23,8 +23,13 @@ from ecograph.store import store_source
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-MEDIA = {".ttl": "text/turtle", ".trig": "application/trig", ".gz": "application/gzip",
-         ".jsonld": "application/ld+json", ".rq": "application/sparql-query"}
+MEDIA = {
+    ".ttl": "text/turtle",
+    ".trig": "application/trig",
+    ".gz": "application/gzip",
+    ".jsonld": "application/ld+json",
+    ".rq": "application/sparql-query",
+}
 
 
 @pytest.fixture(scope="module")
@@ -99,22 +104,42 @@ def raw_get(url: str, path: str) -> int:
         connection.close()
 
 
-@pytest.mark.parametrize("path", [
-    "/dumps/../../etc/passwd", "/dumps/../../../../../../etc/passwd", "/dumps/%2e%2e/%2e%2e/etc/passwd",
-    "/dumps/..%2f..%2fetc%2fpasswd", "/dumps/%2fetc%2fpasswd", "/dumps//etc/passwd", "/dumps/articles/../../x",
-    "/dumps/..\\..\\etc\\passwd", "/dumps/./void.ttl", "/dumps/.ecograph-cache", "/dumps/../.ecograph-cache",
-    "/dumps/articles", "/dumps/", "/dumps/%00void.ttl"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../../etc/passwd",
+        "/dumps/../../../../../../etc/passwd",
+        "/dumps/%2e%2e/%2e%2e/etc/passwd",
+        "/dumps/..%2f..%2fetc%2fpasswd",
+        "/dumps/%2fetc%2fpasswd",
+        "/dumps//etc/passwd",
+        "/dumps/articles/../../x",
+        "/dumps/..\\..\\etc\\passwd",
+        "/dumps/./void.ttl",
+        "/dumps/.ecograph-cache",
+        "/dumps/../.ecograph-cache",
+        "/dumps/articles",
+        "/dumps/",
+        "/dumps/%00void.ttl",
+    ],
+)
 def test_path_traversal_is_404(live_server: str, path: str) -> None:
     assert raw_get(live_server, path) == 404
 
 
-@pytest.mark.parametrize(("accept", "media_type", "rdflib_format"), [
-    (None, "text/turtle", "turtle"), ("text/turtle", "text/turtle", "turtle"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/rdf+xml", "application/rdf+xml", "xml")])
-def test_well_known_void(app: httpx.Client, live_dist: Path, accept: str | None, media_type: str,
-                         rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_well_known_void(
+    app: httpx.Client, live_dist: Path, accept: str | None, media_type: str, rdflib_format: str
+) -> None:
     response = app.get("/.well-known/void", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type

@@ -14,8 +14,7 @@ import pytest
 
 ASK = "ASK { ?s ?p ?o }"
 # Six unbound triple patterns: a cartesian product far beyond any time limit, even on the small fixture.
-CARTESIAN = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
-             "?p ?q ?r }")
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
 
 
 def sparql(url: str, method: str = "GET", **kwargs: object) -> httpx.Response:
@@ -35,16 +34,24 @@ def assert_error(response: httpx.Response, status: int, *words: str) -> None:
 
 # Read-only ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"method": "POST", "content": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-     "headers": {"Content-Type": "application/sparql-update"}},
-    {"method": "POST", "data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-    {"method": "POST", "data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-    {"method": "GET", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
-    {"method": "GET", "params": {"query": "PREFIX ex: <urn:x> CLEAR ALL"}},
-    {"method": "GET", "params": {"update": "DROP ALL"}},
-    {"method": "GET", "params": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}},
-], ids=["sparql-update-body", "update-form", "update-as-query-form", "delete-where", "clear", "update-get", "load"])
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {
+            "method": "POST",
+            "content": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
+        {"method": "POST", "data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"method": "POST", "data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"method": "GET", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+        {"method": "GET", "params": {"query": "PREFIX ex: <urn:x> CLEAR ALL"}},
+        {"method": "GET", "params": {"update": "DROP ALL"}},
+        {"method": "GET", "params": {"query": "LOAD <http://127.0.0.1:9/data.ttl>"}},
+    ],
+    ids=["sparql-update-body", "update-form", "update-as-query-form", "delete-where", "clear", "update-get", "load"],
+)
 def test_updates_are_refused(live_server: str, request_kwargs: dict[str, object]) -> None:
     kwargs = dict(request_kwargs)
     assert_error(sparql(live_server, str(kwargs.pop("method")), **kwargs), 403, "read-only")
@@ -53,8 +60,13 @@ def test_updates_are_refused(live_server: str, request_kwargs: dict[str, object]
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_graph_store_writes_are_refused(live_server: str, method: str) -> None:
-    response = httpx.request(method, f"{live_server}/sparql", params={"graph": "urn:g"},
-                             content="<urn:a> <urn:b> <urn:c> .", headers={"Content-Type": "text/turtle"})
+    response = httpx.request(
+        method,
+        f"{live_server}/sparql",
+        params={"graph": "urn:g"},
+        content="<urn:a> <urn:b> <urn:c> .",
+        headers={"Content-Type": "text/turtle"},
+    )
     assert_error(response, 405, "read-only")
     assert "GET" in response.headers["allow"]
 
@@ -64,12 +76,14 @@ def test_writes_to_dumps_are_refused(live_server: str) -> None:
 
 
 def test_posting_other_content_types_is_refused(live_server: str) -> None:
-    response = sparql(live_server, "POST", content=b"<urn:a> <urn:b> <urn:c> .",
-                      headers={"Content-Type": "text/turtle"})
+    response = sparql(
+        live_server, "POST", content=b"<urn:a> <urn:b> <urn:c> .", headers={"Content-Type": "text/turtle"}
+    )
     assert_error(response, 415, "application/sparql-query")
 
 
 # SERVICE ---------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def listener() -> Iterator[tuple[int, list[bytes]]]:
@@ -111,8 +125,9 @@ SERVICE_QUERIES = [
 
 @pytest.mark.parametrize("template", SERVICE_QUERIES)
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_service_is_refused_before_running(live_server: str, listener: tuple[int, list[bytes]], template: str,
-                                           method: str) -> None:
+def test_service_is_refused_before_running(
+    live_server: str, listener: tuple[int, list[bytes]], template: str, method: str
+) -> None:
     port, connections = listener
     query = template.replace("{port}", str(port))
     payload = {"params": {"query": query}} if method == "GET" else {"data": {"query": query}}
@@ -123,16 +138,20 @@ def test_service_is_refused_before_running(live_server: str, listener: tuple[int
         time.sleep(0.02)
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT ?service WHERE { ?service ?p "SERVICE" } LIMIT 1',
-    "SELECT * WHERE { ?s ?p ?o # SERVICE <http://127.0.0.1:9/> {}\n } LIMIT 1",
-    "PREFIX service: <urn:service:> SELECT * WHERE { ?s service:x <urn:SERVICE> } LIMIT 1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?service WHERE { ?service ?p "SERVICE" } LIMIT 1',
+        "SELECT * WHERE { ?s ?p ?o # SERVICE <http://127.0.0.1:9/> {}\n } LIMIT 1",
+        "PREFIX service: <urn:service:> SELECT * WHERE { ?s service:x <urn:SERVICE> } LIMIT 1",
+    ],
+)
 def test_service_as_a_word_is_not_refused(live_server: str, query: str) -> None:
     assert sparql(live_server, params={"query": query}).status_code == 200
 
 
 # Time limit -------------------------------------------------------------------------------------------------
+
 
 def test_expensive_query_is_stopped_while_others_are_answered(strict_server: str) -> None:
     """strict_server stops queries after 2 s; 2 workers, so cheap queries go on during the slow one."""
@@ -155,8 +174,7 @@ def test_expensive_query_is_stopped_while_others_are_answered(strict_server: str
 
 
 def test_timeouts_can_be_asked_as_text(strict_server: str) -> None:
-    response = sparql(strict_server, params={"query": CARTESIAN},
-                      headers={"Accept": "text/csv, text/plain;q=0.5"})
+    response = sparql(strict_server, params={"query": CARTESIAN}, headers={"Accept": "text/csv, text/plain;q=0.5"})
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("text/plain")
     assert "stopped" in response.text
@@ -172,6 +190,7 @@ def test_many_expensive_queries_do_not_block_the_endpoint_for_good(strict_server
 
 # Row limit -----------------------------------------------------------------------------------------------
 
+
 def test_truncated_select_says_so(strict_server: str) -> None:
     response = sparql(strict_server, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert response.status_code == 200
@@ -182,8 +201,10 @@ def test_truncated_select_says_so(strict_server: str) -> None:
     assert body["ecograph"] == {"truncated": True, "limit": 5}
 
 
-@pytest.mark.parametrize(("accept", "marker"), [
-    ("text/csv", None), ("text/tab-separated-values", None), ("application/sparql-results+xml", b"truncated")])
+@pytest.mark.parametrize(
+    ("accept", "marker"),
+    [("text/csv", None), ("text/tab-separated-values", None), ("application/sparql-results+xml", b"truncated")],
+)
 def test_truncated_select_in_other_formats(strict_server: str, accept: str, marker: bytes | None) -> None:
     response = sparql(strict_server, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": accept})
     assert response.headers["x-ecograph-truncated"] == "true"
@@ -192,8 +213,9 @@ def test_truncated_select_in_other_formats(strict_server: str, accept: str, mark
 
 
 def test_truncated_construct_says_so(strict_server: str) -> None:
-    response = sparql(strict_server, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                      headers={"Accept": "application/n-triples"})
+    response = sparql(
+        strict_server, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"}
+    )
     assert response.headers["x-ecograph-truncated"] == "true"
     lines = [line for line in response.text.splitlines() if line and not line.startswith("#")]
     assert len(lines) == 5
@@ -207,17 +229,22 @@ def test_exactly_the_limit_is_not_truncated(strict_server: str) -> None:
 
 
 def test_truncation_header_is_readable_cross_origin(strict_server: str) -> None:
-    response = sparql(strict_server, params={"query": "SELECT * WHERE { ?s ?p ?o }"},
-                      headers={"Origin": "https://example.org"})
+    response = sparql(
+        strict_server, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Origin": "https://example.org"}
+    )
     assert "x-ecograph-truncated" in response.headers["access-control-expose-headers"].lower()
 
 
 # Sizes and malformed requests ------------------------------------------------------------------------------
 
+
 def test_oversized_body_is_413(live_server: str) -> None:
     query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (1 << 20)
-    assert_error(sparql(live_server, "POST", content=query, headers={"Content-Type": "application/sparql-query"}),
-                 413, "larger than")
+    assert_error(
+        sparql(live_server, "POST", content=query, headers={"Content-Type": "application/sparql-query"}),
+        413,
+        "larger than",
+    )
     assert_error(sparql(live_server, "POST", data={"query": query}), 413)
 
 
@@ -238,19 +265,30 @@ def test_syntax_error_as_text(live_server: str) -> None:
     assert "1:1" in response.text
 
 
-@pytest.mark.parametrize(("kwargs", "status"), [
-    ({"method": "POST", "content": b"query=%FF%FE", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-     400),
-    ({"method": "POST", "content": b"\xff\xfe", "headers": {"Content-Type": "application/sparql-query"}}, 400),
-    ({"method": "GET", "params": [("query", ASK), ("query", ASK)]}, 400),
-    ({"method": "POST", "content": b"", "headers": {}}, 415),
-    ({"method": "GET", "params": {"query": ASK, "default-graph-uri": "not an iri"}}, 400),
-], ids=["bad-utf8-form", "bad-utf8-body", "two-queries", "no-content-type", "bad-graph-iri"])
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        (
+            {
+                "method": "POST",
+                "content": b"query=%FF%FE",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+        ),
+        ({"method": "POST", "content": b"\xff\xfe", "headers": {"Content-Type": "application/sparql-query"}}, 400),
+        ({"method": "GET", "params": [("query", ASK), ("query", ASK)]}, 400),
+        ({"method": "POST", "content": b"", "headers": {}}, 415),
+        ({"method": "GET", "params": {"query": ASK, "default-graph-uri": "not an iri"}}, 400),
+    ],
+    ids=["bad-utf8-form", "bad-utf8-body", "two-queries", "no-content-type", "bad-graph-iri"],
+)
 def test_malformed_requests(live_server: str, kwargs: dict[str, object], status: int) -> None:
     kwargs = dict(kwargs)
     assert_error(sparql(live_server, str(kwargs.pop("method")), **kwargs), status)
 
 
 def test_unknown_paths_are_404_in_the_error_shape(live_server: str) -> None:
-    assert_error(httpx.get(f"{live_server}/no/such/thing", headers={"Accept": "application/json"}), 404,
-                 "/no/such/thing")
+    assert_error(
+        httpx.get(f"{live_server}/no/such/thing", headers={"Accept": "application/json"}), 404, "/no/such/thing"
+    )

@@ -36,6 +36,8 @@ def test_a_busy_endpoint_gives_its_own_retry_after() -> None:
 def test_pages_answer_browsers_with_html_and_scripts_with_text() -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     assert error_response(_request(browser), 404, "no such page", page=_page, offered=()).media_type == "text/html"
-    assert error_response(_request("image/png"), 404, "no such page", page=_page, offered=()).body == \
-        b"404 Not Found: no such page\n"
+    assert (
+        error_response(_request("image/png"), 404, "no such page", page=_page, offered=()).body
+        == b"404 Not Found: no such page\n"
+    )
     assert error_response(_request(), 404, "no such query").headers["content-type"] == "application/json"

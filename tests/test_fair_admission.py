@@ -39,6 +39,7 @@ def client_at(url: str, address: str, connections: int = 1) -> httpx.AsyncClient
 
 async def loop_queries(client: httpx.AsyncClient, query: str, connections: int) -> None:
     """Send `query` over `connections` connections, again and again, until cancelled."""
+
     async def one_connection() -> None:
         while True:
             await client.get("/sparql", params={"query": query})
@@ -55,6 +56,7 @@ async def timed_get(client: httpx.AsyncClient, path: str, **params: str) -> tupl
 def test_cheap_queries_answer_at_once_while_slow_queries_loop(fair_server: str) -> None:
     """Three connections loop a query that runs to the time limit, more than the two workers for slow
     queries; an ASK and a stored query from another client still answer in well under the time limit."""
+
     async def scenario() -> list[tuple[int, float]]:
         async with client_at(fair_server, "127.0.0.2", 3) as flood, client_at(fair_server, "127.0.0.3") as other:
             heavy = asyncio.ensure_future(loop_queries(flood, CARTESIAN, 3))
@@ -81,8 +83,9 @@ async def loop_raw(url: str, path: str) -> None:
         while True:
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
-            length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
-                          if line.startswith(b"content-length:"))
+            length = next(
+                int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+            )
             await reader.readexactly(length)
     finally:
         writer.close()
@@ -90,6 +93,7 @@ async def loop_raw(url: str, path: str) -> None:
 
 def test_many_connections_of_cheap_queries_do_not_crowd_out_another_client(fair_server: str) -> None:
     """24 connections loop `ASK {}`; another connection's stored queries are never refused."""
+
     async def scenario() -> list[int]:
         crowd = [asyncio.ensure_future(loop_raw(fair_server, "/sparql?query=ASK%20%7B%7D")) for _ in range(24)]
         async with client_at(fair_server, "127.0.0.1") as other:
@@ -105,11 +109,11 @@ def test_many_connections_of_cheap_queries_do_not_crowd_out_another_client(fair_
 def test_a_flooding_client_is_refused_its_excess_while_another_is_served(fair_server: str) -> None:
     """One client sends twelve slow queries at once: what cannot start within the time limit is refused at
     once with Retry-After, and another client's queries are answered meanwhile."""
+
     async def scenario() -> tuple[list[httpx.Response | BaseException], list[tuple[int, float]]]:
         async with client_at(fair_server, "127.0.0.2", 12) as flood, client_at(fair_server, "127.0.0.3") as other:
             started = time.monotonic()
-            flooding = [asyncio.ensure_future(flood.get("/sparql", params={"query": CARTESIAN}))
-                        for _ in range(12)]
+            flooding = [asyncio.ensure_future(flood.get("/sparql", params={"query": CARTESIAN})) for _ in range(12)]
             refused_at_once = []
             while time.monotonic() - started < 2.0 and not refused_at_once:
                 refused_at_once = [f.result() for f in flooding if f.done() and f.result().status_code == 503]
@@ -128,8 +132,7 @@ def test_a_flooding_client_is_refused_its_excess_while_another_is_served(fair_se
     assert max(seconds for _, seconds in served) < 2.0, served
 
 
-def test_a_stored_query_past_the_time_limit_answers_503_with_retry_after(pages_dist: Path,
-                                                                       tmp_path: Path) -> None:
+def test_a_stored_query_past_the_time_limit_answers_503_with_retry_after(pages_dist: Path, tmp_path: Path) -> None:
     """The stored-query API says when to try again, as /sparql does."""
     dist = tmp_path / "dist"
     shutil.copytree(pages_dist, dist)
@@ -143,6 +146,7 @@ def test_a_stored_query_past_the_time_limit_answers_503_with_retry_after(pages_d
 
 # Who the client is, behind a proxy or not ---------------------------------------------------------------------
 
+
 def client_seen(forwarded_allow_ips: str | None, peer: str, forwarded_for: str) -> Client:
     """The client that admission sees for a request from `peer` saying X-Forwarded-For: `forwarded_for`, when
     uvicorn is configured as `ecograph serve --forwarded-allow-ips` configures it."""
@@ -153,8 +157,13 @@ def client_seen(forwarded_allow_ips: str | None, peer: str, forwarded_for: str) 
 
     config = uvicorn_config(ClientIdentity(record), "127.0.0.1", 0, forwarded_allow_ips, client_timeout=5)
     config.load()
-    scope = {"type": "http", "client": (peer, 40000), "scheme": "http", "path": "/api/queries/articles",
-             "headers": [(b"x-forwarded-for", forwarded_for.encode())]}
+    scope = {
+        "type": "http",
+        "client": (peer, 40000),
+        "scheme": "http",
+        "path": "/api/queries/articles",
+        "headers": [(b"x-forwarded-for", forwarded_for.encode())],
+    }
     asyncio.run(config.loaded_app(scope, None, None))
     return seen[0]
 
@@ -170,6 +179,7 @@ def test_x_forwarded_for_is_honoured_from_a_configured_proxy_only() -> None:
 
 
 # The fair queue itself ----------------------------------------------------------------------------------------
+
 
 def test_the_queue_serves_addresses_in_turn_then_connections() -> None:
     async def order() -> list[tuple[str, int]]:

@@ -31,9 +31,24 @@ JA = Namespace("http://jena.hpl.hp.com/2005/11/Assembler#")
 TDB2 = Namespace("http://jena.apache.org/2016/tdb#")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = str(RDF.langString)
-INTEGERS = {f"{XSD}{name}" for name in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+INTEGERS = {
+    f"{XSD}{name}"
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 READ_ONLY_OPERATIONS = {FUSEKI["query"], FUSEKI["gsp-r"]}
 
 Term = tuple[str, ...] | None
@@ -100,8 +115,9 @@ def test_stored_query_answers_the_same_through_the_fuseki_config(
     names = [variable.value for variable in expected.variables]
     assert answer.results["head"]["vars"] == names
     expected_rows = [tuple(oxigraph_term(solution[name]) for name in names) for solution in expected]
-    jena_rows = [tuple(json_term(binding.get(name)) for name in names)
-                 for binding in answer.results["results"]["bindings"]]
+    jena_rows = [
+        tuple(json_term(binding.get(name)) for name in names) for binding in answer.results["results"]["bindings"]
+    ]
     assert Counter(jena_rows) == Counter(expected_rows)
     if is_ordered(text):
         assert jena_rows == expected_rows, "ORDER BY must give one order on every engine: sort on more keys"
@@ -109,8 +125,11 @@ def test_stored_query_answers_the_same_through_the_fuseki_config(
 
 def test_most_stored_queries_find_something_in_the_seeds(jena_answers: dict[str, BatchAnswer]) -> None:
     """Comparing empty answers would prove little."""
-    empty = [name for name, answer in jena_answers.items()
-             if answer.results is not None and not answer.results["results"]["bindings"]]
+    empty = [
+        name
+        for name, answer in jena_answers.items()
+        if answer.results is not None and not answer.results["results"]["bindings"]
+    ]
     assert len(empty) <= len(QUERIES) // 4, f"no answers from {empty}"
 
 
@@ -132,9 +151,7 @@ def test_the_database_has_every_named_graph_and_a_union_default_graph(
 # What the config refuses -----------------------------------------------------------------------------------------
 
 
-def test_a_service_query_is_refused_without_contacting_the_service(
-    jena: Jena, config: Path, tmp_path: Path
-) -> None:
+def test_a_service_query_is_refused_without_contacting_the_service(jena: Jena, config: Path, tmp_path: Path) -> None:
     with listening_socket() as (listener, port):
         query = tmp_path / "service.rq"
         query.write_text(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
@@ -160,8 +177,15 @@ def test_the_config_declares_only_read_only_endpoints() -> None:
     assert operations == READ_ONLY_OPERATIONS
     names = {str(graph.value(endpoint, FUSEKI.name)) for endpoint in graph.objects(None, FUSEKI.endpoint)}
     assert {"sparql", "query", "get"} <= names
-    writes = {FUSEKI.update, FUSEKI.upload, FUSEKI["gsp-rw"], FUSEKI.patch,
-              FUSEKI.serviceUpdate, FUSEKI.serviceUpload, FUSEKI.serviceReadWriteGraphStore}
+    writes = {
+        FUSEKI.update,
+        FUSEKI.upload,
+        FUSEKI["gsp-rw"],
+        FUSEKI.patch,
+        FUSEKI.serviceUpdate,
+        FUSEKI.serviceUpload,
+        FUSEKI.serviceReadWriteGraphStore,
+    }
     assert not writes & (set(graph.predicates()) | set(graph.objects()))
 
 
@@ -170,8 +194,10 @@ def test_the_config_serves_a_union_tdb2_dataset_without_service_and_with_a_timeo
     (dataset,) = graph.subjects(RDF.type, TDB2.DatasetTDB2)
     assert graph.value(dataset, TDB2.location) == Literal(DOCUMENTED_LOCATION)
     assert graph.value(dataset, TDB2.unionDefaultGraph).toPython() is True
-    context = {str(graph.value(entry, JA.cxtName)): str(graph.value(entry, JA.cxtValue))
-               for entry in graph.objects(dataset, JA.context)}
+    context = {
+        str(graph.value(entry, JA.cxtName)): str(graph.value(entry, JA.cxtValue))
+        for entry in graph.objects(dataset, JA.context)
+    }
     assert context["arq:httpServiceAllowed"] == "false"
     first, overall = (int(ms) for ms in context["arq:queryTimeout"].split(","))
     assert 0 < first <= overall <= 120_000

@@ -84,8 +84,11 @@ def only_error(project: Project) -> Finding:
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_good_mapping_builds(project: Project) -> None:
@@ -137,8 +140,9 @@ def test_date_that_is_not_a_date(tmp_path: Path, project: Project) -> None:
 
 
 def test_duplicate_id_points_at_both_entries(project: Project) -> None:
-    duplicate = GOOD_MAPPING + "  - id: place/enschede\n    type: City\n    label: {en: Enschede}\n" \
-        "    quote: \"Enschede\"\n"
+    duplicate = (
+        GOOD_MAPPING + '  - id: place/enschede\n    type: City\n    label: {en: Enschede}\n    quote: "Enschede"\n'
+    )
     write_mapping(project, duplicate)
     error = only_error(project)
     assert "declared twice (first on line 9)" in error.message
@@ -186,9 +190,11 @@ def test_the_cli_prints_the_error_without_a_traceback(project: Project) -> None:
 
 
 def test_the_build_lists_every_problem_of_a_file(project: Project) -> None:
-    mapping = GOOD_MAPPING.replace("- locatedIn: place/enschede", "- locatedIn: place/hengelo") \
-        .replace("amount: 2000000", "amount: two million") \
+    mapping = (
+        GOOD_MAPPING.replace("- locatedIn: place/enschede", "- locatedIn: place/hengelo")
+        .replace("amount: 2000000", "amount: two million")
         .replace('quote: "from the Twente Board"', 'quote: "from Twente Board"')
+    )
     write_mapping(project, mapping)
     with pytest.raises(MappingErrors) as caught:
         build_dist(project, project.default_dist)
@@ -203,8 +209,10 @@ def test_the_build_lists_every_problem_of_a_file(project: Project) -> None:
 
 
 def test_the_cli_lists_every_problem_and_exits_1(project: Project) -> None:
-    write_mapping(project, GOOD_MAPPING.replace("place/enschede\n", "place/hengelo\n", 1)
-                  .replace("amount: 2000000", "amount: lots"))
+    write_mapping(
+        project,
+        GOOD_MAPPING.replace("place/enschede\n", "place/hengelo\n", 1).replace("amount: 2000000", "amount: lots"),
+    )
     result = CliRunner().invoke(main, ["--project", str(project.root), "build"])
     assert result.exit_code == 1
     assert "100_test.yaml:8: entities[0].facts[0].locatedIn: 'place/hengelo' is not declared" in result.output
@@ -212,8 +220,10 @@ def test_the_cli_lists_every_problem_and_exits_1(project: Project) -> None:
 
 
 def test_an_id_that_is_a_list_is_one_problem_among_the_others(project: Project) -> None:
-    write_mapping(project, GOOD_MAPPING.replace("id: place/enschede", "id: [place/enschede]")
-                  .replace("amount: 2000000", "amount: lots"))
+    write_mapping(
+        project,
+        GOOD_MAPPING.replace("id: place/enschede", "id: [place/enschede]").replace("amount: 2000000", "amount: lots"),
+    )
     with pytest.raises(MappingErrors) as caught:
         build_dist(project, project.default_dist)
     assert [(f.location.field, f.code) for f in caught.value.findings] == [

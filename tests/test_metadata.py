@@ -30,8 +30,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 CC_BY_4 = URIRef("http://creativecommons.org/licenses/by/4.0/")
 EPOCH = 1700000000  # 2023-11-14T22:13:20Z
 
-FORMATS = {".trig": RdfFormat.TRIG, ".ttl": RdfFormat.TURTLE, ".gz": RdfFormat.N_TRIPLES,
-           ".jsonld": RdfFormat.JSON_LD}
+FORMATS = {".trig": RdfFormat.TRIG, ".ttl": RdfFormat.TURTLE, ".gz": RdfFormat.N_TRIPLES, ".jsonld": RdfFormat.JSON_LD}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +53,7 @@ def file_of(void: Graph, distribution: URIRef, project: Project, dist: Path) -> 
     url = str(void.value(distribution, DCAT.downloadURL))
     prefix = f"{project.base}dumps/"
     assert url.startswith(prefix), url
-    return dist / url[len(prefix):]
+    return dist / url[len(prefix) :]
 
 
 def statements_in(path: Path) -> int:
@@ -99,8 +98,12 @@ def test_every_distribution_is_a_file_in_dist(void: Graph, seed_project: Project
 
 def test_every_dump_in_dist_is_a_distribution(void: Graph, seed_project: Project, built_dist: Path) -> None:
     listed = {file_of(void, d, seed_project, built_dist) for d in distributions(void)}
-    dumps = {*built_dist.glob("ecograph.*"), built_dist / "ontology.ttl", built_dist / "shapes.ttl",
-             *(built_dist / "articles").glob("*.ttl")}
+    dumps = {
+        *built_dist.glob("ecograph.*"),
+        built_dist / "ontology.ttl",
+        built_dist / "shapes.ttl",
+        *(built_dist / "articles").glob("*.ttl"),
+    }
     assert dumps - listed == set()
 
 
@@ -141,8 +144,9 @@ def test_the_dataset_counts_the_triples_of_the_whole_graph(void: Graph, dataset:
     assert int(void.value(dataset, VOID.triples)) == statements_in(built_dist / "ecograph.ttl")
 
 
-def test_each_article_subset_counts_its_triples(void: Graph, dataset: URIRef, seed_project: Project,
-                                                built_dist: Path) -> None:
+def test_each_article_subset_counts_its_triples(
+    void: Graph, dataset: URIRef, seed_project: Project, built_dist: Path
+) -> None:
     subsets = list(void.objects(dataset, VOID.subset))
     assert len(subsets) == len(list((built_dist / "articles").glob("*.ttl")))
     for subset in subsets:
@@ -190,8 +194,11 @@ def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(epoch_bui
     first, second = epoch_builds
 
     def digests(folder: Path) -> dict[str, str]:
-        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
 
     assert digests(first) == digests(second)
 
@@ -203,11 +210,20 @@ COMMITTED = "2024-03-01T12:00:00+00:00"
 
 
 def git(*args: str, cwd: Path) -> None:
-    environment = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-                   "GIT_AUTHOR_DATE": COMMITTED, "GIT_COMMITTER_DATE": COMMITTED}
-    subprocess.run(["git", "-c", "user.name=ecograph", "-c", "user.email=ecograph@example.org", *args],
-                   cwd=cwd, env=environment, check=True, capture_output=True)
-
+    environment = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_DATE": COMMITTED,
+        "GIT_COMMITTER_DATE": COMMITTED,
+    }
+    subprocess.run(
+        ["git", "-c", "user.name=ecograph", "-c", "user.email=ecograph@example.org", *args],
+        cwd=cwd,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
 
 
 def touch_all(folder: Path, when: dt.datetime) -> None:

@@ -25,8 +25,13 @@ def test_the_dumps_prefixes_mean_the_same_on_the_endpoint_and_pages(built_dist: 
 
 
 def test_a_page_download_declares_the_dumps_prefixes_for_its_kinds() -> None:
-    triples = [ox.Triple(ox.NamedNode(f"{BASE}id/organisation/acme"),
-                         ox.NamedNode("http://www.w3.org/ns/org#hasSite"), ox.NamedNode(f"{BASE}id/place/enschede"))]
+    triples = [
+        ox.Triple(
+            ox.NamedNode(f"{BASE}id/organisation/acme"),
+            ox.NamedNode("http://www.w3.org/ns/org#hasSite"),
+            ox.NamedNode(f"{BASE}id/place/enschede"),
+        )
+    ]
     declared = _declared(serialize(triples, "text/turtle", BASE).decode())
     assert declared.items() >= dump_prefixes(BASE, {"organisation"}).items()
     assert "org:hasSite" in serialize(triples, "text/turtle", BASE).decode()

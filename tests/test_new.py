@@ -46,16 +46,23 @@ def cli(project: Project, *args: object) -> Result:
     return CliRunner().invoke(main, ["--project", str(project.root), *map(str, args)], catch_exceptions=False)
 
 
-def test_scaffold_prefills_the_published_entities_the_text_names(project: Project, article: Path,
-                                                                 published_dist: Path) -> None:
+def test_scaffold_prefills_the_published_entities_the_text_names(
+    project: Project, article: Path, published_dist: Path
+) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
     mapping = yaml.safe_load(result.mapping.read_text(encoding="utf-8"))
     entities = {e["id"]: e for e in mapping["entities"]}
-    assert {"organisation/micronit", "organisation/twente-board", "organisation/university-of-twente",
-            "place/enschede"} <= set(entities)
+    assert {
+        "organisation/micronit",
+        "organisation/twente-board",
+        "organisation/university-of-twente",
+        "place/enschede",
+    } <= set(entities)
     assert entities["organisation/micronit"]["type"] == "Company"
-    assert entities["organisation/university-of-twente"]["label"] == {"en": "University of Twente",
-                                                                        "nl": "Universiteit Twente"}
+    assert entities["organisation/university-of-twente"]["label"] == {
+        "en": "University of Twente",
+        "nl": "Universiteit Twente",
+    }
     text = ArticleText.read(result.seed)
     for entity in mapping["entities"]:
         text.locate(entity["quote"], Location(result.mapping))  # every quote is verbatim
@@ -71,32 +78,54 @@ def test_names_match_on_word_boundaries_only(project: Project, article: Path, pu
 
 def test_scaffold_lists_every_amount_date_count_and_percentage(article: Path) -> None:
     todos = {(t.kind, t.text) for t in find_candidates(ARTICLE)}
-    assert {("date", "19 December 2023"), ("amount", "€11 million"), ("amount", "8.71 MLN EUR"),
-            ("amount", "3.5 million"), ("percentage", "25%"), ("count", "13")} <= todos
+    assert {
+        ("date", "19 December 2023"),
+        ("amount", "€11 million"),
+        ("amount", "8.71 MLN EUR"),
+        ("amount", "3.5 million"),
+        ("percentage", "25%"),
+        ("count", "13"),
+    } <= todos
     assert not any(kind == "count" and text in ("11", "8.71", "3.5", "25") for kind, text in todos)
 
 
-@pytest.mark.parametrize(("shown", "value"), [("€11 million", "11000000"), ("8.71 MLN EUR", "8710000"),
-                                             ("3.5 million", "3500000"), ("€ 300.000", "300000"),
-                                             ("2,5 miljoen euro", "2500000")])
+@pytest.mark.parametrize(
+    ("shown", "value"),
+    [
+        ("€11 million", "11000000"),
+        ("8.71 MLN EUR", "8710000"),
+        ("3.5 million", "3500000"),
+        ("€ 300.000", "300000"),
+        ("2,5 miljoen euro", "2500000"),
+    ],
+)
 def test_amounts_are_read_as_numbers(shown: str, value: str) -> None:
     assert amount_value(shown) == value
 
 
-@pytest.mark.parametrize(("shown", "value"), [("19 December 2023", "2023-12-19"), ("december 2023", "2023-12"),
-                                             ("9 oktober 2024", "2024-10-09"), ("2018", "2018"),
-                                             ("30 February 2023", None)])
+@pytest.mark.parametrize(
+    ("shown", "value"),
+    [
+        ("19 December 2023", "2023-12-19"),
+        ("december 2023", "2023-12"),
+        ("9 oktober 2024", "2024-10-09"),
+        ("2018", "2018"),
+        ("30 February 2023", None),
+    ],
+)
 def test_dates_are_read_as_iso_dates(shown: str, value: str | None) -> None:
     assert date_value(shown) == value
 
 
-def test_untouched_scaffold_validates_with_exit_1_and_explains_the_todos(project: Project, article: Path,
-                                                                         published_dist: Path) -> None:
+def test_untouched_scaffold_validates_with_exit_1_and_explains_the_todos(
+    project: Project, article: Path, published_dist: Path
+) -> None:
     made = cli(project, "new", article, "--id", "900_clean-room", "--against", published_dist)
     assert made.exit_code == 0, made.output
     assert "seeds/900_clean-room.txt" in made.output and "mappings/900_clean-room.yaml" in made.output
-    checked = cli(project, "validate", "--no-reasoner", "--against", published_dist,
-                  project.mappings_dir / "900_clean-room.yaml")
+    checked = cli(
+        project, "validate", "--no-reasoner", "--against", published_dist, project.mappings_dir / "900_clean-room.yaml"
+    )
     assert checked.exit_code == 1, checked.output
     assert "Traceback" not in checked.output
     assert "[to do]" in checked.output
@@ -105,8 +134,9 @@ def test_untouched_scaffold_validates_with_exit_1_and_explains_the_todos(project
     assert "check 900_clean-room.yaml: slug, title" in checked.output
 
 
-def test_scaffold_without_its_todos_is_a_mapping_that_validates(project: Project, article: Path,
-                                                                published_dist: Path) -> None:
+def test_scaffold_without_its_todos_is_a_mapping_that_validates(
+    project: Project, article: Path, published_dist: Path
+) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
     text = result.mapping.read_text(encoding="utf-8")
     result.mapping.write_text(re.sub(r"\n# Open items.*", "\n", text, flags=re.S), encoding="utf-8")
@@ -114,8 +144,9 @@ def test_scaffold_without_its_todos_is_a_mapping_that_validates(project: Project
     assert checked.exit_code == 0, checked.output
 
 
-def test_default_id_is_the_next_number_and_the_text_checksum(project: Project, article: Path,
-                                                             published_dist: Path) -> None:
+def test_default_id_is_the_next_number_and_the_text_checksum(
+    project: Project, article: Path, published_dist: Path
+) -> None:
     result = scaffold(project, article, against=published_dist)
     assert re.fullmatch(r"005_[0-9a-f]{16}", result.stem)
     assert result.seed.read_bytes() == article.read_bytes()

@@ -16,18 +16,25 @@ def ontology(seed_project: Project) -> Graph:
 
 
 def own_terms(ontology: Graph, seed_project: Project, kind: URIRef) -> list[URIRef]:
-    return sorted(t for t in ontology.subjects(RDF.type, kind)
-                  if isinstance(t, URIRef) and t.startswith(seed_project.vocab))
+    return sorted(
+        t for t in ontology.subjects(RDF.type, kind) if isinstance(t, URIRef) and t.startswith(seed_project.vocab)
+    )
 
 
 def all_own_terms(ontology: Graph, seed_project: Project) -> list[URIRef]:
-    return [t for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-            for t in own_terms(ontology, seed_project, kind)]
+    return [
+        t
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for t in own_terms(ontology, seed_project, kind)
+    ]
 
 
 def test_every_term_has_an_english_and_a_dutch_label(ontology: Graph, seed_project: Project) -> None:
-    unlabelled = [t for t in all_own_terms(ontology, seed_project)
-                  if {lit.language for lit in ontology.objects(t, RDFS.label)} < {"en", "nl"}]
+    unlabelled = [
+        t
+        for t in all_own_terms(ontology, seed_project)
+        if {lit.language for lit in ontology.objects(t, RDFS.label)} < {"en", "nl"}
+    ]
     assert unlabelled == []
 
 
@@ -36,8 +43,9 @@ def test_every_term_has_a_definition(ontology: Graph, seed_project: Project) -> 
 
 
 def test_every_property_declares_its_domain_and_range(ontology: Graph, seed_project: Project) -> None:
-    properties = [p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
-                  for p in own_terms(ontology, seed_project, kind)]
+    properties = [
+        p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty) for p in own_terms(ontology, seed_project, kind)
+    ]
     assert [p for p in properties if ontology.value(p, RDFS.domain) is None] == []
     assert [p for p in properties if ontology.value(p, RDFS.range) is None] == []
 

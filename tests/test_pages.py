@@ -85,8 +85,7 @@ NEGOTIATION = [
 
 
 @pytest.mark.parametrize(("path", "accept", "status", "expected"), NEGOTIATION)
-def test_negotiation_over_http(http: httpx.Client, path: str, accept: str | None, status: int,
-                               expected: str) -> None:
+def test_negotiation_over_http(http: httpx.Client, path: str, accept: str | None, status: int, expected: str) -> None:
     response = http.get(path, headers={"Accept": accept} if accept else {})
     assert (response.status_code, media_type(response)) == (status, expected), response.text[:300]
     if status == 200 and expected in RDF_FORMATS:
@@ -96,8 +95,11 @@ def test_negotiation_over_http(http: httpx.Client, path: str, accept: str | None
 def test_every_format_gives_the_same_triples(http: httpx.Client) -> None:
     graphs = [parse(http.get("/id/organisation/micronit", headers={"Accept": m})) for m in RDF_FORMATS]
     assert all(g == graphs[0] for g in graphs)
-    label = ox.Triple(ox.NamedNode(MICRONIT), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                      ox.Literal("Micronit", language="nl"))
+    label = ox.Triple(
+        ox.NamedNode(MICRONIT),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.Literal("Micronit", language="nl"),
+    )
     assert label in graphs[0]
     # incoming facts and the claims that support the entity's facts come along
     subjects = {t.subject.value for t in graphs[0]}
@@ -135,6 +137,7 @@ def test_unknown_iri_is_404_and_the_server_keeps_serving(http: httpx.Client) -> 
 
 # ---------------------------------------------------------------------------------------- entity page --
 
+
 def test_entity_page_shows_labels_types_facts_both_ways_and_quotes(http: httpx.Client) -> None:
     html = http.get("/id/organisation/micronit", headers={"Accept": BROWSER}).text
     assert "English:" in html and "Dutch:" in html
@@ -148,8 +151,14 @@ def test_entity_page_shows_labels_types_facts_both_ways_and_quotes(http: httpx.C
 
 
 def test_text_from_the_data_is_escaped(http: httpx.Client) -> None:
-    pages = ["/id/organisation/tricky", "/id/organisation/micronit", "/graph/tricky-names", "/",
-             "/search?q=tricky", "/id/article/tricky-names"]
+    pages = [
+        "/id/organisation/tricky",
+        "/id/organisation/micronit",
+        "/graph/tricky-names",
+        "/",
+        "/search?q=tricky",
+        "/id/article/tricky-names",
+    ]
     for path in pages:
         html = http.get(path, headers={"Accept": BROWSER}).text
         assert "<script>alert" not in html, path
@@ -165,6 +174,7 @@ def test_article_page_links_its_graph(http: httpx.Client) -> None:
 
 
 # ------------------------------------------------------------------------------------------- landing --
+
 
 def test_landing_page(http: httpx.Client, pages_dist: Path) -> None:
     response = http.get("/", headers={"Accept": BROWSER})
@@ -191,8 +201,10 @@ def test_landing_embeds_schema_org_dataset(http: httpx.Client) -> None:
     data = json.loads(block[1])
     assert data["@type"] == "Dataset" and data["@context"] == "https://schema.org/"
     assert data["license"] == "http://creativecommons.org/licenses/by/4.0/"
-    assert {d["contentUrl"] for d in data["distribution"]} == {f"{BASE}dumps/ecograph.trig",
-                                                                f"{BASE}dumps/ontology.ttl"}
+    assert {d["contentUrl"] for d in data["distribution"]} == {
+        f"{BASE}dumps/ecograph.trig",
+        f"{BASE}dumps/ontology.ttl",
+    }
     assert "<em>" not in block[1]  # escaped inside <script> as \u003c
 
 
@@ -210,6 +222,7 @@ def test_landing_draws_the_ecosystem_network(http: httpx.Client) -> None:
 
 # -------------------------------------------------------------------------------------------- search --
 
+
 def test_search_html_and_json(http: httpx.Client) -> None:
     html = http.get("/search", params={"q": "micro"}, headers={"Accept": BROWSER}).text
     assert '<a href="/id/organisation/micronit">Micronit</a>' in html
@@ -220,13 +233,16 @@ def test_search_html_and_json(http: httpx.Client) -> None:
     assert via_accept.json()["results"] == answer["results"]
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ('") } DELETE WHERE { ?s ?p ?o } #', set()),
-    ('" || true || "', set()),
-    ("\\", set()),
-    ("a" * 500, set()),
-    ("<script>", {f"{BASE}id/organisation/tricky"}),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('") } DELETE WHERE { ?s ?p ?o } #', set()),
+        ('" || true || "', set()),
+        ("\\", set()),
+        ("a" * 500, set()),
+        ("<script>", {f"{BASE}id/organisation/tricky"}),
+    ],
+)
 def test_search_text_is_bound_not_spliced(http: httpx.Client, text: str, found: set[str]) -> None:
     response = http.get("/search", params={"q": text, "format": "json"})
     assert response.status_code == 200
@@ -236,17 +252,25 @@ def test_search_text_is_bound_not_spliced(http: httpx.Client, text: str, found: 
 
 # ------------------------------------------------------------------------------------------ ontology --
 
+
 def test_ontology_documentation_is_local(http: httpx.Client) -> None:
     html = http.get("/def", headers={"Accept": BROWSER}).text
     assert "pyLODE" in html or "pylode" in html.lower()
     assert "organisation (nl: organisatie)" in html
     assert remote_loads(html) == []
     turtle = parse(http.get("/def", headers={"Accept": "text/turtle"}))
-    assert ox.Triple(ox.NamedNode(f"{BASE}def"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                     ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")) in turtle
+    assert (
+        ox.Triple(
+            ox.NamedNode(f"{BASE}def"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology"),
+        )
+        in turtle
+    )
 
 
 # ---------------------------------------------------------------------------------------- query API --
+
 
 def test_api_json_with_a_parameter(http: httpx.Client) -> None:
     answer = http.get("/api/queries/funding-received", params={"org": "organisation/micronit"})
@@ -273,17 +297,22 @@ def test_api_csv(http: httpx.Client) -> None:
 
 def test_api_string_parameter(http: httpx.Client) -> None:
     rows = http.get("/api/queries/labels-like", params={"text": "overijssel"}).json()["results"]["bindings"]
-    assert {r["entity"]["value"] for r in rows} == {f"{BASE}id/organisation/province-of-overijssel",
-                                                    f"{BASE}id/funding/micronit-cleanroom"}
+    assert {r["entity"]["value"] for r in rows} == {
+        f"{BASE}id/organisation/province-of-overijssel",
+        f"{BASE}id/funding/micronit-cleanroom",
+    }
 
 
-@pytest.mark.parametrize(("params", "status"), [
-    ({"org": "<x> } UNION { ?s ?p ?o"}, 400),  # not an IRI: refused, never spliced
-    ({"org": "organisation/micronit> . ?funding ?p ?o . <x"}, 400),
-    ({"org": "http://example.org/a b"}, 400),
-    ({"org": "organisation/micronit", "orgg": "x"}, 400),  # unknown parameter
-    ({"org": "organisation/micronit", "format": "xml"}, 406),
-])
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"org": "<x> } UNION { ?s ?p ?o"}, 400),  # not an IRI: refused, never spliced
+        ({"org": "organisation/micronit> . ?funding ?p ?o . <x"}, 400),
+        ({"org": "http://example.org/a b"}, 400),
+        ({"org": "organisation/micronit", "orgg": "x"}, 400),  # unknown parameter
+        ({"org": "organisation/micronit", "format": "xml"}, 406),
+    ],
+)
 def test_api_refuses_bad_parameters(http: httpx.Client, params: dict[str, str], status: int) -> None:
     response = http.get("/api/queries/funding-received", params=params)
     assert response.status_code == status
@@ -323,6 +352,7 @@ def test_openapi_document(http: httpx.Client, pages_dist: Path) -> None:
 
 # -------------------------------------------------------------------------------------------- editor --
 
+
 def test_editor_page_has_every_stored_query(http: httpx.Client, pages_dist: Path) -> None:
     html = http.get("/sparql/editor").text
     data = re.search(r'<script type="application/json" id="stored-queries">(.*?)</script>', html, re.DOTALL)
@@ -335,8 +365,9 @@ def test_editor_page_has_every_stored_query(http: httpx.Client, pages_dist: Path
     assert http.get("/static/editor.js").status_code == 200
 
 
-def test_editor_says_how_to_install_yasgui_when_it_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                               pages_dist: Path) -> None:
+def test_editor_says_how_to_install_yasgui_when_it_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pages_dist: Path
+) -> None:
     import asyncio
     from types import SimpleNamespace
 

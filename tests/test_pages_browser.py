@@ -13,8 +13,13 @@ from typing import Any
 import pytest
 
 CHROMIUM = os.environ.get("ECOGRAPH_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +45,15 @@ def browser_page(pages_server: str, tmp_path_factory: pytest.TempPathFactory) ->
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1280, "height": 900})
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS, viewport={"width": 1280, "height": 900}
+        )
         context.route("**/*", guard)
         page = context.new_page()
         page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-        page.on("console", lambda message: seen["csp"].append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: seen["csp"].append(message.text) if "Content Security Policy" in message.text else None,
+        )
         try:
             yield page, seen
         finally:

@@ -52,15 +52,26 @@ def test_openapi_lists_every_stored_query(http: httpx.Client) -> None:
 
 def test_landing_counts_agree_with_the_void(http: httpx.Client, live_dist: Path) -> None:
     void = list(ox.parse(path=str(live_dist / "void.ttl"), format=ox.RdfFormat.TURTLE))
-    triples = next(q.object.value for q in void if q.subject.value.endswith("/dataset")
-                   and q.predicate.value == "http://rdfs.org/ns/void#triples")
+    triples = next(
+        q.object.value
+        for q in void
+        if q.subject.value.endswith("/dataset") and q.predicate.value == "http://rdfs.org/ns/void#triples"
+    )
     html = http.get("/", headers={"Accept": BROWSER}).text
     assert f'<span class="value">{int(triples):,}</span> triples' in html
     assert len(re.findall(r'<a href="/dumps/[^"/]+" type=', html)) >= 6
 
 
-@pytest.mark.parametrize("path", ["/id/organisation/micronit", "/id/organisation/university-of-twente",
-                                  "/id/ecosystem/medtech-twente", "/search?q=twente", "/sparql/editor"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/organisation/micronit",
+        "/id/organisation/university-of-twente",
+        "/id/ecosystem/medtech-twente",
+        "/search?q=twente",
+        "/sparql/editor",
+    ],
+)
 def test_pages_render(http: httpx.Client, path: str) -> None:
     response = http.get(path, headers={"Accept": BROWSER})
     assert response.status_code == 200 and "<h1>" in response.text

@@ -49,7 +49,8 @@ def test_void_describes_the_other_corpus_with_its_own_facts(other_dist: Path) ->
     assert str(void.value(dataset, DCTERMS.title)) == "Alpine Health Atlas"
     assert {str(k) for k in void.objects(dataset, DCAT.keyword)} == {"alpine health", "atlas"}
     assert [str(lang) for lang in void.objects(dataset, DCTERMS.language)] == [
-        "http://publications.europa.eu/resource/authority/language/ENG"]
+        "http://publications.europa.eu/resource/authority/language/ENG"
+    ]
     assert void.value(dataset, DCTERMS.license) is None  # the corpus states no licence, so none is claimed
     assert str(void.value(dataset, VOID.exampleResource)).startswith("https://w3id.org/ecograph/id/organisation/")
     text = (other_dist / "void.ttl").read_text(encoding="utf-8")
@@ -82,15 +83,20 @@ def test_a_project_without_facts_names_no_corpus(tmp_path: Path) -> None:
     assert facts.keywords == () and facts.license == "" and facts.examples == ()
 
 
-@pytest.mark.parametrize(("setting", "expected"), [
-    ('keywords = "health"', "keywords = 'health' is not a list of texts. Write it as keywords = ["),
-    ('languages = ["en", "dutch"]', "languages = ['en', 'dutch'] holds 'dutch', which is not a two-letter "
-                                    "language code"),
-    ('license = "CC-BY-4.0"', "license = 'CC-BY-4.0' is not an http(s) IRI. Write it as license = \"http"),
-    ('examples = ["Micro Nit"]', "holds 'Micro Nit', which is not an entity id such as organisation/acme"),
-    ("title = 3", "title = 3 is not text"),
-    ('titel = "x"', "titel = 'x' is not a setting ecograph knows. did you mean title?"),
-])
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ('keywords = "health"', "keywords = 'health' is not a list of texts. Write it as keywords = ["),
+        (
+            'languages = ["en", "dutch"]',
+            "languages = ['en', 'dutch'] holds 'dutch', which is not a two-letter language code",
+        ),
+        ('license = "CC-BY-4.0"', "license = 'CC-BY-4.0' is not an http(s) IRI. Write it as license = \"http"),
+        ('examples = ["Micro Nit"]', "holds 'Micro Nit', which is not an entity id such as organisation/acme"),
+        ("title = 3", "title = 3 is not text"),
+        ('titel = "x"', "titel = 'x' is not a setting ecograph knows. did you mean title?"),
+    ],
+)
 def test_a_bad_setting_names_the_file_the_key_and_the_fix(tmp_path: Path, setting: str, expected: str) -> None:
     for folder in ("seeds", "ontology", "mappings", "shapes", "queries"):
         (tmp_path / folder).mkdir()

@@ -58,8 +58,11 @@ def project(tmp_path: Path) -> Project:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def beside_dist(project: Project) -> set[str]:
@@ -107,8 +110,9 @@ def test_out_into_a_new_folder(project: Project, tmp_path: Path) -> None:
 def test_a_killed_build_leaves_dist_whole_and_the_next_build_cleans_up(project: Project, point: str) -> None:
     before = digests(build_dist(project, project.default_dist).out)
     published = beside_dist(project)
-    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(project.root), point],
-                            capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(project.root), point], capture_output=True, text=True, timeout=120
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert digests(project.default_dist) == before
     assert beside_dist(project) > published  # what the killed build left

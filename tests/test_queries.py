@@ -133,14 +133,18 @@ def test_answers_on_the_seed_data_are_pinned(name: str, store: ox.Store) -> None
 
 def dump_golden(answers: dict[str, Any]) -> str:
     """JSON with one row per line, so that a diff shows which answers changed."""
+
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     def rows(items: list[Row], indent: str) -> str:
         return "[\n" + ",\n".join(f"{indent} {dumps(row)}" for row in items) + f"\n{indent}]"
 
-    parts = [f' "query": {dumps(answers["query"])}', f' "variables": {dumps(answers["variables"])}',
-             f' "rows": {rows(answers["rows"], " ")}']
+    parts = [
+        f' "query": {dumps(answers["query"])}',
+        f' "variables": {dumps(answers["variables"])}',
+        f' "rows": {rows(answers["rows"], " ")}',
+    ]
     if "example" in answers:
         args, example_rows = dumps(answers["example"]["args"]), rows(answers["example"]["rows"], "  ")
         parts.append(f' "example": {{\n  "args": {args},\n  "rows": {example_rows}\n }}')
@@ -178,21 +182,23 @@ HEADER = "#+ summary: Things\n#+ tags: things\n"
 BODY = "SELECT ?thing WHERE { ?thing a ?kind } ORDER BY ?thing\n"
 
 
-@pytest.mark.parametrize(("text", "line", "problem"), [
-    ("#+ tags: things\n" + BODY, 1, "no '#+ summary:' line"),
-    ("#+ summary: Things\n" + BODY, 1, "no '#+ tags:' line"),
-    ("#+summary Things\n#+ tags: x\n" + BODY, 1, "malformed header line"),
-    (HEADER + "#+ colour: red\n" + BODY, 3, "unknown header key 'colour'"),
-    (HEADER + "#+ param: thing (uri, optional) the thing\n" + BODY, 3, "parameter type 'uri' is unknown"),
-    (HEADER + "#+ param: (iri) nameless\n" + BODY, 3, "malformed parameter"),
-    (HEADER + "#+ param: thing (iri, optionel) the thing\n" + BODY, 3, "unknown parameter option 'optionel'"),
-    (HEADER + "#+ param: kind (iri, optional) the kind\n" + BODY, 3, "'kind' is not in the SELECT clause"),
-    (HEADER + "#+ param: other (iri, optional) x\n" + BODY, 3, "'other' is not used in the query"),
-    (HEADER + "#+ param: thing (iri, optional) a\n#+ param: thing (iri) b\n" + BODY, 4, "declared twice"),
-    (HEADER + BODY + "#+ summary: late\n", 4, "after the query text starts"),
-])
-def test_a_malformed_header_is_reported_with_file_and_line(tmp_path: Path, text: str, line: int,
-                                                           problem: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("#+ tags: things\n" + BODY, 1, "no '#+ summary:' line"),
+        ("#+ summary: Things\n" + BODY, 1, "no '#+ tags:' line"),
+        ("#+summary Things\n#+ tags: x\n" + BODY, 1, "malformed header line"),
+        (HEADER + "#+ colour: red\n" + BODY, 3, "unknown header key 'colour'"),
+        (HEADER + "#+ param: thing (uri, optional) the thing\n" + BODY, 3, "parameter type 'uri' is unknown"),
+        (HEADER + "#+ param: (iri) nameless\n" + BODY, 3, "malformed parameter"),
+        (HEADER + "#+ param: thing (iri, optionel) the thing\n" + BODY, 3, "unknown parameter option 'optionel'"),
+        (HEADER + "#+ param: kind (iri, optional) the kind\n" + BODY, 3, "'kind' is not in the SELECT clause"),
+        (HEADER + "#+ param: other (iri, optional) x\n" + BODY, 3, "'other' is not used in the query"),
+        (HEADER + "#+ param: thing (iri, optional) a\n#+ param: thing (iri) b\n" + BODY, 4, "declared twice"),
+        (HEADER + BODY + "#+ summary: late\n", 4, "after the query text starts"),
+    ],
+)
+def test_a_malformed_header_is_reported_with_file_and_line(tmp_path: Path, text: str, line: int, problem: str) -> None:
     folder = tmp_path / "queries"
     folder.mkdir()
     (folder / "things.rq").write_text(text, encoding="utf-8")
@@ -212,13 +218,17 @@ def test_a_parameter_line_is_read(tmp_path: Path) -> None:
     assert query.description == "Notes."
     assert query.tags == ("things",)
     assert bind_arguments(query, {"thing": "organisation/micronit"}, DEFAULT_BASE) == {
-        "thing": ox.NamedNode(DEFAULT_BASE + "id/organisation/micronit")}
+        "thing": ox.NamedNode(DEFAULT_BASE + "id/organisation/micronit")
+    }
     assert bind_arguments(query, {}, DEFAULT_BASE) == {}
 
 
 def test_a_required_parameter_or_a_bad_value_is_a_parameter_error() -> None:
-    text = HEADER + "#+ param: thing (iri) the thing\n#+ param: n (integer, optional) how many\n" + \
-        "SELECT ?thing ?n WHERE { ?thing ?p ?n } ORDER BY ?thing\n"
+    text = (
+        HEADER
+        + "#+ param: thing (iri) the thing\n#+ param: n (integer, optional) how many\n"
+        + "SELECT ?thing ?n WHERE { ?thing ?p ?n } ORDER BY ?thing\n"
+    )
     query = parse_query("things", text)
     with pytest.raises(ParameterError, match="'thing' .* is required"):
         bind_arguments(query, {}, DEFAULT_BASE)

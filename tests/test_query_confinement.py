@@ -32,12 +32,23 @@ class Served(NamedTuple):
 
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
-def capped(request: pytest.FixtureRequest, live_dist: Path,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def capped(
+    request: pytest.FixtureRequest, live_dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
     """A server whose queries may take 384 MiB and whose answers 32 MiB, once per store."""
     log = tmp_path_factory.mktemp(f"capped-server-{request.param}") / "server.log"
-    options = ("--store", request.param, "--max-memory", "384M", "--max-response", "32M", "--workers", "1",
-               "--fast-workers", "1")
+    options = (
+        "--store",
+        request.param,
+        "--max-memory",
+        "384M",
+        "--max-response",
+        "32M",
+        "--workers",
+        "1",
+        "--fast-workers",
+        "1",
+    )
     with running_server(live_dist, log, *options) as url:
         yield Served(url, log)
 
@@ -64,28 +75,42 @@ SSRF_SPELLINGS = [
 
 
 @pytest.mark.parametrize("template", SSRF_SPELLINGS, ids=["prefixed-name", "integer", "boolean", "double"])
-def test_service_spellings_are_refused_and_never_connect(capped_server: str, listener: Listener,
-                                                         template: str) -> None:
+def test_service_spellings_are_refused_and_never_connect(capped_server: str, listener: Listener, template: str) -> None:
     response = sparql(capped_server, params={"query": template.format(url=listener.url())})
     assert_error(response, 400)
     assert "SERVICE" in response.json()["error"]
     assert listener.connections() == 0
 
 
-@pytest.mark.parametrize(("query", "status", "words"), [
-    ("SELECT * { SERVICE <http://x/> {} }", 400, "SERVICE"),
-    ("PREFIX : <http://x/> ASK { SERVICE:x {} }", 400, "SERVICE"),
-    ("BASE <http://x/> ASK { \\u0053ERVICE <y> {} }", 400, "SERVICE"),
-    ("SELECT * { VALUES ?e { <http://x/> } SERVICE ?e {} }", 400, "SERVICE"),
-    ("ASK { FILTER EXISTS { FILTER EXISTS { SERVICE <http://x/> {} } } }", 400, "SERVICE"),
-    ("ASK {\n  ?s ?p 1SERVICE <http://x/> {} }", 400, "2:"),
-    ("INSERT DATA { <urn:a> <urn:b> 'service' }", 403, "read-only"),
-    ("ASK { ?s nope:service ?o }", 400, "nope"),
-    ('SELECT ?service WHERE { ?service ?p "SERVICE" }', None, ""),
-    ("PREFIX service: <urn:s:> ASK { ?s service:x ?o } # SERVICE <http://x/> {}", None, ""),
-    ("ASK { ?s ?p ?o }", None, ""),
-], ids=["iri", "prefixed-name", "escaped-relative", "values", "nested-exists", "glued", "update", "unknown-prefix",
-        "variable", "prefix-and-comment", "no-service"])
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        ("SELECT * { SERVICE <http://x/> {} }", 400, "SERVICE"),
+        ("PREFIX : <http://x/> ASK { SERVICE:x {} }", 400, "SERVICE"),
+        ("BASE <http://x/> ASK { \\u0053ERVICE <y> {} }", 400, "SERVICE"),
+        ("SELECT * { VALUES ?e { <http://x/> } SERVICE ?e {} }", 400, "SERVICE"),
+        ("ASK { FILTER EXISTS { FILTER EXISTS { SERVICE <http://x/> {} } } }", 400, "SERVICE"),
+        ("ASK {\n  ?s ?p 1SERVICE <http://x/> {} }", 400, "2:"),
+        ("INSERT DATA { <urn:a> <urn:b> 'service' }", 403, "read-only"),
+        ("ASK { ?s nope:service ?o }", 400, "nope"),
+        ('SELECT ?service WHERE { ?service ?p "SERVICE" }', None, ""),
+        ("PREFIX service: <urn:s:> ASK { ?s service:x ?o } # SERVICE <http://x/> {}", None, ""),
+        ("ASK { ?s ?p ?o }", None, ""),
+    ],
+    ids=[
+        "iri",
+        "prefixed-name",
+        "escaped-relative",
+        "values",
+        "nested-exists",
+        "glued",
+        "update",
+        "unknown-prefix",
+        "variable",
+        "prefix-and-comment",
+        "no-service",
+    ],
+)
 def test_what_the_workers_admit(query: str, status: int | None, words: str) -> None:
     refused = refusal(query)
     assert (refused and refused.status) == status
@@ -120,6 +145,7 @@ def test_the_sandbox_alone_stops_service(listener: Listener) -> None:
 
 # Serving without the sandbox ------------------------------------------------------------------------------------
 
+
 def _without_user_namespaces(*command: str) -> list[str]:
     """`command` in a user namespace that may create no further user namespaces: where isolation fails."""
     script = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
@@ -136,8 +162,18 @@ def test_serve_refuses_to_run_without_isolation(no_namespaces: None, live_dist: 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--dist", str(live_dist),
-               "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "ecograph.cli",
+        "--project",
+        str(REPO),
+        "serve",
+        "--dist",
+        str(live_dist),
+        "--port",
+        str(port),
+    ]
     result = subprocess.run(_without_user_namespaces(*command), capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     assert "cannot be cut off from the network" in result.stderr
@@ -157,6 +193,7 @@ def test_serve_says_the_workers_are_isolated(capped: Served) -> None:
 
 
 # Memory and size --------------------------------------------------------------------------------------------------
+
 
 def doubling(steps: int, select: str = "(STRLEN(?x{steps}) AS ?n)") -> str:
     """A query whose string doubles `steps` times: 2**steps characters."""
@@ -181,8 +218,17 @@ def test_answers_within_the_caps_are_given(capped_server: str) -> None:
     assert len(response.json()["results"]["bindings"][0]["x20"]["value"]) == 1 << 20
 
 
-@pytest.mark.parametrize(("text", "size"), [("1G", 1 << 30), ("512M", 512 << 20), ("100MB", 100 << 20),
-                                            ("1.5g", 3 << 29), ("64KiB", 64 << 10), ("4096", 4096)])
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("1G", 1 << 30),
+        ("512M", 512 << 20),
+        ("100MB", 100 << 20),
+        ("1.5g", 3 << 29),
+        ("64KiB", 64 << 10),
+        ("4096", 4096),
+    ],
+)
 def test_sizes_on_the_command_line(text: str, size: int) -> None:
     assert ByteSize().convert(text, None, None) == size
 

@@ -51,8 +51,9 @@ def test_the_command_reference_is_the_current_help() -> None:
     if os.environ.get("ECOGRAPH_UPDATE_README"):
         text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: current, text, flags=re.S)
         README.write_text(text, encoding="utf-8")
-    assert current in text, "README's command reference is out of date: ECOGRAPH_UPDATE_README=1 pytest " \
-        "tests/test_readme.py rewrites it"
+    assert current in text, (
+        "README's command reference is out of date: ECOGRAPH_UPDATE_README=1 pytest tests/test_readme.py rewrites it"
+    )
 
 
 def test_every_stored_query_is_listed(seed_project: Project) -> None:
@@ -68,8 +69,9 @@ def test_the_two_setup_commands_are_there_and_ci_runs_the_test_one() -> None:
 
 def planned_test_setup(folder: Path) -> list[str]:
     """What `make test` would run first in a fresh clone of `folder` (a dry run: nothing is installed)."""
-    answer = subprocess.run(["make", "--dry-run", "-C", str(folder), "test"], capture_output=True, text=True,
-                            check=True)
+    answer = subprocess.run(
+        ["make", "--dry-run", "-C", str(folder), "test"], capture_output=True, text=True, check=True
+    )
     return answer.stdout.splitlines()
 
 
@@ -86,8 +88,11 @@ def test_make_test_installs_the_lock_and_reinstalls_when_it_changes(tmp_path: Pa
 
 
 def test_the_lock_pins_every_dependency_of_the_tests() -> None:
-    pinned = {re.split(r"==", line)[0].lower() for line in LOCK.read_text(encoding="utf-8").splitlines()
-              if "==" in line and not line.startswith((" ", "#"))}
+    pinned = {
+        re.split(r"==", line)[0].lower()
+        for line in LOCK.read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith((" ", "#"))
+    }
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
     names = {re.match(r"[A-Za-z0-9._-]+", spec).group(0).lower().replace("_", "-") for spec in wanted}

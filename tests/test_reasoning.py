@@ -52,7 +52,7 @@ def test_ontology_and_full_seed_data_are_consistent(ontology: Graph, published_d
 
 @needs_java
 def test_an_organisation_of_two_disjoint_kinds_is_inconsistent(ontology: Graph) -> None:
-    clash = data('<https://w3id.org/ecograph/id/organisation/x> a eco:Company , eco:University .')
+    clash = data("<https://w3id.org/ecograph/id/organisation/x> a eco:Company , eco:University .")
     outcome = check_consistency(reasoner_input(ontology, clash))
     assert outcome.consistent is False
 

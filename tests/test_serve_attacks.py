@@ -33,8 +33,11 @@ def _server_pid(url: str) -> int:
     """The `ecograph serve` process listening at url (found by its --port argument)."""
     port = url.rsplit(":", 1)[1]
     out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    pids = [int(line.split()[0]) for line in out.splitlines()
-            if "ecograph.cli" in line and " serve " in line and f"--port {port} " in line + " "]
+    pids = [
+        int(line.split()[0])
+        for line in out.splitlines()
+        if "ecograph.cli" in line and " serve " in line and f"--port {port} " in line + " "
+    ]
     assert len(pids) == 1, out
     return pids[0]
 
@@ -83,23 +86,32 @@ def patient_server(live_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 # Queries that used to end the worker process (stack overflow in the parser) ---------------------------------
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000,
-    "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ")}",
-    "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 3000 + "}" * 3000 + "}",
-    "SELECT * WHERE { FILTER(" + "!" * 10000 + "true)}",
-    "SELECT * WHERE { ?s " + "^" * 10000 + "<urn:p> ?o }",
-], ids=["groups", "brackets", "optionals", "not", "inverse-path"])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000,
+        "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ")}",
+        "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 3000 + "}" * 3000 + "}",
+        "SELECT * WHERE { FILTER(" + "!" * 10000 + "true)}",
+        "SELECT * WHERE { ?s " + "^" * 10000 + "<urn:p> ?o }",
+    ],
+    ids=["groups", "brackets", "optionals", "not", "inverse-path"],
+)
 def test_deeply_nested_queries_are_refused_clearly(live_server: str, query: str) -> None:
     assert_error(sparql(live_server, "POST", data={"query": query}), 400, "levels deep", "at most 256")
     assert sparql(live_server, params={"query": ASK}).status_code == 200
 
 
-@pytest.mark.parametrize("query", [
-    "ASK { FILTER(" + "||".join(["true"] * 20000) + ")}",
-    "ASK { " + " ".join(["FILTER(true)"] * 20000) + " }",
-    "ASK { ?s <urn:p> " + ",".join(["1"] * 20000) + " }",
-], ids=["or-chain", "filters", "object-list"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { FILTER(" + "||".join(["true"] * 20000) + ")}",
+        "ASK { " + " ".join(["FILTER(true)"] * 20000) + " }",
+        "ASK { ?s <urn:p> " + ",".join(["1"] * 20000) + " }",
+    ],
+    ids=["or-chain", "filters", "object-list"],
+)
 def test_long_flat_queries_do_not_end_the_worker(live_server: str, query: str) -> None:
     """Long chains make a deep syntax tree too: the worker runs queries on a big stack, so they are answered
     (or stopped at the time limit), never a crashed worker."""
@@ -115,6 +127,7 @@ def test_nesting_within_the_limit_is_answered(live_server: str) -> None:
 
 # Workers: freed when the client hangs up, replaced when killed, bounded queue ---------------------------------
 
+
 def test_a_client_hanging_up_frees_its_worker(patient_server: str) -> None:
     """Two clients send a cartesian product (10 s limit) to the 2 workers and hang up; a cheap query that
     follows is answered at once, not after the 10 s."""
@@ -125,8 +138,11 @@ def test_a_client_hanging_up_frees_its_worker(patient_server: str) -> None:
         client = socket.create_connection(("127.0.0.1", port))
         client.sendall(f"GET /sparql?query={quote(CARTESIAN)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         clients.append(client)
-    _wait_until(lambda: sum(_cpu_ticks(pid) > ticks for pid, ticks in idle.items()) >= 2, 10,
-                "two workers running the cartesian products")
+    _wait_until(
+        lambda: sum(_cpu_ticks(pid) > ticks for pid, ticks in idle.items()) >= 2,
+        10,
+        "two workers running the cartesian products",
+    )
     for client in clients:
         client.close()
     started = time.monotonic()
@@ -150,6 +166,7 @@ def test_overload_is_refused_at_once_when_the_wait_cannot_be_met(strict_server: 
     """strict_server: 2 workers for slow queries, 2 s limit. Of 30 slow queries at once, those that could not
     start within the time limit get 503 at once (before any query that ran is stopped), and every request is
     answered within twice the time limit (plus slack)."""
+
     async def timed(client: httpx.AsyncClient) -> tuple[httpx.Response, float]:
         started = time.monotonic()
         response = await client.get("/sparql", params={"query": CARTESIAN})
@@ -173,12 +190,24 @@ def test_overload_is_refused_at_once_when_the_wait_cannot_be_met(strict_server: 
 
 # Paths ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("prefix", ["/dumps/", "/static/", "/id/", "/graph/", "/def/", "/api/queries/",
-                                    "/static/vendor/yasgui/"])
-@pytest.mark.parametrize("attack", [
-    "../../../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "%252e%252e%252fetc%252fpasswd", "..%5c..%5cetc%5cpasswd", "%00", "a" * 8000, "caf%C3%A9%20x",
-], ids=["dots", "encoded-slash", "encoded-dots", "double-encoded", "backslash", "nul", "long", "unicode"])
+
+@pytest.mark.parametrize(
+    "prefix", ["/dumps/", "/static/", "/id/", "/graph/", "/def/", "/api/queries/", "/static/vendor/yasgui/"]
+)
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "../../../../etc/passwd",
+        "..%2f..%2f..%2fetc%2fpasswd",
+        "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "%252e%252e%252fetc%252fpasswd",
+        "..%5c..%5cetc%5cpasswd",
+        "%00",
+        "a" * 8000,
+        "caf%C3%A9%20x",
+    ],
+    ids=["dots", "encoded-slash", "encoded-dots", "double-encoded", "backslash", "nul", "long", "unicode"],
+)
 def test_paths_never_escape_nor_fail(live_server: str, prefix: str, attack: str) -> None:
     response = httpx.get(live_server + prefix + attack, timeout=30)
     assert response.status_code == 404, response.text[:300]
@@ -186,6 +215,7 @@ def test_paths_never_escape_nor_fail(live_server: str, prefix: str, attack: str)
 
 
 # Start and stop ------------------------------------------------------------------------------------------------
+
 
 def _serve(*args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "ecograph.cli", "--project", str(REPO), "serve", "--host", "127.0.0.1", *args]
@@ -229,11 +259,30 @@ def test_sigterm_stops_the_server_and_its_workers(live_dist: Path, tmp_path: Pat
 
 # Headers ---------------------------------------------------------------------------------------------------------
 
-HTML_PAGES = ["/", "/sparql/editor", "/def", "/search?q=micronit", "/id/organisation/micronit",
-              "/id/organisation/no-such-one"]
-READ_ROUTES = ["/", "/search?q=micronit", "/sparql/editor", "/sparql?query=ASK%7B%7D", "/sparql", "/def",
-               "/def.ttl", "/api/queries", "/api/openapi.json", "/.well-known/void", "/dumps/void.ttl",
-               "/static/style.css", "/id/organisation/micronit", "/api/queries/organisations"]
+HTML_PAGES = [
+    "/",
+    "/sparql/editor",
+    "/def",
+    "/search?q=micronit",
+    "/id/organisation/micronit",
+    "/id/organisation/no-such-one",
+]
+READ_ROUTES = [
+    "/",
+    "/search?q=micronit",
+    "/sparql/editor",
+    "/sparql?query=ASK%7B%7D",
+    "/sparql",
+    "/def",
+    "/def.ttl",
+    "/api/queries",
+    "/api/openapi.json",
+    "/.well-known/void",
+    "/dumps/void.ttl",
+    "/static/style.css",
+    "/id/organisation/micronit",
+    "/api/queries/organisations",
+]
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)
@@ -268,8 +317,18 @@ def test_options_on_an_unknown_path_is_404(pages_server: str) -> None:
     assert httpx.options(pages_server + "/no/such/route", timeout=30).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/def", "/def.ttl", "/id/organisation/micronit", "/api/openapi.json",
-                                  "/api/queries/organisations", "/search?q=micronit"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/def",
+        "/def.ttl",
+        "/id/organisation/micronit",
+        "/api/openapi.json",
+        "/api/queries/organisations",
+        "/search?q=micronit",
+    ],
+)
 def test_pages_can_be_revalidated(pages_server: str, path: str) -> None:
     first = httpx.get(pages_server + path, timeout=30)
     etag = first.headers["etag"]

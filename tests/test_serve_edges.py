@@ -21,11 +21,14 @@ from test_endpoint_safety import assert_error
 CLIENT_TIMEOUT = 1.0
 SPARQL_XML = "application/sparql-results+xml"
 # An entity whose label holds a character XML cannot carry, and one with 150 members: two pages of incoming links.
-EXTRA_TRIG = f"""
+EXTRA_TRIG = (
+    f"""
 <{BASE}graph/edges> {{
   <{BASE}id/organisation/bell> <http://www.w3.org/2000/01/rdf-schema#label> "Bell\\u0007 Labs"@en .
-""" + "".join(f"  <{BASE}id/organisation/m{n}> <{BASE}def#memberOf> <{BASE}id/ecosystem/hub> .\n"
-              for n in range(150)) + "}\n"
+"""
+    + "".join(f"  <{BASE}id/organisation/m{n}> <{BASE}def#memberOf> <{BASE}id/ecosystem/hub> .\n" for n in range(150))
+    + "}\n"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ def _select(client: httpx.Client, query: str, accept: str) -> httpx.Response:
 
 
 # XML answers -----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("escape", ["\\u0001", "\\u000B", "\\uFFFE"])
 def test_sparql_xml_of_a_value_xml_cannot_carry_is_refused_clearly(client: httpx.Client, escape: str) -> None:
@@ -94,6 +98,7 @@ def test_an_entity_whose_value_xml_cannot_carry_refuses_rdf_xml_only(client: htt
 
 # Slow and vanishing clients ------------------------------------------------------------------------------------
 
+
 def _closed_by_server(conn: socket.socket) -> bool:
     """Whether the server has closed `conn` (reads end-of-file or a reset); does not wait."""
     if not select.select([conn], [], [], 0)[0]:
@@ -104,10 +109,14 @@ def _closed_by_server(conn: socket.socket) -> bool:
         return True
 
 
-@pytest.mark.parametrize("start", [
-    b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 9999\r\n\r\n",
-], ids=["headers", "body"])
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 9999\r\n\r\n",
+    ],
+    ids=["headers", "body"],
+)
 def test_clients_trickling_a_request_are_disconnected(served: Served, client: httpx.Client, start: bytes) -> None:
     slow = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(20)]
     started = time.monotonic()
@@ -143,8 +152,10 @@ def test_a_client_sending_its_request_in_time_is_answered(served: Served) -> Non
 
 def test_a_client_hanging_up_mid_body_is_not_an_error(served: Served, client: httpx.Client) -> None:
     with socket.create_connection(("127.0.0.1", served.port)) as conn:
-        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Content-Length: 1000\r\n\r\nSELECT * WHERE")
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nSELECT * WHERE"
+        )
     assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # after the hang-up was seen
     assert "Exception in ASGI application" not in served.log.read_text()
     assert "ClientDisconnect" not in served.log.read_text()
@@ -152,13 +163,16 @@ def test_a_client_hanging_up_mid_body_is_not_an_error(served: Served, client: ht
 
 def test_a_wrong_content_type_is_refused_before_the_body_is_read(served: Served) -> None:
     with socket.create_connection(("127.0.0.1", served.port)) as conn:
-        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                     b"Content-Length: 104857600\r\nConnection: close\r\n\r\n")
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 104857600\r\nConnection: close\r\n\r\n"
+        )
         conn.settimeout(30)
         assert conn.recv(4096).startswith(b"HTTP/1.1 415")
 
 
 # Pages past the end ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
 def test_a_page_past_the_end_is_404_in_every_format(client: httpx.Client, accept: str) -> None:

@@ -145,10 +145,37 @@ def good_but(old: str, new: str) -> str:
     return GOOD.replace(old, new)
 
 
-CONSTRAINTS = {SH[name] for name in (
-    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive", "maxExclusive",
-    "maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "uniqueLang", "in", "hasValue", "node",
-    "or", "and", "not", "xone", "qualifiedValueShape", "equals", "disjoint", "lessThan", "closed")}
+CONSTRAINTS = {
+    SH[name]
+    for name in (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+        "uniqueLang",
+        "in",
+        "hasValue",
+        "node",
+        "or",
+        "and",
+        "not",
+        "xone",
+        "qualifiedValueShape",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "closed",
+    )
+}
 
 
 # the shapes themselves ---------------------------------------------------------------------------------------
@@ -161,12 +188,16 @@ def test_the_shapes_conform_to_shacl_for_shacl() -> None:
 
 
 def test_shacl_for_shacl_catches_a_broken_shape() -> None:
-    broken = Graph().parse(data=PREFIXES + """
+    broken = Graph().parse(
+        data=PREFIXES
+        + """
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <https://w3id.org/ecograph/shapes#Broken> a sh:NodeShape ;
             sh:targetClass eco:Position ;
             sh:property [ sh:path eco:heldBy ; sh:minCount "one" ] .
-        """, format="turtle")
+        """,
+        format="turtle",
+    )
     with pytest.raises(Exception, match=r"does not validate against the SHACL Shapes SHACL \(MetaSHACL\) file"):
         pyshacl.validate(Graph(), shacl_graph=broken, meta_shacl=True)
 
@@ -199,8 +230,12 @@ def test_every_constraint_says_what_to_do_in_english() -> None:
     shapes = load_shapes(Project.open(REPO))
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
     checked = {s for p in targets for s in shapes.subjects(p, None)} | set(shapes.objects(None, SH.property))
-    without = [s for s in checked if any(p in CONSTRAINTS for p in shapes.predicates(s))
-               and not any(m.language == "en" for m in shapes.objects(s, SH.message))]
+    without = [
+        s
+        for s in checked
+        if any(p in CONSTRAINTS for p in shapes.predicates(s))
+        and not any(m.language == "en" for m in shapes.objects(s, SH.message))
+    ]
     assert without == []
 
 
@@ -246,7 +281,7 @@ def test_missing_required_property(validate) -> None:
 
 
 def test_entity_without_a_label(validate) -> None:
-    facts = good_but('    rdfs:label "Twente Board"@en , "Twente Board"@nl .', '    eco:locatedIn place:enschede .')
+    facts = good_but('    rdfs:label "Twente Board"@en , "Twente Board"@nl .', "    eco:locatedIn place:enschede .")
     problem = only_violation(validate(claimed(facts)))
     assert problem.focus == str(ID["organisation/twente-board"])
     assert problem.message.startswith("An entity needs a name: write label: {en: ...}")
@@ -260,8 +295,10 @@ def test_two_values_where_one_is_allowed(validate) -> None:
 
 
 def test_position_at_two_organisations(validate) -> None:
-    facts = good_but("    eco:atOrganisation organisation:micronit ;",
-                     "    eco:atOrganisation organisation:micronit , organisation:twente-board ;")
+    facts = good_but(
+        "    eco:atOrganisation organisation:micronit ;",
+        "    eco:atOrganisation organisation:micronit , organisation:twente-board ;",
+    )
     problem = only_violation(validate(claimed(facts)))
     assert problem.message.startswith("A position is held at one organisation")
 
@@ -274,8 +311,7 @@ def test_position_without_organisation_is_only_a_warning(validate) -> None:
 
 
 def test_funding_with_neither_funder_nor_recipient(validate) -> None:
-    facts = good_but("    eco:funder organisation:twente-board ;\n    eco:recipient organisation:micronit ;\n",
-                     "")
+    facts = good_but("    eco:funder organisation:twente-board ;\n    eco:recipient organisation:micronit ;\n", "")
     problem = only_violation(validate(claimed(facts)))
     assert problem.message.startswith("A funding must say who gives the money or who receives it")
 
@@ -307,12 +343,21 @@ def test_wrong_datatype(validate) -> None:
 def test_amount_that_is_not_a_positive_number(validate, amount: str) -> None:
     facts = good_but("    eco:amount 2000000.0 ;", f"    eco:amount {amount} ;")
     problem = only_violation(validate(claimed(facts)))
-    assert problem.message == ("A funding amount must be a positive number: write the amount in euros as digits, "
-                               "e.g. 8710000.")
+    assert problem.message == (
+        "A funding amount must be a positive number: write the amount in euros as digits, e.g. 8710000."
+    )
 
 
-@pytest.mark.parametrize("date", ['"2023-02-30"^^xsd:date', '"2023-13"^^xsd:gYearMonth', '"2023"',
-                                  '"--02-30"^^xsd:gMonthDay', '"2023-12-19T10:00:00"^^xsd:dateTime'])
+@pytest.mark.parametrize(
+    "date",
+    [
+        '"2023-02-30"^^xsd:date',
+        '"2023-13"^^xsd:gYearMonth',
+        '"2023"',
+        '"--02-30"^^xsd:gMonthDay',
+        '"2023-12-19T10:00:00"^^xsd:dateTime',
+    ],
+)
 def test_impossible_date(validate, date: str) -> None:
     facts = good_but('    eco:date "2023-12"^^xsd:gYearMonth .', f"    eco:date {date} .")
     problem = only_violation(validate(claimed(facts)))
@@ -351,8 +396,10 @@ def test_a_subclass_satisfies_a_range(validate) -> None:
 
 
 def test_a_link_from_outside_the_domain_is_a_warning(validate) -> None:
-    facts = good_but("    rdfs:label \"Jan Jansen\"@en , \"Jan Jansen\"@nl .",
-                     "    rdfs:label \"Jan Jansen\"@en , \"Jan Jansen\"@nl ;\n    eco:heldBy person:jan-jansen .")
+    facts = good_but(
+        '    rdfs:label "Jan Jansen"@en , "Jan Jansen"@nl .',
+        '    rdfs:label "Jan Jansen"@en , "Jan Jansen"@nl ;\n    eco:heldBy person:jan-jansen .',
+    )
     problems = validate(claimed(facts))
     assert violations(problems) == []
     assert only("Warning", problems).message.startswith("heldBy belongs on a position")
@@ -390,8 +437,14 @@ def test_text_without_language_tag(validate) -> None:
 # IRIs ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("iri", ["<https://example.org/micronit>", "<https://w3id.org/ecograph/id/micronit>",
-                                 "<https://w3id.org/ecograph/id/organisation/Micronit>"])
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "<https://example.org/micronit>",
+        "<https://w3id.org/ecograph/id/micronit>",
+        "<https://w3id.org/ecograph/id/organisation/Micronit>",
+    ],
+)
 def test_entity_iri_outside_the_base_pattern(validate, iri: str) -> None:
     facts = GOOD + f'{iri} a eco:Company ;\n    rdfs:label "Micronit"@en , "Micronit"@nl .\n'
     problems = violations(validate(claimed(facts)))
@@ -441,8 +494,7 @@ def test_claim_without_a_line(validate) -> None:
 
 def test_entity_that_no_claim_supports(validate) -> None:
     graph = claimed(GOOD)
-    graph.parse(data=PREFIXES + 'place:hengelo a eco:City ; rdfs:label "Hengelo"@en , "Hengelo"@nl .',
-                format="turtle")
+    graph.parse(data=PREFIXES + 'place:hengelo a eco:City ; rdfs:label "Hengelo"@en , "Hengelo"@nl .', format="turtle")
     problem = only_violation(validate(graph))
     assert problem.focus == str(ID["place/hengelo"])
     assert problem.message.startswith("Nothing the article says supports this entity")

@@ -50,15 +50,18 @@ def test_analysis_is_linear_on_long_strings() -> None:
     assert time.monotonic() - begin < 2
 
 
-@pytest.mark.parametrize(("accept", "name"), [
-    ("text/csv;q=0, */*", "json"),
-    ("text/*;q=0.5, text/csv;q=0.1", "tsv"),
-    ("application/xml;q=0.5, application/json;q=0.4", "xml"),
-    ("application/sparql-results+json;q=0.1, text/csv;q=0.1", "json"),
-    ("*/*, text/csv", "csv"),  # equal q: the range that names the type wins (the rules of conneg.py)
-    ("text/csv;q=bad", "json"),  # a malformed range is ignored, leaving no valid range: the first format
-    ("application/sparql-results+json;q=0.2, application/json;q=0.9", "json"),
-])
+@pytest.mark.parametrize(
+    ("accept", "name"),
+    [
+        ("text/csv;q=0, */*", "json"),
+        ("text/*;q=0.5, text/csv;q=0.1", "tsv"),
+        ("application/xml;q=0.5, application/json;q=0.4", "xml"),
+        ("application/sparql-results+json;q=0.1, text/csv;q=0.1", "json"),
+        ("*/*, text/csv", "csv"),  # equal q: the range that names the type wins (the rules of conneg.py)
+        ("text/csv;q=bad", "json"),  # a malformed range is ignored, leaving no valid range: the first format
+        ("application/sparql-results+json;q=0.2, application/json;q=0.9", "json"),
+    ],
+)
 def test_negotiate(accept: str, name: str) -> None:
     assert negotiate(accept, SOLUTION_FORMATS).name == name
 
@@ -68,13 +71,16 @@ def test_negotiate_refuses_with_the_choices() -> None:
         negotiate("image/png", SOLUTION_FORMATS)
 
 
-@pytest.mark.parametrize(("kind", "parameters", "name"), [
-    ("solutions", ["tsv", "text/tab-separated-values"], "tsv"),
-    ("graph", ["json-ld", ""], "jsonld"),
-    ("graph", ["n3"], "turtle"),
-    ("graph", ["rdf+xml", ""], "rdfxml"),
-    ("boolean", ["xml"], "xml"),
-    ("graph", ["nonsense", "nt"], "ntriples"),
-])
+@pytest.mark.parametrize(
+    ("kind", "parameters", "name"),
+    [
+        ("solutions", ["tsv", "text/tab-separated-values"], "tsv"),
+        ("graph", ["json-ld", ""], "jsonld"),
+        ("graph", ["n3"], "turtle"),
+        ("graph", ["rdf+xml", ""], "rdfxml"),
+        ("boolean", ["xml"], "xml"),
+        ("graph", ["nonsense", "nt"], "ntriples"),
+    ],
+)
 def test_format_parameters(kind: str, parameters: list[str], name: str) -> None:
     assert choose(kind, "image/png", parameters).name == name

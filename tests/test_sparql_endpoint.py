@@ -18,11 +18,15 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-LABELS = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-          "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label LIMIT 7")
+LABELS = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label LIMIT 7"
+)
 ASK = "ASK { ?s ?p ?o }"
-CONSTRUCT = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-             "CONSTRUCT { ?s rdfs:label ?label } WHERE { ?s rdfs:label ?label }")
+CONSTRUCT = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "CONSTRUCT { ?s rdfs:label ?label } WHERE { ?s rdfs:label ?label }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,7 @@ def wrapper(url: str, query: str, fmt: str, method: str | None = None) -> SPARQL
 
 # SPARQLWrapper: every form and format ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", [None, POST, POSTDIRECTLY], ids=["GET", "POST-form", "POST-direct"])
 def test_select_json_counts_the_merged_union(live_server: str, reference: ox.Store, method: str | None) -> None:
     answer = wrapper(live_server, COUNT, JSON, method).queryAndConvert()
@@ -68,15 +73,19 @@ def test_select_xml(live_server: str, reference: ox.Store) -> None:
     document = wrapper(live_server, LABELS, XML).queryAndConvert()
     ns = "{http://www.w3.org/2005/sparql-results#}"
     root = ElementTree.fromstring(document.toxml())
-    rows = [(r.find(f"{ns}binding[@name='s']/{ns}uri").text, r.find(f"{ns}binding[@name='label']/{ns}literal").text)
-            for r in root.iter(f"{ns}result")]
+    rows = [
+        (r.find(f"{ns}binding[@name='s']/{ns}uri").text, r.find(f"{ns}binding[@name='label']/{ns}literal").text)
+        for r in root.iter(f"{ns}result")
+    ]
     assert rows == labels_of(reference)
 
 
 def labels_of(reference: ox.Store) -> list[tuple[str, str]]:
     """LABELS on the reference store with the union default graph as a set (each triple once)."""
-    query = LABELS.replace("WHERE { ?s rdfs:label ?label }",
-                           "WHERE { SELECT DISTINCT ?s ?label WHERE { GRAPH ?g { ?s rdfs:label ?label } } }")
+    query = LABELS.replace(
+        "WHERE { ?s rdfs:label ?label }",
+        "WHERE { SELECT DISTINCT ?s ?label WHERE { GRAPH ?g { ?s rdfs:label ?label } } }",
+    )
     return [(row["s"].value, row["label"].value) for row in reference.query(query)]
 
 
@@ -104,14 +113,17 @@ def test_ask(live_server: str, fmt: str) -> None:
 
 def expected_construct(reference: ox.Store) -> rdflib.Graph:
     graph = rdflib.Graph()
-    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-             "CONSTRUCT { ?s rdfs:label ?label } WHERE { GRAPH ?g { ?s rdfs:label ?label } }")
+    query = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "CONSTRUCT { ?s rdfs:label ?label } WHERE { GRAPH ?g { ?s rdfs:label ?label } }"
+    )
     graph.parse(data=ox.serialize(reference.query(query), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     return graph
 
 
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [
-    (TURTLE, "turtle"), (N3, "turtle"), (JSONLD, "json-ld"), (RDFXML, "xml")])
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [(TURTLE, "turtle"), (N3, "turtle"), (JSONLD, "json-ld"), (RDFXML, "xml")]
+)
 def test_construct(live_server: str, reference: ox.Store, fmt: str, rdflib_format: str) -> None:
     response = wrapper(live_server, CONSTRUCT, fmt).query()
     body = response.response.read()
@@ -121,8 +133,9 @@ def test_construct(live_server: str, reference: ox.Store, fmt: str, rdflib_forma
 
 
 def test_construct_ntriples(live_server: str, reference: ox.Store) -> None:
-    response = httpx.get(f"{live_server}/sparql", params={"query": CONSTRUCT},
-                         headers={"Accept": "application/n-triples"})
+    response = httpx.get(
+        f"{live_server}/sparql", params={"query": CONSTRUCT}, headers={"Accept": "application/n-triples"}
+    )
     assert response.headers["content-type"] == "application/n-triples"
     graph = rdflib.Graph()
     graph.parse(data=response.text, format="nt")
@@ -195,15 +208,25 @@ def test_graph_negotiation(live_server: str, accept: str | None, status: int, me
     assert (response.status_code, media(response)) == (status, media_type)
 
 
-@pytest.mark.parametrize(("query", "fmt", "media_type"), [
-    (LABELS, "csv", "text/csv"), (LABELS, "tsv", "text/tab-separated-values"),
-    (LABELS, "xml", "application/sparql-results+xml"), (LABELS, "json", "application/sparql-results+json"),
-    (LABELS, "text/csv", "text/csv"), (ASK, "xml", "application/sparql-results+xml"),
-    (CONSTRUCT, "json", "application/ld+json"), (CONSTRUCT, "nt", "application/n-triples"),
-    (CONSTRUCT, "xml", "application/rdf+xml"), (CONSTRUCT, "turtle", "text/turtle")])
+@pytest.mark.parametrize(
+    ("query", "fmt", "media_type"),
+    [
+        (LABELS, "csv", "text/csv"),
+        (LABELS, "tsv", "text/tab-separated-values"),
+        (LABELS, "xml", "application/sparql-results+xml"),
+        (LABELS, "json", "application/sparql-results+json"),
+        (LABELS, "text/csv", "text/csv"),
+        (ASK, "xml", "application/sparql-results+xml"),
+        (CONSTRUCT, "json", "application/ld+json"),
+        (CONSTRUCT, "nt", "application/n-triples"),
+        (CONSTRUCT, "xml", "application/rdf+xml"),
+        (CONSTRUCT, "turtle", "text/turtle"),
+    ],
+)
 def test_format_parameter_wins_over_accept(live_server: str, query: str, fmt: str, media_type: str) -> None:
-    response = httpx.get(f"{live_server}/sparql", params={"query": query, "format": fmt},
-                         headers={"Accept": "image/png"})
+    response = httpx.get(
+        f"{live_server}/sparql", params={"query": query, "format": fmt}, headers={"Accept": "image/png"}
+    )
     assert (response.status_code, media(response)) == (200, media_type)
 
 
@@ -215,16 +238,21 @@ def test_unknown_format_parameter_is_406_and_names_the_choices(live_server: str)
 
 # CORS -------------------------------------------------------------------------------------------------
 
+
 def test_cors_on_answers(live_server: str) -> None:
-    response = httpx.get(f"{live_server}/sparql", params={"query": ASK},
-                         headers={"Origin": "https://example.org"})
+    response = httpx.get(f"{live_server}/sparql", params={"query": ASK}, headers={"Origin": "https://example.org"})
     assert response.headers["access-control-allow-origin"] == "*"
 
 
 def test_cors_preflight(live_server: str) -> None:
-    response = httpx.options(f"{live_server}/sparql", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    response = httpx.options(
+        f"{live_server}/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert "POST" in response.headers["access-control-allow-methods"]
@@ -239,6 +267,7 @@ def test_plain_options_lists_the_methods(live_server: str) -> None:
 
 # The dataset: the union default graph, named graphs, protocol parameters -----------------------------
 
+
 def count(url: str, query: str, **params: str | list[str]) -> int:
     response = httpx.get(f"{url}/sparql", params={"query": query, **params})
     assert response.status_code == 200, response.text
@@ -249,8 +278,9 @@ def test_each_article_graph_is_reachable_with_graph(live_server: str, reference:
     graphs = named_graphs(reference)
     assert graphs
     for graph in graphs:
-        assert count(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") \
-            == merged_count(reference, graph)
+        assert count(
+            live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        ) == merged_count(reference, graph)
 
 
 def test_from_named_reaches_one_article_graph(live_server: str, reference: ox.Store) -> None:
@@ -276,11 +306,17 @@ def test_named_graph_uri_parameter_limits_graph(live_server: str, reference: ox.
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    (None, "turtle"), ("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"), ("application/rdf+xml", "xml")])
-def test_service_description(live_server: str, reference: ox.Store, accept: str | None,
-                             rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_service_description(live_server: str, reference: ox.Store, accept: str | None, rdflib_format: str) -> None:
     response = httpx.get(f"{live_server}/sparql", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     graph = rdflib.Graph()

@@ -64,18 +64,34 @@ def service_clauses(draw: st.DrawFn) -> tuple[str, str]:
     silent = draw(st.sampled_from(["", draw(separator()) + draw(spelled("SILENT"))]))
     between = draw(separator(glue=gluable))
     pattern = draw(st.sampled_from(["{}", "{ ?s ?p ?o }", "{?s ?p ?o}"]))
-    before = draw(st.sampled_from(["", "?a ?b ?c .", "?a ?b 1", "?a ?b true", "?a ?b 1e0", "?a ?b 'x'",
-                                   "FILTER(true)"]))
+    before = draw(
+        st.sampled_from(["", "?a ?b ?c .", "?a ?b 1", "?a ?b true", "?a ?b 1e0", "?a ?b 'x'", "FILTER(true)"])
+    )
     glue_before = draw(separator(glue=before != "" and before[-1] in ".1e0')"))
     clause = f"{before}{glue_before}{keyword}{silent}{between}{endpoint}{draw(separator(glue=True))}{pattern}"
     return prologue, f"{binding} {clause}" if binding else clause
 
 
-WRAPPERS = ["{{ {} }}", "OPTIONAL {{ {} }}", "MINUS {{ {} }}", "GRAPH ?g {{ {} }}", "{{ {} }} UNION {{ }}",
-            "{{ }} UNION {{ {} }}", "{{ SELECT * WHERE {{ {} }} }}", "FILTER EXISTS {{ {} }}",
-            "FILTER NOT EXISTS {{ {} }}", "?s ?p ?o . {}"]
-FORMS = ["SELECT * WHERE {{ {} }}", "SELECT ?s {{ {} }} LIMIT 1", "ASK {{ {} }}", "ASK WHERE {{{}}}",
-         "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {} }}", "DESCRIBE ?s WHERE {{ {} }}"]
+WRAPPERS = [
+    "{{ {} }}",
+    "OPTIONAL {{ {} }}",
+    "MINUS {{ {} }}",
+    "GRAPH ?g {{ {} }}",
+    "{{ {} }} UNION {{ }}",
+    "{{ }} UNION {{ {} }}",
+    "{{ SELECT * WHERE {{ {} }} }}",
+    "FILTER EXISTS {{ {} }}",
+    "FILTER NOT EXISTS {{ {} }}",
+    "?s ?p ?o . {}",
+]
+FORMS = [
+    "SELECT * WHERE {{ {} }}",
+    "SELECT ?s {{ {} }} LIMIT 1",
+    "ASK {{ {} }}",
+    "ASK WHERE {{{}}}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {} }}",
+    "DESCRIBE ?s WHERE {{ {} }}",
+]
 
 
 @st.composite
@@ -104,8 +120,9 @@ def test_no_service_query_is_admitted(listener: Listener, query: str) -> None:
     assert refusal(aimed_at(query, listener)) is not None
 
 
-@settings(max_examples=1, deadline=None, phases=[Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=1, deadline=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(queries=st.lists(service_queries(), min_size=40, max_size=40))
 def test_the_grammar_makes_queries_pyoxigraph_would_send(listener: Listener, queries: list[str]) -> None:
     """Generated queries really connect when pyoxigraph runs them unguarded (not all: pyoxigraph reads no

@@ -30,13 +30,13 @@ PREFIXES = """@prefix eco: <https://w3id.org/ecograph/def#> .
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    return scratch_project(tmp_path / "project", [CORPUS / "good-mapping" / "case.txt",
-                                                  CORPUS / "good-mapping" / "case.yaml"])
+    return scratch_project(
+        tmp_path / "project", [CORPUS / "good-mapping" / "case.txt", CORPUS / "good-mapping" / "case.yaml"]
+    )
 
 
 def run(project: Project, dist: Path, *args: object) -> Result:
-    command = ["--project", str(project.root), "validate", "--no-reasoner", "--against", str(dist),
-               *map(str, args)]
+    command = ["--project", str(project.root), "validate", "--no-reasoner", "--against", str(dist), *map(str, args)]
     return CliRunner().invoke(main, command, catch_exceptions=False)
 
 
@@ -129,10 +129,11 @@ def unreadable(result: Result, *needles: str) -> None:
         assert needle in result.output, result.output
 
 
-def test_malformed_turtle_names_file_line_and_column(project: Project, published_dist: Path,
-                                                       tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.ttl", PREFIXES + 'organisation:x a eco:Company ;\n    rdfs:label "X"@en\n'
-                                                 "organisation:y a eco:Company .\n")
+def test_malformed_turtle_names_file_line_and_column(project: Project, published_dist: Path, tmp_path: Path) -> None:
+    bad = write(
+        tmp_path / "bad.ttl",
+        PREFIXES + 'organisation:x a eco:Company ;\n    rdfs:label "X"@en\norganisation:y a eco:Company .\n',
+    )
     unreadable(run(project, published_dist, bad), "bad.ttl:6:1", "syntax error")
 
 
@@ -141,8 +142,7 @@ def test_empty_file(project: Project, published_dist: Path, tmp_path: Path) -> N
 
 
 def test_binary_file(project: Project, published_dist: Path, tmp_path: Path) -> None:
-    unreadable(run(project, published_dist, write(tmp_path / "image.ttl", bytes(range(256)) * 10)),
-               "binary file")
+    unreadable(run(project, published_dist, write(tmp_path / "image.ttl", bytes(range(256)) * 10)), "binary file")
 
 
 def test_wrongly_encoded_file(project: Project, published_dist: Path, tmp_path: Path) -> None:
@@ -150,8 +150,7 @@ def test_wrongly_encoded_file(project: Project, published_dist: Path, tmp_path: 
     unreadable(run(project, published_dist, write(tmp_path / "latin1.ttl", latin1)), "latin1.ttl:4:", "UTF-8")
 
 
-def test_a_50_mb_file_is_refused_without_reading_it(project: Project, published_dist: Path,
-                                                    tmp_path: Path) -> None:
+def test_a_50_mb_file_is_refused_without_reading_it(project: Project, published_dist: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.nt"
     with big.open("wb") as out:
         out.truncate(50 * 1024 * 1024)
@@ -167,15 +166,19 @@ def test_a_file_of_100000_triples_is_refused(project: Project, published_dist: P
 
 def test_yaml_bomb_is_refused(project: Project, published_dist: Path, tmp_path: Path) -> None:
     bomb = ["article: case", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    bomb += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]"
-             for i in range(8)]
-    unreadable(run(project, published_dist, write(tmp_path / "bomb.yaml", "\n".join(bomb))),
-               "aliases (*name) are not allowed")
+    bomb += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]" for i in range(8)
+    ]
+    unreadable(
+        run(project, published_dist, write(tmp_path / "bomb.yaml", "\n".join(bomb))), "aliases (*name) are not allowed"
+    )
 
 
 def test_iri_with_a_space_in_turtle(project: Project, published_dist: Path, tmp_path: Path) -> None:
-    spaced = write(tmp_path / "space.ttl", PREFIXES + "<https://w3id.org/ecograph/id/organisation/my org> "
-                                                      'rdfs:label "My org"@en .\n')
+    spaced = write(
+        tmp_path / "space.ttl",
+        PREFIXES + '<https://w3id.org/ecograph/id/organisation/my org> rdfs:label "My org"@en .\n',
+    )
     unreadable(run(project, published_dist, spaced), "space.ttl:4:", "spaces")
 
 
@@ -200,12 +203,14 @@ def test_broken_yaml_names_the_line(project: Project, published_dist: Path, tmp_
     unreadable(run(project, published_dist, broken), "broken.yaml:")
 
 
-def test_the_library_returns_a_report_and_prints_nothing(project: Project, published_dist: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_library_returns_a_report_and_prints_nothing(
+    project: Project, published_dist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ecograph.validate.run import validate
 
-    report = validate([CORPUS / "dangling-reference" / "contribution.ttl"], published_dist, project=project,
-                      reasoner=False)
+    report = validate(
+        [CORPUS / "dangling-reference" / "contribution.ttl"], published_dist, project=project, reasoner=False
+    )
     assert capsys.readouterr().out == ""
     assert report.exit_code == 1 and not report.conforms
     assert any(f.check == "reference" for f in report.findings)

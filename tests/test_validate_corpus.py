@@ -20,8 +20,9 @@ CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.json").is_file())
 
 
 def case_inputs(case: Path) -> list[Path]:
-    return sorted(p for p in case.iterdir() if p.stem in ("contribution", "mapping") or
-                  p.name.startswith("contribution."))
+    return sorted(
+        p for p in case.iterdir() if p.stem in ("contribution", "mapping") or p.name.startswith("contribution.")
+    )
 
 
 def run_case(case: Path, root: Path, built_dist: Path, reasoner: bool) -> Report:
@@ -63,9 +64,21 @@ def test_contribution_case(case: Path, tmp_path: Path, published_dist: Path) -> 
 def test_corpus_covers_every_kind_of_problem() -> None:
     """The issue's list of problems each has a case."""
     names = {case.name for case in CASES}
-    for needed in ("missing-required", "wrong-datatype", "wrong-class", "dangling-reference", "two-values",
-                   "label-without-language", "negative-amount", "non-numeric-amount", "impossible-date",
-                   "disjoint-types", "duplicate-spelling", "quote-not-in-article", "unknown-property"):
+    for needed in (
+        "missing-required",
+        "wrong-datatype",
+        "wrong-class",
+        "dangling-reference",
+        "two-values",
+        "label-without-language",
+        "negative-amount",
+        "non-numeric-amount",
+        "impossible-date",
+        "disjoint-types",
+        "duplicate-spelling",
+        "quote-not-in-article",
+        "unknown-property",
+    ):
         assert any(name.startswith(needed) for name in names), needed
 
 

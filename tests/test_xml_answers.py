@@ -64,8 +64,9 @@ def test_a_value_xml_cannot_carry_inside_a_triple_term_is_refused() -> None:
 @pytest.mark.parametrize("predicate", ["http://example.org/", "http://example.org/1", "http://example.org/a/"])
 def test_a_predicate_no_xml_element_can_name_refuses_rdf_xml(predicate: str) -> None:
     with pytest.raises(NotXml, match="does not end in a name"):
-        write_graph(RDF_XML, [ox.Triple(S, ox.NamedNode(predicate), ox.Literal("x"))], prefixes={},
-                    truncated=False, limit=10)
+        write_graph(
+            RDF_XML, [ox.Triple(S, ox.NamedNode(predicate), ox.Literal("x"))], prefixes={}, truncated=False, limit=10
+        )
 
 
 def test_entity_descriptions_refuse_rdf_xml_but_not_turtle() -> None:

@@ -30,8 +30,20 @@ _LAZY = {
     "Report": ("ecograph.validate.report", "Report"),
 }
 
-__all__ = ["BuildError", "BuildResult", "DatasetFacts", "EcographError", "InputError", "Location", "Project",
-           "ProjectError", "Report", "__version__", "build", "validate"]
+__all__ = [
+    "BuildError",
+    "BuildResult",
+    "DatasetFacts",
+    "EcographError",
+    "InputError",
+    "Location",
+    "Project",
+    "ProjectError",
+    "Report",
+    "__version__",
+    "build",
+    "validate",
+]
 
 if TYPE_CHECKING:
     __version__: str

@@ -62,18 +62,30 @@ class _Group(click.Group):
         except KeyboardInterrupt:  # Ctrl-C: 130 as shells report SIGINT, not click's 1 (which means violations)
             click.secho(f"interrupted: `{_command(ctx)}` stopped", fg="red", err=True)
             sys.exit(INTERRUPTED)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
-                GeneratorExit):
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            SystemExit,
+            GeneratorExit,
+        ):
             raise
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
-            click.secho(f"error: {error.strerror or error}{where} while running `{_command(ctx)}`: check that the "
-                        "path exists, that you may read and write it, and that the disk has space"
-                        f"{_details(error)}", fg="red", err=True)
+            click.secho(
+                f"error: {error.strerror or error}{where} while running `{_command(ctx)}`: check that the "
+                "path exists, that you may read and write it, and that the disk has space"
+                f"{_details(error)}",
+                fg="red",
+                err=True,
+            )
             sys.exit(2)
         except BaseException as error:  # a bug, MemoryError, or a panic in native code (not an Exception)
-            problem = "ran out of memory" if isinstance(error, MemoryError) else \
-                f"failed with {type(error).__name__}: {_first_line(error)}"
+            problem = (
+                "ran out of memory"
+                if isinstance(error, MemoryError)
+                else f"failed with {type(error).__name__}: {_first_line(error)}"
+            )
             click.secho(f"internal error: `{_command(ctx)}` {problem}{_details(error)}", fg="red", err=True)
             sys.exit(3)
 
@@ -95,8 +107,10 @@ def _details(error: BaseException) -> str:
     log = Path(tempfile.gettempdir()) / f"ecograph-crash-{stamp}-{os.getpid()}.log"
     try:
         with log.open("x", encoding="utf-8") as stream:
-            stream.write(f"ecograph {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
-                         f"command line: {' '.join(sys.argv)}\n\n")
+            stream.write(
+                f"ecograph {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+                f"command line: {' '.join(sys.argv)}\n\n"
+            )
             stream.write("".join(traceback.format_exception(error)))
     except OSError:
         return ""
@@ -114,9 +128,13 @@ def _details(error: BaseException) -> str:
     help="The data project folder (with seeds/, ontology/, mappings/, shapes/, queries/).",
 )
 @click.option("--base", default=None, help="Base IRI for all terms and data (default https://w3id.org/ecograph/).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the caches live (default: $ECOGRAPH_CACHE_DIR, else [tool.ecograph] cache-dir, else "
-                   ".ecograph-cache/ in the project).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the caches live (default: $ECOGRAPH_CACHE_DIR, else [tool.ecograph] cache-dir, else "
+    ".ecograph-cache/ in the project).",
+)
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path, base: str | None, cache_dir: Path | None) -> None:
     """Publish a knowledge graph of innovation ecosystems as linked open data.
@@ -177,8 +195,12 @@ class ByteSize(click.ParamType):
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the dumps (default: dist/ in the project).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the dumps (default: dist/ in the project).",
+)
 @click.pass_context
 def build(ctx: click.Context, out: Path | None) -> None:
     """Map every article, validate the graph, and write the dumps atomically.
@@ -215,47 +237,110 @@ def build(ctx: click.Context, out: Path | None) -> None:
         if len(warnings) > WARNINGS_SHOWN:
             click.echo(f"  … and {len(warnings) - WARNINGS_SHOWN} more: `ecograph validate MAPPING` lists them all")
     if len(result.warnings) > len(warnings):
-        click.echo(f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. labels in more languages): "
-                   "`ecograph validate MAPPING` lists them")
+        click.echo(
+            f"{len(result.warnings) - len(warnings)} suggestion(s) (e.g. labels in more languages): "
+            "`ecograph validate MAPPING` lists them"
+        )
 
 
 @main.command()
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The built dumps to serve (default: dist/ in the project; built first when missing).")
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built dumps to serve (default: dist/ in the project; built first when missing).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a query may run before it is stopped.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
-              help="Results per answer; longer answers are cut and say so.")
-@click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a client may take to send a request (headers and body); slower clients are "
-                   "disconnected.")
-@click.option("--max-memory", default="1G", show_default=True, type=ByteSize(),
-              help="Memory a query may add to its worker process (e.g. 512M, 2G); past it the query is stopped "
-                   "with 422 and its worker replaced.")
-@click.option("--max-response", default="100M", show_default=True, type=ByteSize(),
-              help="Bytes of one answer (e.g. 10M); a larger answer is refused with 422.")
-@click.option("--allow-network-in-queries", is_flag=True,
-              help="UNSAFE on a public endpoint: serve even where the query workers cannot be cut off from the "
-                   "network (no user namespaces). SERVICE is still refused, but nothing else stops a query "
-                   "from reaching other servers.")
-@click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="Query worker processes for slow queries (default: one per core, at least 2).")
-@click.option("--fast-workers", default=None, type=click.IntRange(min=1),
-              help="Query worker processes kept for cheap queries (default: one per core, at least 2); a query "
-                   "that uses more than 0.25 s of CPU there moves to the workers for slow queries.")
-@click.option("--forwarded-allow-ips", default=None, metavar="IPS",
-              help="Behind a reverse proxy: the proxies' addresses (comma-separated; networks and * allowed) "
-                   "whose X-Forwarded-For gives the client's address, which fair sharing of the workers counts "
-                   "by. Default: none (the connecting address counts).")
-@click.option("--store", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
-              help="Hold the data in memory (fast) or in the on-disk store (large data); auto: memory up to "
-                   "a 16 MB TriG (about 280k triples).")
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Results per answer; longer answers are cut and say so.",
+)
+@click.option(
+    "--client-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client may take to send a request (headers and body); slower clients are disconnected.",
+)
+@click.option(
+    "--max-memory",
+    default="1G",
+    show_default=True,
+    type=ByteSize(),
+    help="Memory a query may add to its worker process (e.g. 512M, 2G); past it the query is stopped "
+    "with 422 and its worker replaced.",
+)
+@click.option(
+    "--max-response",
+    default="100M",
+    show_default=True,
+    type=ByteSize(),
+    help="Bytes of one answer (e.g. 10M); a larger answer is refused with 422.",
+)
+@click.option(
+    "--allow-network-in-queries",
+    is_flag=True,
+    help="UNSAFE on a public endpoint: serve even where the query workers cannot be cut off from the "
+    "network (no user namespaces). SERVICE is still refused, but nothing else stops a query "
+    "from reaching other servers.",
+)
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Query worker processes for slow queries (default: one per core, at least 2).",
+)
+@click.option(
+    "--fast-workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Query worker processes kept for cheap queries (default: one per core, at least 2); a query "
+    "that uses more than 0.25 s of CPU there moves to the workers for slow queries.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Behind a reverse proxy: the proxies' addresses (comma-separated; networks and * allowed) "
+    "whose X-Forwarded-For gives the client's address, which fair sharing of the workers counts "
+    "by. Default: none (the connecting address counts).",
+)
+@click.option(
+    "--store",
+    type=click.Choice(["auto", "memory", "disk"]),
+    default="auto",
+    show_default=True,
+    help="Hold the data in memory (fast) or in the on-disk store (large data); auto: memory up to "
+    "a 16 MB TriG (about 280k triples).",
+)
 @click.pass_context
-def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: float, max_rows: int,
-          client_timeout: float, max_memory: int, max_response: int, allow_network_in_queries: bool,
-          workers: int | None, fast_workers: int | None, forwarded_allow_ips: str | None, store: str) -> None:
+def serve(
+    ctx: click.Context,
+    dist: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    client_timeout: float,
+    max_memory: int,
+    max_response: int,
+    allow_network_in_queries: bool,
+    workers: int | None,
+    fast_workers: int | None,
+    forwarded_allow_ips: str | None,
+    store: str,
+) -> None:
     """Serve the SPARQL endpoint, dumps and pages of a built dist/.
 
     The query workers run without any network (a Linux user + network namespace); where that is not
@@ -276,8 +361,13 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
     from .serve.model import Limits
     from .serve.server import listen, prepare_server
 
-    limits = Limits(timeout=timeout, max_rows=max_rows, client_timeout=client_timeout, max_memory=max_memory,
-                    max_response=max_response)
+    limits = Limits(
+        timeout=timeout,
+        max_rows=max_rows,
+        client_timeout=client_timeout,
+        max_memory=max_memory,
+        max_response=max_response,
+    )
     listener = listen(host, port)  # a port in use is said at once, before any building or loading
     dist = dist or _project(ctx).default_dist
     try:
@@ -285,9 +375,18 @@ def serve(ctx: click.Context, dist: Path | None, host: str, port: int, timeout: 
     except BaseException:
         listener.close()
         raise
-    server = prepare_server(dist, listener, host=host, port=port, limits=limits, workers=workers,
-                            fast_workers=fast_workers, store=store, forwarded_allow_ips=forwarded_allow_ips,
-                            allow_network=allow_network_in_queries)
+    server = prepare_server(
+        dist,
+        listener,
+        host=host,
+        port=port,
+        limits=limits,
+        workers=workers,
+        fast_workers=fast_workers,
+        store=store,
+        forwarded_allow_ips=forwarded_allow_ips,
+        allow_network=allow_network_in_queries,
+    )
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")
     click.echo(f"queries: {server.isolation_summary}")
@@ -305,19 +404,28 @@ def _build_when_missing(ctx: click.Context, dist: Path) -> None:
 
 def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not value.lower().startswith(("http://", "https://")):
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL; give the endpoint's full URL, "
-                                 "e.g. http://localhost:3030/ecograph/sparql")
+        raise click.BadParameter(
+            f"{value!r} is not an http:// or https:// URL; give the endpoint's full URL, "
+            "e.g. http://localhost:3030/ecograph/sparql"
+        )
     return value
 
 
 @main.command(name="query")
 @click.argument("source")
-@click.option("--endpoint", default=None, callback=_http_url,
-              help="A SPARQL endpoint URL, http:// or https:// (default: the local build).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The build to query (default: dist/ in the project).")
+@click.option(
+    "--endpoint",
+    default=None,
+    callback=_http_url,
+    help="A SPARQL endpoint URL, http:// or https:// (default: the local build).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The build to query (default: dist/ in the project).",
+)
 @click.pass_context
 def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None) -> None:
     """Run a stored query (NAME, from queries/) or a query FILE and print the answer.
@@ -378,20 +486,34 @@ Examples:
 
 @main.command(help=VALIDATE_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
-              help="text for people, json for CI bots, turtle for the standard sh:ValidationReport.")
-@click.option("--against", type=click.Path(path_type=Path), default=None,
-              help="The published dist/ folder (or its ecograph.trig) to check against (default: the project's "
-                   "dist/).")
-@click.option("--reasoner/--no-reasoner", default=False, show_default=True,
-              help="Also run the OWL reasoner HermiT (needs Java). Off by default: its JVM alone takes about "
-                   "1.6 s of wall time and more than a core, which would double validate's time on two cores. "
-                   "Disjoint types (the inconsistency HermiT finds in this ontology) are checked directly "
-                   "either way.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for CI bots, turtle for the standard sh:ValidationReport.",
+)
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The published dist/ folder (or its ecograph.trig) to check against (default: the project's dist/).",
+)
+@click.option(
+    "--reasoner/--no-reasoner",
+    default=False,
+    show_default=True,
+    help="Also run the OWL reasoner HermiT (needs Java). Off by default: its JVM alone takes about "
+    "1.6 s of wall time and more than a core, which would double validate's time on two cores. "
+    "Disjoint types (the inconsistency HermiT finds in this ontology) are checked directly "
+    "either way.",
+)
 @click.option("--infos", is_flag=True, help="Show Info findings (suggestions) in the text report too.")
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Path | None, reasoner: bool,
-             infos: bool) -> None:
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Path | None, reasoner: bool, infos: bool
+) -> None:
     from .validate.report import to_json, to_text, to_turtle
     from .validate.run import validate as run_validation
 
@@ -410,11 +532,19 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, against: Pat
 
 @main.command()
 @click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--id", "stem", default=None,
-              help="The article's file stem (seeds/<ID>.txt, mappings/<ID>.yaml); default: the file's own stem "
-                   "when it is in seeds/, else the next number and the text's checksum.")
-@click.option("--against", type=click.Path(path_type=Path), default=None,
-              help="The published dist/ to find known entities in (default: the project's dist/).")
+@click.option(
+    "--id",
+    "stem",
+    default=None,
+    help="The article's file stem (seeds/<ID>.txt, mappings/<ID>.yaml); default: the file's own stem "
+    "when it is in seeds/, else the next number and the text's checksum.",
+)
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The published dist/ to find known entities in (default: the project's dist/).",
+)
 @click.pass_context
 def new(ctx: click.Context, article: Path, stem: str | None, against: Path | None) -> None:
     """Scaffold a mapping for a new article: seed, metadata, known entities and to-dos.
@@ -443,8 +573,10 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
         click.secho(f"note: {note}", fg="yellow", err=True)
     for path in result.written:
         click.echo(f"wrote {path}")
-    click.echo(f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
-               f"{result.mapping}, then run: ecograph validate {result.mapping}")
+    click.echo(
+        f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
+        f"{result.mapping}, then run: ecograph validate {result.mapping}"
+    )
 
 
 @main.group()
@@ -462,8 +594,12 @@ def bench() -> None:
 
 @bench.command(name="generate")
 @click.option("--articles", "count", type=click.IntRange(min=1), required=True, help="How many articles.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The folder of the new data project (a corpus written there before is replaced).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder of the new data project (a corpus written there before is replaced).",
+)
 @click.option("--seed", default=1, show_default=True, help="The same seed and size give the same bytes.")
 @click.pass_context
 def bench_generate(ctx: click.Context, count: int, out: Path, seed: int) -> None:
@@ -471,44 +607,94 @@ def bench_generate(ctx: click.Context, count: int, out: Path, seed: int) -> None
     from .bench.synthetic import generate_corpus
 
     summary = generate_corpus(out, count, seed=seed, template=_project(ctx).root)
-    click.echo(f"wrote {summary.articles} articles ({summary.entities} entities, {summary.text_bytes:,} bytes of "
-               f"text) into {summary.out}")
+    click.echo(
+        f"wrote {summary.articles} articles ({summary.entities} entities, {summary.text_bytes:,} bytes of "
+        f"text) into {summary.out}"
+    )
 
 
 @bench.command(name="run")
 @click.option("--sizes", default="50,500,5000", show_default=True, help="Corpus sizes, in articles.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("BENCHMARKS.md"),
-              show_default=True, help="The Markdown file whose measured section is rewritten.")
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the corpora, builds and stores go (default: a folder in the system temp dir).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("BENCHMARKS.md"),
+    show_default=True,
+    help="The Markdown file whose measured section is rewritten.",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the corpora, builds and stores go (default: a folder in the system temp dir).",
+)
 @click.option("--seed", default=1, show_default=True)
-@click.option("--duration", default=10.0, show_default=True, type=click.FloatRange(min=1),
-              help="Seconds of load per endpoint cell.")
+@click.option(
+    "--duration",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds of load per endpoint cell.",
+)
 @click.option("--connections", default=8, show_default=True, type=click.IntRange(min=1))
 @click.option("--endpoint/--no-endpoint", default=True, show_default=True, help="Run the endpoint comparison.")
-@click.option("--rdflib-max-articles", default=500, show_default=True, type=click.IntRange(min=0),
-              help="Skip rdflib-endpoint above this size (it is slow to load and holds everything in memory).")
-@click.option("--verify/--no-verify", default=True, show_default=True,
-              help="Compare the incremental build byte for byte with a full build of the changed corpus.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the raw measurements as JSON.")
+@click.option(
+    "--rdflib-max-articles",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Skip rdflib-endpoint above this size (it is slow to load and holds everything in memory).",
+)
+@click.option(
+    "--verify/--no-verify",
+    default=True,
+    show_default=True,
+    help="Compare the incremental build byte for byte with a full build of the changed corpus.",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the raw measurements as JSON.",
+)
 @click.pass_context
-def bench_run(ctx: click.Context, sizes: str, out: Path, workdir: Path | None, seed: int, duration: float,
-              connections: int, endpoint: bool, rdflib_max_articles: int, verify: bool,
-              json_out: Path | None) -> None:
+def bench_run(
+    ctx: click.Context,
+    sizes: str,
+    out: Path,
+    workdir: Path | None,
+    seed: int,
+    duration: float,
+    connections: int,
+    endpoint: bool,
+    rdflib_max_articles: int,
+    verify: bool,
+    json_out: Path | None,
+) -> None:
     """Measure build, incremental build, endpoint load, validate and serve start-up; write the table."""
     from .bench.run import BenchConfig, BenchReport, render_markdown, report_json, run_benchmark, write_report
 
     try:
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as error:
-        raise click.BadParameter("write sizes as numbers separated by commas, e.g. 50,500", param_hint="--sizes") \
-            from error
-    config = BenchConfig(sizes=counts, template=_project(ctx).root, seed=seed, duration=duration,
-                         connections=connections, endpoint=endpoint, rdflib_max_articles=rdflib_max_articles,
-                         verify_identical=verify, log=lambda message: click.echo(message, err=True))
+        raise click.BadParameter(
+            "write sizes as numbers separated by commas, e.g. 50,500", param_hint="--sizes"
+        ) from error
+    config = BenchConfig(
+        sizes=counts,
+        template=_project(ctx).root,
+        seed=seed,
+        duration=duration,
+        connections=connections,
+        endpoint=endpoint,
+        rdflib_max_articles=rdflib_max_articles,
+        verify_identical=verify,
+        log=lambda message: click.echo(message, err=True),
+    )
     if workdir is not None:
         config.workdir = workdir.resolve()
+
     def save(report: BenchReport) -> None:  # after each size, so a long run keeps what it measured
         write_report(out, render_markdown(report))
         if json_out is not None:
@@ -519,19 +705,38 @@ def bench_run(ctx: click.Context, sizes: str, out: Path, workdir: Path | None, s
 
 
 @bench.command(name="load")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The build to serve (default: dist/ in the project; run `ecograph build` first).")
-@click.option("--duration", default=20.0, show_default=True, type=click.FloatRange(min=1),
-              help="Seconds of load.")
-@click.option("--connections", default=64, show_default=True, type=click.IntRange(min=1),
-              help="Connections looping the stored queries (/api/queries/NAME, each in turn).")
-@click.option("--heavy", default=4, show_default=True, type=click.IntRange(min=0),
-              help="Connections looping a query that runs to the time limit (a cartesian COUNT).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="The server's time limit per query (serve --timeout).")
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The build to serve (default: dist/ in the project; run `ecograph build` first).",
+)
+@click.option("--duration", default=20.0, show_default=True, type=click.FloatRange(min=1), help="Seconds of load.")
+@click.option(
+    "--connections",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Connections looping the stored queries (/api/queries/NAME, each in turn).",
+)
+@click.option(
+    "--heavy",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Connections looping a query that runs to the time limit (a cartesian COUNT).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="The server's time limit per query (serve --timeout).",
+)
 @click.pass_context
-def bench_load(ctx: click.Context, dist: Path | None, duration: float, connections: int, heavy: int,
-               timeout: float) -> None:
+def bench_load(
+    ctx: click.Context, dist: Path | None, duration: float, connections: int, heavy: int, timeout: float
+) -> None:
     """Measure the endpoint under mixed load: stored queries while heavy queries loop; print the table.
 
     Serves the build on 127.0.0.1 and runs two wrk processes at once (apt-get install wrk), one per class of
@@ -545,8 +750,14 @@ def bench_load(ctx: click.Context, dist: Path | None, duration: float, connectio
     from .bench.load import LoadConfig, measure_under_load, render_table
 
     project = _project(ctx)
-    config = LoadConfig(dist=(dist or project.default_dist).resolve(), project=project.root, duration=duration,
-                        connections=connections, heavy_connections=heavy, timeout=timeout)
+    config = LoadConfig(
+        dist=(dist or project.default_dist).resolve(),
+        project=project.root,
+        duration=duration,
+        connections=connections,
+        heavy_connections=heavy,
+        timeout=timeout,
+    )
     click.echo(render_table(measure_under_load(config)), nl=False)
 
 

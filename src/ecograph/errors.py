@@ -54,8 +54,9 @@ class InputError(EcographError):
     `code` says what kind of problem it is, and `value` is the offending value as written, when there is one.
     """
 
-    def __init__(self, location: Location, problem: str, hint: str = "", *, code: Code = Code.INPUT,
-                 value: object = None) -> None:
+    def __init__(
+        self, location: Location, problem: str, hint: str = "", *, code: Code = Code.INPUT, value: object = None
+    ) -> None:
         self.location = location
         self.problem = problem
         self.hint = hint

@@ -88,9 +88,17 @@ class Finding:
     @classmethod
     def from_error(cls, error: InputError, focus: str = "") -> Finding:
         """A mapping problem as a violation, at the file and line of the entry, classified by its code."""
-        return cls(check=CHECK_BY_CODE.get(error.code, Check.MAPPING), severity=Severity.VIOLATION, focus=focus,
-                   message=error.problem, hint=error.hint, location=error.location, value=error.value,
-                   path=_field_key(error.location.field), code=error.code)
+        return cls(
+            check=CHECK_BY_CODE.get(error.code, Check.MAPPING),
+            severity=Severity.VIOLATION,
+            focus=focus,
+            message=error.problem,
+            hint=error.hint,
+            location=error.location,
+            value=error.value,
+            path=_field_key(error.location.field),
+            code=error.code,
+        )
 
     def __str__(self) -> str:
         """As a line of a build's output: file:line: field: message, and the hint below it."""
@@ -98,9 +106,18 @@ class Finding:
 
     def as_dict(self) -> dict[str, object]:
         found: dict[str, object] = {
-            "check": self.check, "code": self.code, "severity": self.severity, "focus": self.focus or None,
-            "path": self.path, "value": self.value, "message": self.message, "hint": self.hint or None,
-            "shape": self.shape, "component": self.component, "related": list(self.related)}
+            "check": self.check,
+            "code": self.code,
+            "severity": self.severity,
+            "focus": self.focus or None,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "hint": self.hint or None,
+            "shape": self.shape,
+            "component": self.component,
+            "related": list(self.related),
+        }
         if self.location:
             found["location"] = location_dict(self.location)
         return found

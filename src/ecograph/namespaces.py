@@ -98,7 +98,7 @@ class Compactor:
 
     def _compact(self, iri: str) -> str | None:
         for prefix, namespace in self.table:
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if iri.startswith(namespace) and local and "#" not in local:
                 return f"{prefix}:{local}"
         return None

@@ -56,8 +56,9 @@ def read_turtle(project: Project, files: list[Path], what: str) -> Graph:
             graph.parse(data=text, format="turtle")
         except Exception as error:  # rdflib raises many kinds; all mean the same to the user
             line, problem = _syntax_error(text, error)
-            raise InputError(Location(path, line), f"Turtle syntax error in {what}: {problem}",
-                             "fix the Turtle syntax at that line") from error
+            raise InputError(
+                Location(path, line), f"Turtle syntax error in {what}: {problem}", "fix the Turtle syntax at that line"
+            ) from error
     return graph
 
 
@@ -89,8 +90,11 @@ class Vocabulary:
 
     @cached_property
     def classes(self) -> dict[str, URIRef]:
-        return {self._local(c): c for c in self.graph.subjects(RDF.type, OWL.Class)
-                if isinstance(c, URIRef) and c.startswith(self.namespace)}
+        return {
+            self._local(c): c
+            for c in self.graph.subjects(RDF.type, OWL.Class)
+            if isinstance(c, URIRef) and c.startswith(self.namespace)
+        }
 
     @cached_property
     def properties(self) -> dict[str, Property]:
@@ -100,8 +104,9 @@ class Vocabulary:
                 if isinstance(prop, URIRef) and prop.startswith(self.namespace):
                     key = self._local(prop)
                     value_range = self.graph.value(prop, RDFS.range)
-                    found[key] = Property(key, prop, is_object,
-                                          value_range if isinstance(value_range, URIRef) else None)
+                    found[key] = Property(
+                        key, prop, is_object, value_range if isinstance(value_range, URIRef) else None
+                    )
         for key, (iri, value_range) in REUSED_PROPERTIES.items():
             found[key] = Property(key, iri, False, value_range)
         return found
@@ -109,20 +114,28 @@ class Vocabulary:
     def class_named(self, name: object, where: Location) -> URIRef:
         if isinstance(name, str) and name in self.classes:
             return self.classes[name]
-        raise InputError(where, f"'{name}' is not a class of the ontology",
-                         _did_you_mean(str(name), self.classes) or
-                         "use one of: " + ", ".join(sorted(self.classes)), code=Code.UNKNOWN_CLASS, value=name)
+        raise InputError(
+            where,
+            f"'{name}' is not a class of the ontology",
+            _did_you_mean(str(name), self.classes) or "use one of: " + ", ".join(sorted(self.classes)),
+            code=Code.UNKNOWN_CLASS,
+            value=name,
+        )
 
     def property_named(self, key: str, where: Location) -> Property:
         if key in self.properties:
             return self.properties[key]
-        raise InputError(where, f"'{key}' is not a property the ontology knows",
-                         _did_you_mean(key, self.properties) or
-                         "see ontology/ecograph.ttl for the properties, or add the term there",
-                         code=Code.UNKNOWN_PROPERTY, value=key)
+        raise InputError(
+            where,
+            f"'{key}' is not a property the ontology knows",
+            _did_you_mean(key, self.properties)
+            or "see ontology/ecograph.ttl for the properties, or add the term there",
+            code=Code.UNKNOWN_PROPERTY,
+            value=key,
+        )
 
     def _local(self, iri: URIRef) -> str:
-        return str(iri)[len(self.namespace):]
+        return str(iri)[len(self.namespace) :]
 
 
 def _did_you_mean(word: str, known: dict) -> str:

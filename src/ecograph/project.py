@@ -147,8 +147,10 @@ class Project:
         if os.environ.get("SOURCE_DATE_EPOCH"):
             epoch = os.environ["SOURCE_DATE_EPOCH"].strip()
             if not epoch.isdigit():
-                raise ProjectError(f"SOURCE_DATE_EPOCH is {epoch!r}, not a number of seconds since 1970: set it "
-                                   "to an integer (e.g. $(git log -1 --format=%ct)) or unset it")
+                raise ProjectError(
+                    f"SOURCE_DATE_EPOCH is {epoch!r}, not a number of seconds since 1970: set it "
+                    "to an integer (e.g. $(git log -1 --format=%ct)) or unset it"
+                )
             return int(epoch)
         committed = self._last_commit_time()
         return committed if committed is not None else self._newest_stated_date()
@@ -158,8 +160,13 @@ class Project:
         if git is None:
             return None
         try:
-            answer = subprocess.run([git, "-C", str(self.root), "log", "-1", "--format=%ct", "--", *FOLDERS],
-                                    capture_output=True, text=True, timeout=30, check=False)
+            answer = subprocess.run(
+                [git, "-C", str(self.root), "log", "-1", "--format=%ct", "--", *FOLDERS],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         stamp = answer.stdout.strip()
@@ -196,16 +203,20 @@ def _ecograph_table(root: Path) -> dict[str, Any]:
     section = config.get("tool", {})
     section = section.get("ecograph", {}) if isinstance(section, dict) else None
     if not isinstance(section, dict):
-        raise ProjectError(f"{pyproject}: [tool.ecograph] is not a table. Write it as a section: "
-                           '[tool.ecograph] followed by base = "https://example.org/graph/".')
+        raise ProjectError(
+            f"{pyproject}: [tool.ecograph] is not a table. Write it as a section: "
+            '[tool.ecograph] followed by base = "https://example.org/graph/".'
+        )
     return section
 
 
 def _configured_base(root: Path) -> str | None:
     base = _ecograph_table(root).get("base")
     if base is not None and not isinstance(base, str):
-        raise ProjectError(f"{root / 'pyproject.toml'}: [tool.ecograph] base = {base!r} is not text. Write it as "
-                           'a quoted IRI, e.g. base = "https://example.org/graph/".')
+        raise ProjectError(
+            f"{root / 'pyproject.toml'}: [tool.ecograph] base = {base!r} is not text. Write it as "
+            'a quoted IRI, e.g. base = "https://example.org/graph/".'
+        )
     return base
 
 
@@ -224,8 +235,10 @@ def _chosen_cache_dir(root: Path, given: Path | str | None) -> Path:
     if configured is None:
         return root / CACHE_FOLDER
     if not isinstance(configured, str) or not configured.strip():
-        raise ProjectError(f"{root / 'pyproject.toml'}: [tool.ecograph] cache-dir = {configured!r} is not a folder "
-                           'name. Write it as quoted text, e.g. cache-dir = ".cache/ecograph", or leave it out.')
+        raise ProjectError(
+            f"{root / 'pyproject.toml'}: [tool.ecograph] cache-dir = {configured!r} is not a folder "
+            'name. Write it as quoted text, e.g. cache-dir = ".cache/ecograph", or leave it out.'
+        )
     return (root / configured).resolve()
 
 
@@ -246,6 +259,8 @@ def _checked_base(base: str, origin: str) -> str:
         except ValueError as error:
             problem = f"it is not a valid IRI ({error})"
     if problem:
-        raise ProjectError(f"{origin}: the base IRI {base!r} cannot be used: {problem}. Give an IRI such as "
-                           f"{DEFAULT_BASE} (spaces and other special characters percent-encoded).")
+        raise ProjectError(
+            f"{origin}: the base IRI {base!r} cannot be used: {problem}. Give an IRI such as "
+            f"{DEFAULT_BASE} (spaces and other special characters percent-encoded)."
+        )
     return base

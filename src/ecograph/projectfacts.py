@@ -27,25 +27,52 @@ from .errors import ProjectError
 
 # ISO 639-1 code -> (code in the EU language authority, English name): a general table, not this corpus's.
 LANGUAGES = {
-    "bg": ("BUL", "Bulgarian"), "cs": ("CES", "Czech"), "da": ("DAN", "Danish"), "de": ("DEU", "German"),
-    "el": ("ELL", "Greek"), "en": ("ENG", "English"), "es": ("SPA", "Spanish"), "et": ("EST", "Estonian"),
-    "fi": ("FIN", "Finnish"), "fr": ("FRA", "French"), "ga": ("GLE", "Irish"), "hr": ("HRV", "Croatian"),
-    "hu": ("HUN", "Hungarian"), "is": ("ISL", "Icelandic"), "it": ("ITA", "Italian"), "lt": ("LIT", "Lithuanian"),
-    "lv": ("LAV", "Latvian"), "mt": ("MLT", "Maltese"), "nb": ("NOB", "Norwegian Bokmål"),
-    "nl": ("NLD", "Dutch"), "nn": ("NNO", "Norwegian Nynorsk"), "no": ("NOR", "Norwegian"),
-    "pl": ("POL", "Polish"), "pt": ("POR", "Portuguese"), "ro": ("RON", "Romanian"), "sk": ("SLK", "Slovak"),
-    "sl": ("SLV", "Slovenian"), "sv": ("SWE", "Swedish"),
+    "bg": ("BUL", "Bulgarian"),
+    "cs": ("CES", "Czech"),
+    "da": ("DAN", "Danish"),
+    "de": ("DEU", "German"),
+    "el": ("ELL", "Greek"),
+    "en": ("ENG", "English"),
+    "es": ("SPA", "Spanish"),
+    "et": ("EST", "Estonian"),
+    "fi": ("FIN", "Finnish"),
+    "fr": ("FRA", "French"),
+    "ga": ("GLE", "Irish"),
+    "hr": ("HRV", "Croatian"),
+    "hu": ("HUN", "Hungarian"),
+    "is": ("ISL", "Icelandic"),
+    "it": ("ITA", "Italian"),
+    "lt": ("LIT", "Lithuanian"),
+    "lv": ("LAV", "Latvian"),
+    "mt": ("MLT", "Maltese"),
+    "nb": ("NOB", "Norwegian Bokmål"),
+    "nl": ("NLD", "Dutch"),
+    "nn": ("NNO", "Norwegian Nynorsk"),
+    "no": ("NOR", "Norwegian"),
+    "pl": ("POL", "Polish"),
+    "pt": ("POR", "Portuguese"),
+    "ro": ("RON", "Romanian"),
+    "sk": ("SLK", "Slovak"),
+    "sl": ("SLV", "Slovenian"),
+    "sv": ("SWE", "Swedish"),
 }
-DEFAULT_DESCRIPTION = ("A knowledge graph of innovation ecosystems taken from articles, every fact with the verbatim "
-                       "quote that supports it.")
+DEFAULT_DESCRIPTION = (
+    "A knowledge graph of innovation ecosystems taken from articles, every fact with the verbatim "
+    "quote that supports it."
+)
 Check = Callable[[str], str]  # a value -> what is wrong with it ("" when nothing is)
 _ENTITY_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 _IRI = re.compile(r"^https?://\S+$")
 _EXAMPLES = {
-    "base": '"https://example.org/graph/"', "title": '"Ecosystem Graph"',
-    "description": '"A knowledge graph of …"', "publisher": '"The Ecosystem Graph project"',
-    "license": '"http://creativecommons.org/licenses/by/4.0/"', "keywords": '["innovation ecosystem", "health"]',
-    "languages": '["en", "nl"]', "examples": '["organisation/acme"]', "cache-dir": '".cache/ecograph"',
+    "base": '"https://example.org/graph/"',
+    "title": '"Ecosystem Graph"',
+    "description": '"A knowledge graph of …"',
+    "publisher": '"The Ecosystem Graph project"',
+    "license": '"http://creativecommons.org/licenses/by/4.0/"',
+    "keywords": '["innovation ecosystem", "health"]',
+    "languages": '["en", "nl"]',
+    "examples": '["organisation/acme"]',
+    "cache-dir": '".cache/ecograph"',
 }
 
 
@@ -93,8 +120,9 @@ class _Reader:
             if key not in _EXAMPLES:
                 close = difflib.get_close_matches(key, list(_EXAMPLES), n=1)
                 guess = f"did you mean {close[0]}? " if close else ""
-                self.fail(key, "is not a setting ecograph knows",
-                          f"{guess}The settings are: {', '.join(sorted(_EXAMPLES))}.")
+                self.fail(
+                    key, "is not a setting ecograph knows", f"{guess}The settings are: {', '.join(sorted(_EXAMPLES))}."
+                )
 
     def fail(self, key: str, problem: str, fix: str = "") -> None:
         value = self.values.get(key)

@@ -63,8 +63,19 @@ PARAM_TYPES: dict[str, str | None] = {
     "boolean": XSD + "boolean",
 }
 # grlc's other decorators are accepted (and ignored) so that grlc-style files load unchanged
-KNOWN_KEYS = {"summary", "tags", "param", "description",
-              "endpoint", "method", "pagination", "enumerate", "defaults", "transform", "endpoint_in_url"}
+KNOWN_KEYS = {
+    "summary",
+    "tags",
+    "param",
+    "description",
+    "endpoint",
+    "method",
+    "pagination",
+    "enumerate",
+    "defaults",
+    "transform",
+    "endpoint_in_url",
+}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _META = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s*\(([^)]*)\)\s*(.*)$")
@@ -131,14 +142,17 @@ def read_query_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise StoredQueryError(Location(path), f"cannot read the query file ({error.strerror})",
-                               "check the file's permissions") from error
+        raise StoredQueryError(
+            Location(path), f"cannot read the query file ({error.strerror})", "check the file's permissions"
+        ) from error
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise StoredQueryError(Location(path, raw[: error.start].count(b"\n") + 1),
-                               f"the query file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                               "save it as UTF-8") from error
+        raise StoredQueryError(
+            Location(path, raw[: error.start].count(b"\n") + 1),
+            f"the query file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+            "save it as UTF-8",
+        ) from error
 
 
 def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQuery:
@@ -158,16 +172,21 @@ def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQ
                 comments.append(line.lstrip("#").strip())
             continue
         if not in_header:
-            raise StoredQueryError(where, "a '#+' line after the query text starts",
-                                   "move the '#+' lines to the top of the file, before PREFIX and SELECT")
+            raise StoredQueryError(
+                where,
+                "a '#+' line after the query text starts",
+                "move the '#+' lines to the top of the file, before PREFIX and SELECT",
+            )
         match = _META.match(line)
         if not match:
-            raise StoredQueryError(where, f"malformed header line {line!r}",
-                                   "write '#+ key: value', e.g. '#+ summary: Members of each ecosystem'")
+            raise StoredQueryError(
+                where,
+                f"malformed header line {line!r}",
+                "write '#+ key: value', e.g. '#+ summary: Members of each ecosystem'",
+            )
         key, value = match[1], match[2]
         if key not in KNOWN_KEYS:
-            raise StoredQueryError(where, f"unknown header key {key!r}",
-                                   "use summary, tags, param or description")
+            raise StoredQueryError(where, f"unknown header key {key!r}", "use summary, tags, param or description")
         if key == "param":
             param = _parse_param(value, where)
             if any(p.name == param.name for p in params):
@@ -179,16 +198,22 @@ def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQ
             meta[key] = value
     for key in ("summary", "tags"):
         if not meta.get(key):
-            raise StoredQueryError(Location(origin, 1), f"the query has no '#+ {key}:' line",
-                                   "open the file with '#+ summary: what the query answers' and "
-                                   "'#+ tags: a, b' lines")
+            raise StoredQueryError(
+                Location(origin, 1),
+                f"the query has no '#+ {key}:' line",
+                "open the file with '#+ summary: what the query answers' and '#+ tags: a, b' lines",
+            )
     body = _strip_comments(text)
     form = _FORM.search(body)
     query = StoredQuery(
-        name=name, text=text, summary=meta["summary"],
+        name=name,
+        text=text,
+        summary=meta["summary"],
         tags=tuple(t.strip() for t in meta["tags"].split(",") if t.strip()),
-        params=tuple(params), form=form[1].upper() if form else "SELECT",
-        description=meta.get("description", " ".join(c for c in comments if c)), path=origin if path else None,
+        params=tuple(params),
+        form=form[1].upper() if form else "SELECT",
+        description=meta.get("description", " ".join(c for c in comments if c)),
+        path=origin if path else None,
     )
     _check_params(query, body, origin)
     return query
@@ -197,20 +222,27 @@ def parse_query(name: str, text: str, path: Path | str | None = None) -> StoredQ
 def _parse_param(spec: str, where: Location) -> Param:
     match = _PARAM.match(spec)
     if not match or not _NAME.match(match[1]):
-        raise StoredQueryError(where, f"malformed parameter {spec!r}",
-                               f"write '{PARAM_SYNTAX}', e.g. '#+ param: org (iri, optional) the organisation'")
+        raise StoredQueryError(
+            where,
+            f"malformed parameter {spec!r}",
+            f"write '{PARAM_SYNTAX}', e.g. '#+ param: org (iri, optional) the organisation'",
+        )
     options = [o.strip() for o in match[2].split(",") if o.strip()]
     kind = options[0].lower() if options else "iri"
     if kind not in PARAM_TYPES:
         raise StoredQueryError(where, f"parameter type {kind!r} is unknown", f"use one of {', '.join(PARAM_TYPES)}")
     for option in options[1:]:
         if option != "optional" and not option.startswith("example="):
-            raise StoredQueryError(where, f"unknown parameter option {option!r}",
-                                   "the options after the type are 'optional' and 'example=VALUE'")
+            raise StoredQueryError(
+                where,
+                f"unknown parameter option {option!r}",
+                "the options after the type are 'optional' and 'example=VALUE'",
+            )
     example = next((o.split("=", 1)[1].strip() for o in options[1:] if o.startswith("example=")), None)
     description = re.sub(r"^[-–—:]\s*", "", match[3].strip())  # "— the funder" reads as "the funder"
-    return Param(name=match[1], type=kind, required="optional" not in options[1:], example=example,
-                 description=description)
+    return Param(
+        name=match[1], type=kind, required="optional" not in options[1:], example=example, description=description
+    )
 
 
 def _strip_comments(text: str) -> str:
@@ -220,15 +252,21 @@ def _strip_comments(text: str) -> str:
 def _check_params(query: StoredQuery, body: str, origin: Path) -> None:
     """Each parameter is used, and (for SELECT) projected, since substitution binds projected variables only."""
     select = re.search(r"\bSELECT\b", body, re.IGNORECASE)
-    clause = body[select.end(): body.find("{", select.end())] if select else ""
+    clause = body[select.end() : body.find("{", select.end())] if select else ""
     for param in query.params:
         line = _line_of(query.text, param.name)
         if not re.search(rf"[?$]{param.name}\b", body):
-            raise StoredQueryError(Location(origin, line), f"parameter {param.name!r} is not used in the query",
-                                   f"use the variable ?{param.name} or remove the '#+ param:' line")
+            raise StoredQueryError(
+                Location(origin, line),
+                f"parameter {param.name!r} is not used in the query",
+                f"use the variable ?{param.name} or remove the '#+ param:' line",
+            )
         if query.form == "SELECT" and not re.search(rf"[?$]{param.name}\b", clause):
-            raise StoredQueryError(Location(origin, line), f"parameter {param.name!r} is not in the SELECT clause",
-                                   f"list ?{param.name} after SELECT so that it can be bound by substitution")
+            raise StoredQueryError(
+                Location(origin, line),
+                f"parameter {param.name!r} is not in the SELECT clause",
+                f"list ?{param.name} after SELECT so that it can be bound by substitution",
+            )
 
 
 def _line_of(text: str, name: str) -> int:
@@ -248,8 +286,10 @@ def bind_arguments(query: StoredQuery, args: Mapping[str, str], base: str) -> di
         raw = args.get(param.name)
         if raw is None or raw == "":
             if param.required:
-                raise ParameterError(f"parameter {param.name!r} ({param.type}) is required: "
-                                     f"add {param.name}={param.example or '...'} to the request")
+                raise ParameterError(
+                    f"parameter {param.name!r} ({param.type}) is required: "
+                    f"add {param.name}={param.example or '...'} to the request"
+                )
             continue
         bindings[param.name] = to_term(param, raw, base)
     return bindings
@@ -264,8 +304,10 @@ def to_term(param: Param, raw: str, base: str) -> ox.NamedNode | ox.Literal:
         try:
             return ox.NamedNode(value)
         except ValueError as error:
-            raise ParameterError(f"parameter {param.name!r} must be an IRI or an entity id such as "
-                                 f"organisation/acme, not {raw!r} ({error})") from error
+            raise ParameterError(
+                f"parameter {param.name!r} must be an IRI or an entity id such as "
+                f"organisation/acme, not {raw!r} ({error})"
+            ) from error
     if param.type == "string":
         return ox.Literal(raw)
     if not _LEXICAL[param.type].match(raw.strip()):
@@ -285,14 +327,15 @@ def open_store(dist: Path | str) -> ox.Store:
     return store
 
 
-def run_query(store_or_dist: ox.Store | Path | str, text: str,
-              bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
-              ) -> tuple[list[str], list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]]:
+def run_query(
+    store_or_dist: ox.Store | Path | str, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+) -> tuple[list[str], list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]]:
     """Run a SELECT query on a store from open_store() (or on a dist/ folder's TriG) with `bindings`
     substituted; returns (variable names, rows of terms or None)."""
     store = store_or_dist if isinstance(store_or_dist, ox.Store) else open_store(store_or_dist)
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(name): term for name, term in (bindings or {}).items()}
+        ox.Variable(name): term for name, term in (bindings or {}).items()
+    }
     solutions = store.query(text, substitutions=substitutions)
     if not isinstance(solutions, ox.QuerySolutions):
         raise EcographError("run_query answers SELECT queries only")

@@ -33,8 +33,14 @@ class QueryFailed(EcographError):
     """The query could not be read, parsed or answered."""
 
 
-def run_query(source: str, *, dist: Path | None = None, endpoint: str | None = None,
-              project: Callable[[], Project] | None = None, timeout: float = 60.0) -> QueryOutcome:
+def run_query(
+    source: str,
+    *,
+    dist: Path | None = None,
+    endpoint: str | None = None,
+    project: Callable[[], Project] | None = None,
+    timeout: float = 60.0,
+) -> QueryOutcome:
     """Run `source` (a .rq file, or the name of a stored query) on `endpoint`, else on the build in `dist`.
 
     Stored queries are looked up in dist/queries/ and then in the project's queries/.
@@ -98,11 +104,11 @@ def _remote(sparql: str, endpoint: str, timeout: float) -> QueryOutcome:
         raise QueryFailed(f"{endpoint} answered something that is not SPARQL results: {error}") from None
     if isinstance(answer, ox.QueryBoolean):
         return QueryOutcome("boolean", boolean=bool(answer))
-    return QueryOutcome("solutions", variables=[v.value for v in answer.variables],
-                        rows=[tuple(row) for row in answer])
+    return QueryOutcome("solutions", variables=[v.value for v in answer.variables], rows=[tuple(row) for row in answer])
 
 
 # Rendering -------------------------------------------------------------------------------------------
+
 
 def render(outcome: QueryOutcome, fmt: str, *, base: str = DEFAULT_BASE) -> str:
     """The outcome as a terminal `table`, SPARQL `json` or `csv` (graphs: subject/predicate/object)."""
@@ -126,8 +132,10 @@ def _tabular(outcome: QueryOutcome) -> tuple[list[str], list[tuple[Term | None, 
 def _table(variables: list[str], rows: list[tuple[Term | None, ...]], compactor: Compactor) -> str:
     cells = [[_cell(term, compactor) for term in row] for row in rows]
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(variables)]
-    lines = [" │ ".join(name.ljust(w) for name, w in zip(variables, widths, strict=True)),
-             "─┼─".join("─" * w for w in widths)]
+    lines = [
+        " │ ".join(name.ljust(w) for name, w in zip(variables, widths, strict=True)),
+        "─┼─".join("─" * w for w in widths),
+    ]
     lines += [" │ ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(line.rstrip() for line in lines)

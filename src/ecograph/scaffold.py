@@ -24,28 +24,65 @@ from .text import ArticleText
 from .validate.published import RDF_TYPE, Published, PublishedGraphMissing
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-MONTHS = {name: number for number, names in enumerate([
-    ("january", "januari", "jan"), ("february", "februari", "feb"), ("march", "maart", "mar", "mrt"),
-    ("april", "apr"), ("may", "mei"), ("june", "juni", "jun"), ("july", "juli", "jul"),
-    ("august", "augustus", "aug"), ("september", "sept", "sep"), ("october", "oktober", "oct", "okt"),
-    ("november", "nov"), ("december", "dec")], start=1) for name in names}
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "januari", "jan"),
+            ("february", "februari", "feb"),
+            ("march", "maart", "mar", "mrt"),
+            ("april", "apr"),
+            ("may", "mei"),
+            ("june", "juni", "jun"),
+            ("july", "juli", "jul"),
+            ("august", "augustus", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oktober", "oct", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:million|miljoen|mln|mio|billion|miljard|bn|mld|thousand|duizend|k)\b"
 _CURRENCY = r"(?:€|EUR\b|euros?\b|\$|USD\b|£|GBP\b)"
 PATTERNS = (
-    ("amount", re.compile(rf"{_CURRENCY}\s?(?:{_NUMBER})(?:\s?{_SCALE})?(?:\s?{_CURRENCY})?|"
-                          rf"(?:{_NUMBER})\s?{_SCALE}(?:\s?{_CURRENCY})?|(?:{_NUMBER})\s?{_CURRENCY}",
-                          re.IGNORECASE)),
+    (
+        "amount",
+        re.compile(
+            rf"{_CURRENCY}\s?(?:{_NUMBER})(?:\s?{_SCALE})?(?:\s?{_CURRENCY})?|"
+            rf"(?:{_NUMBER})\s?{_SCALE}(?:\s?{_CURRENCY})?|(?:{_NUMBER})\s?{_CURRENCY}",
+            re.IGNORECASE,
+        ),
+    ),
     ("percentage", re.compile(rf"(?:{_NUMBER})\s?(?:%|percent\b|per cent\b|procent\b)", re.IGNORECASE)),
-    ("date", re.compile(rf"\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|"
-                        rf"\b{_MONTH}\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}\b|"
-                        rf"\b(?:19|20)\d{{2}}\b", re.IGNORECASE)),
+    (
+        "date",
+        re.compile(
+            rf"\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b|"
+            rf"\b{_MONTH}\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}\b|"
+            rf"\b(?:19|20)\d{{2}}\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("count", re.compile(rf"(?<![\w.,€$£-])(?:{_NUMBER})(?![\w%]|[.,]\d)")),
 )
-SCALES = {"thousand": 1_000, "duizend": 1_000, "k": 1_000, "million": 1_000_000, "miljoen": 1_000_000,
-          "mln": 1_000_000, "mio": 1_000_000, "billion": 1_000_000_000, "miljard": 1_000_000_000,
-          "bn": 1_000_000_000, "mld": 1_000_000_000}
+SCALES = {
+    "thousand": 1_000,
+    "duizend": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "miljoen": 1_000_000,
+    "mln": 1_000_000,
+    "mio": 1_000_000,
+    "billion": 1_000_000_000,
+    "miljard": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "mld": 1_000_000_000,
+}
 # Common short words by language, to guess an article's languages (a general table, keyed by ISO 639-1 code).
 COMMON_WORDS = {
     "en": {"the", "and", "of", "is", "for", "with", "to", "that", "are", "not", "also", "in", "on", "by"},
@@ -89,15 +126,17 @@ class ScaffoldResult:
     notes: list[str] = field(default_factory=list)
 
 
-def scaffold(project: Project, article: Path, *, stem: str | None = None,
-             against: Path | None = None) -> ScaffoldResult:
+def scaffold(
+    project: Project, article: Path, *, stem: str | None = None, against: Path | None = None
+) -> ScaffoldResult:
     """Copy the article to seeds/ (if needed) and write its metadata and mapping to fill in."""
     text = ArticleText.read(article)
     stem = stem or _default_stem(project, article, text)
     if not STEM_PATTERN.match(stem):
         raise InputError(Location(article), f"'{stem}' cannot be a file stem", "use letters, digits, '_', '-'")
-    result = ScaffoldResult(stem, project.seed_text(stem), project.seed_metadata(stem),
-                            project.mappings_dir / f"{stem}.yaml")
+    result = ScaffoldResult(
+        stem, project.seed_text(stem), project.seed_metadata(stem), project.mappings_dir / f"{stem}.yaml"
+    )
     _refuse_overwrite(result)
     published = _published(project, against, result)
     result.entities = find_mentions(text.text, published, project)
@@ -152,8 +191,10 @@ def _write(path: Path, content: str | bytes, result: ScaffoldResult) -> None:
             result.written.append(path)
             out.write(data)
     except OSError as error:
-        raise EcographError(f"could not write {path}: {error.strerror}. Nothing was scaffolded; fix the "
-                            "folder's permissions or free disk space and run ecograph new again.") from error
+        raise EcographError(
+            f"could not write {path}: {error.strerror}. Nothing was scaffolded; fix the "
+            "folder's permissions or free disk space and run ecograph new again."
+        ) from error
 
 
 # sentences --------------------------------------------------------------------------------------------------
@@ -195,7 +236,7 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
     prefix = f"{project.base}id/"
     spans = []
     for name in published.names:
-        if not name.iri.startswith(prefix) or name.iri[len(prefix):].split("/")[0] in ("claim", "article"):
+        if not name.iri.startswith(prefix) or name.iri[len(prefix) :].split("/")[0] in ("claim", "article"):
             continue
         for match in _name_pattern(name.text).finditer(text):
             spans.append((match.start(), match.end(), name.iri, match.group()))
@@ -211,7 +252,7 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
     mentions = []
     for iri, (start, found) in sorted(first.items(), key=lambda item: item[1][0]):
         sentence = _sentence_at(all_sentences, start)
-        mentions.append(Mention(iri, iri[len(prefix):], found, sentence.line, sentence.text))
+        mentions.append(Mention(iri, iri[len(prefix) :], found, sentence.line, sentence.text))
     return mentions
 
 
@@ -248,16 +289,22 @@ def _hint(kind: str, shown: str) -> str:
     if kind == "amount":
         value = amount_value(shown)
         number = f"{value}" if value is not None else "the amount in digits"
-        return (f"a Funding (amount: {number}, currency: EUR; minimumAmount if the text says 'over') or a "
-                "budget/annualTurnover fact; then delete this item")
+        return (
+            f"a Funding (amount: {number}, currency: EUR; minimumAmount if the text says 'over') or a "
+            "budget/annualTurnover fact; then delete this item"
+        )
     if kind == "date":
         value = date_value(shown)
-        return f"a date fact ({value or 'YYYY-MM-DD'}): startDate, endDate, date, foundingDate or published; " \
-               "then delete this item"
+        return (
+            f"a date fact ({value or 'YYYY-MM-DD'}): startDate, endDate, date, foundingDate or published; "
+            "then delete this item"
+        )
     if kind == "percentage":
         return "a Figure (value, measure, qualifier) about what the percentage describes; then delete this item"
-    return "a count (numberOfPartners, numberOfProjects, numberOfResearchers) or a Figure (value, measure, " \
-           "qualifier); or delete this item if the number is not a fact"
+    return (
+        "a count (numberOfPartners, numberOfProjects, numberOfResearchers) or a Figure (value, measure, "
+        "qualifier); or delete this item if the number is not a fact"
+    )
 
 
 def amount_value(shown: str) -> str | None:
@@ -320,18 +367,20 @@ def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = 
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or result.stem.lower()
     languages = guess_languages(text, languages)
-    return "\n".join([
-        f"# Article metadata for {result.seed.name} — written by `ecograph new`: check every line.",
-        "# slug: the article's short name in IRIs (<base>id/article/<slug>); lowercase a-z, 0-9 and '-'.",
-        "# title: the title exactly as the text gives it. languages: the text's languages, main first.",
-        f"slug: {slug}",
-        f"title: {_q(title)}",
-        f"languages: [{', '.join(languages)}]",
-        "# published: {date: 2023-12-19, quote: \"19 December 2023\"}   # only if the text gives the date",
-        "# publisher: {id: organisation/..., quote: \"...\"}             # only if the text names it; declare the",
-        "#                                                              # id in the mapping too",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"# Article metadata for {result.seed.name} — written by `ecograph new`: check every line.",
+            "# slug: the article's short name in IRIs (<base>id/article/<slug>); lowercase a-z, 0-9 and '-'.",
+            "# title: the title exactly as the text gives it. languages: the text's languages, main first.",
+            f"slug: {slug}",
+            f"title: {_q(title)}",
+            f"languages: [{', '.join(languages)}]",
+            '# published: {date: 2023-12-19, quote: "19 December 2023"}   # only if the text gives the date',
+            '# publisher: {id: organisation/..., quote: "..."}             # only if the text names it; declare the',
+            "#                                                              # id in the mapping too",
+            "",
+        ]
+    )
 
 
 def mapping_yaml(result: ScaffoldResult, published: Published, project: Project) -> str:
@@ -352,15 +401,16 @@ def mapping_yaml(result: ScaffoldResult, published: Published, project: Project)
 
 
 def _entity_lines(mention: Mention, published: Published, project: Project) -> list[str]:
-    types = sorted(t[len(project.vocab):] for t in published.types(mention.iri) if t.startswith(project.vocab))
+    types = sorted(t[len(project.vocab) :] for t in published.types(mention.iri) if t.startswith(project.vocab))
     labels = _by_language(published, mention.iri, "label")
     aliases = _by_language(published, mention.iri, "alt")
     lines = ["", f"  - id: {mention.entity_id}"]
     lines.append(f"    type: {types[0]}" if len(types) == 1 else f"    type: [{', '.join(types)}]")
     lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
     if aliases:
-        lines.append("    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]"
-                                            for lang, v in aliases.items()) + "}")
+        lines.append(
+            "    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]" for lang, v in aliases.items()) + "}"
+        )
     lines.append(f"    quote: {_q(mention.quote)}   # line {mention.line}")
     return lines
 
@@ -374,14 +424,23 @@ def _by_language(published: Published, iri: str, which: str) -> dict[str, list[s
 
 
 def _todo_lines(result: ScaffoldResult) -> list[str]:
-    lines = ["", "# Open items: numbers and dates the text states. Turn each into a fact (or decide it is none),",
-             "# then delete it. `ecograph validate` reports every item still here.", "todo:",
-             "  - kind: metadata",
-             f"    text: {_q(f'check {result.metadata.name}: slug, title, languages, published date, publisher')}",
-             "    hint: \"correct the metadata file, then delete this item\""]
+    lines = [
+        "",
+        "# Open items: numbers and dates the text states. Turn each into a fact (or decide it is none),",
+        "# then delete it. `ecograph validate` reports every item still here.",
+        "todo:",
+        "  - kind: metadata",
+        f"    text: {_q(f'check {result.metadata.name}: slug, title, languages, published date, publisher')}",
+        '    hint: "correct the metadata file, then delete this item"',
+    ]
     for todo in result.todos:
-        lines += [f"  - kind: {todo.kind}", f"    text: {_q(todo.text)}", f"    line: {todo.line}",
-                  f"    quote: {_q(todo.quote)}", f"    hint: {_q(todo.hint)}"]
+        lines += [
+            f"  - kind: {todo.kind}",
+            f"    text: {_q(todo.text)}",
+            f"    line: {todo.line}",
+            f"    quote: {_q(todo.quote)}",
+            f"    hint: {_q(todo.hint)}",
+        ]
     return lines
 
 

@@ -73,8 +73,10 @@ def _read(base: str, files: tuple[Path, ...], _mtimes: tuple[int, ...]) -> Shape
                 schemes[cls] = scheme
         if _minimum(values) >= 0:
             non_negative.update(_iris(values[SH + "path"]))
-    named = {kind: tuple(sorted(set(classes), key=lambda c: (c.rsplit('#', 1)[-1].lower() != kind, c)))
-             for kind, classes in kinds.items()}  # the class the kind is named after first
+    named = {
+        kind: tuple(sorted(set(classes), key=lambda c: (c.rsplit("#", 1)[-1].lower() != kind, c)))
+        for kind, classes in kinds.items()
+    }  # the class the kind is named after first
     return ShapeFacts(named, schemes, frozenset(non_negative))
 
 
@@ -88,13 +90,22 @@ def _triples(path: Path, base: str) -> list[Triple]:
 
 
 def _schemes(props: dict[Node, dict[str, list[object]]], shapes: list[object]) -> list[str]:
-    return [scheme for shape in shapes if isinstance(shape, NamedNode | BlankNode)
-            if IN_SCHEME in _iris(props[shape][SH + "path"]) for scheme in _iris(props[shape][SH + "hasValue"])]
+    return [
+        scheme
+        for shape in shapes
+        if isinstance(shape, NamedNode | BlankNode)
+        if IN_SCHEME in _iris(props[shape][SH + "path"])
+        for scheme in _iris(props[shape][SH + "hasValue"])
+    ]
 
 
 def _minimum(values: dict[str, list[object]]) -> Decimal:
-    minimums = [_decimal(v.value) for key in ("minInclusive", "minExclusive") for v in values[SH + key]
-                if isinstance(v, Literal)]
+    minimums = [
+        _decimal(v.value)
+        for key in ("minInclusive", "minExclusive")
+        for v in values[SH + key]
+        if isinstance(v, Literal)
+    ]
     return min(minimums, default=Decimal(-1))
 
 

@@ -110,8 +110,10 @@ def cache_dir(dist: Path) -> Path:
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise DistError(f"cannot use {cache} for the on-disk query store ({error.strerror or error}): it must be "
-                        "a folder ecograph may write; remove or rename what is there and try again") from error
+        raise DistError(
+            f"cannot use {cache} for the on-disk query store ({error.strerror or error}): it must be "
+            "a folder ecograph may write; remove or rename what is there and try again"
+        ) from error
     return cache
 
 

@@ -35,14 +35,21 @@ class ArticleText:
 
     @classmethod
     def read(cls, path: Path) -> ArticleText:
-        raw = read_user_file(path, MAX_BYTES, what="the article", kind="an article",
-                             too_large="give the text of one news article, without markup")
+        raw = read_user_file(
+            path,
+            MAX_BYTES,
+            what="the article",
+            kind="an article",
+            too_large="give the text of one news article, without markup",
+        )
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise InputError(Location(path, raw[: error.start].count(b"\n") + 1),
-                             f"the article is not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                             "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)") from error
+            raise InputError(
+                Location(path, raw[: error.start].count(b"\n") + 1),
+                f"the article is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            ) from error
         if not raw.strip():
             raise InputError(Location(path), "the article is empty", "give the article's text as a UTF-8 file")
         return cls(path, raw)
@@ -75,14 +82,22 @@ class ArticleText:
     def locate(self, quote: Any, where: Location) -> Quote:
         """The quote as found in the text; InputError if it does not occur verbatim."""
         if not isinstance(quote, str) or not quote.strip():
-            raise InputError(where, "the quote must be non-empty text",
-                             "copy the sentence that states the fact from the article", code=Code.INVALID_VALUE)
+            raise InputError(
+                where,
+                "the quote must be non-empty text",
+                "copy the sentence that states the fact from the article",
+                code=Code.INVALID_VALUE,
+            )
         wanted = _SPACE.sub(" ", quote.strip())
         folded, lines = self._folded
         start = folded.find(wanted)
         if start < 0:
-            raise InputError(where, f"the quote does not occur in {self.path.name}: \"{_short(wanted)}\"",
-                             _near_miss(folded, wanted), code=Code.QUOTE_NOT_IN_TEXT)
+            raise InputError(
+                where,
+                f'the quote does not occur in {self.path.name}: "{_short(wanted)}"',
+                _near_miss(folded, wanted),
+                code=Code.QUOTE_NOT_IN_TEXT,
+            )
         return Quote(wanted, lines[start])
 
 
@@ -98,6 +113,8 @@ def _near_miss(folded: str, wanted: str) -> str:
             matched = size
             break
     if matched >= 10:
-        return (f"the text matches up to \"{_short(wanted[:matched][-40:])}\" and then differs at "
-                f"\"{_short(wanted[matched:matched + 20])}\": copy the quote exactly (quotes ’ “ ” too)")
+        return (
+            f'the text matches up to "{_short(wanted[:matched][-40:])}" and then differs at '
+            f'"{_short(wanted[matched : matched + 20])}": copy the quote exactly (quotes ’ “ ” too)'
+        )
     return "copy the quote exactly from the article's text file"

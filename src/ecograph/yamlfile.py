@@ -16,8 +16,9 @@ from .userfile import parser_message, read_user_file
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 500_000
-PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
-              ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
 
 
 # libyaml's parser (about 25x faster than PyYAML's pure-Python one) when PyYAML was built with it
@@ -44,8 +45,9 @@ def load_yaml(path: Path) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(Location(path, raw[: error.start].count(b"\n") + 1), "the file is not UTF-8 text",
-                         "save it as UTF-8") from error
+        raise InputError(
+            Location(path, raw[: error.start].count(b"\n") + 1), "the file is not UTF-8 text", "save it as UTF-8"
+        ) from error
     loader = _NoAliasLoader(text)
     try:
         root = loader.get_single_node()
@@ -59,8 +61,11 @@ def load_yaml(path: Path) -> Any:
         problem = " ".join(filter(None, [error.context, error.problem]))
         if error.problem_mark and line and error.problem_mark.line + 1 != line:
             problem += f" (noticed on line {error.problem_mark.line + 1})"
-        raise InputError(Location(path, line), f"YAML syntax error: {parser_message(problem)}",
-                         "check the indentation and quoting on that line") from error
+        raise InputError(
+            Location(path, line),
+            f"YAML syntax error: {parser_message(problem)}",
+            "check the indentation and quoting on that line",
+        ) from error
     except yaml.YAMLError as error:
         raise InputError(Location(path), f"YAML error: {parser_message(str(error))}") from error
     finally:
@@ -76,16 +81,23 @@ class _Builder:
 
     def build(self, node: yaml.Node) -> Any:
         if id(node) in self.seen:  # the composer hands out an anchored node again for each alias
-            raise InputError(Location(self.path, node.start_mark.line + 1),
-                             "YAML aliases (*name) are not allowed", "write the value out in full")
+            raise InputError(
+                Location(self.path, node.start_mark.line + 1),
+                "YAML aliases (*name) are not allowed",
+                "write the value out in full",
+            )
         self.seen.add(id(node))
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise InputError(Location(self.path, node.start_mark.line + 1),
-                             f"more than {MAX_NODES:,} YAML nodes", "split the file")
+            raise InputError(
+                Location(self.path, node.start_mark.line + 1), f"more than {MAX_NODES:,} YAML nodes", "split the file"
+            )
         if node.tag not in PLAIN_TAGS:
-            raise InputError(Location(self.path, node.start_mark.line + 1),
-                             f"the YAML tag {node.tag} is not allowed", "write plain values without !! tags")
+            raise InputError(
+                Location(self.path, node.start_mark.line + 1),
+                f"the YAML tag {node.tag} is not allowed",
+                "write plain values without !! tags",
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
@@ -109,8 +121,7 @@ class _Builder:
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
-                raise InputError(Location(self.path, line, key), f"the key '{key}' appears twice",
-                                 "keep one of them")
+                raise InputError(Location(self.path, line, key), f"the key '{key}' appears twice", "keep one of them")
             result[key] = self.build(value_node)
             result.key_lines[key] = line
         return result

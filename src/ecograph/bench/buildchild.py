@@ -41,9 +41,20 @@ def main(argv: list[str]) -> int:
     wall = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result_path.write_text(json.dumps({
-        "wall": wall, "steps": progress.steps, "triples": result.triples, "articles": result.articles,
-        "peak_rss_main_mb": own, "peak_rss_worker_mb": children}, indent=2), encoding="utf-8")
+    result_path.write_text(
+        json.dumps(
+            {
+                "wall": wall,
+                "steps": progress.steps,
+                "triples": result.triples,
+                "articles": result.articles,
+                "peak_rss_main_mb": own,
+                "peak_rss_worker_mb": children,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     return 0
 
 

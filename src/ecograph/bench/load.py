@@ -22,8 +22,10 @@ from pathlib import Path
 from ..queries import load_queries
 from .run import BIN, BenchError, _ask, _lua_string, _Request, _server, free_port
 
-HEAVY_QUERY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
-               "?p ?q ?r }")  # a cartesian product: runs until the time limit stops it
+HEAVY_QUERY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
+    "?p ?q ?r }"
+)  # a cartesian product: runs until the time limit stops it
 COLUMNS = ("class", "connections", "requests", "% 200", "other answers", "p50 ms", "p95 ms", "p99 ms")
 HEAVY_HEAD_START = 1.0  # seconds the heavy connections run before the cheap ones start
 
@@ -88,13 +90,24 @@ def measure_under_load(config: LoadConfig) -> list[ClassResult]:
     heavy: list[_Request] = [("POST", "/sparql", {"Content-Type": "application/sparql-query"}, HEAVY_QUERY)]
     config.workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    argv = [str(BIN / "ecograph"), "--project", str(config.project), "serve", "--dist", str(config.dist),
-            "--port", str(port), "--timeout", f"{config.timeout:g}"]
+    argv = [
+        str(BIN / "ecograph"),
+        "--project",
+        str(config.project),
+        "serve",
+        "--dist",
+        str(config.dist),
+        "--port",
+        str(port),
+        "--timeout",
+        f"{config.timeout:g}",
+    ]
     with _server("ecograph-load", argv, _ask("/sparql", post=True), config.workdir, port) as server:
         heavy_run = None
         if config.heavy_connections:
-            heavy_run = _start_wrk(server.root, heavy, config.heavy_connections, 1,
-                                   config.duration + 2 * HEAVY_HEAD_START, config.timeout)
+            heavy_run = _start_wrk(
+                server.root, heavy, config.heavy_connections, 1, config.duration + 2 * HEAVY_HEAD_START, config.timeout
+            )
             time.sleep(HEAVY_HEAD_START)
         cheap_run = _start_wrk(server.root, cheap, config.connections, 2, config.duration, config.timeout)
         results = [_result("stored queries", config.connections, cheap_run)]
@@ -116,8 +129,16 @@ def _stored_query_requests(dist: Path) -> list[_Request]:
 def render_table(results: list[ClassResult]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
     for r in results:
-        cells = [r.name, str(r.connections), str(r.requests), f"{100 * r.ok_share:.1f}",
-                 str(r.other + r.socket_errors), f"{r.p50_ms:.0f}", f"{r.p95_ms:.0f}", f"{r.p99_ms:.0f}"]
+        cells = [
+            r.name,
+            str(r.connections),
+            str(r.requests),
+            f"{100 * r.ok_share:.1f}",
+            str(r.other + r.socket_errors),
+            f"{r.p50_ms:.0f}",
+            f"{r.p95_ms:.0f}",
+            f"{r.p99_ms:.0f}",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -129,18 +150,30 @@ class _WrkRun:
     duration: float
 
 
-def _start_wrk(root: str, requests: list[_Request], connections: int, threads: int, duration: float,
-               timeout: float) -> _WrkRun:
+def _start_wrk(
+    root: str, requests: list[_Request], connections: int, threads: int, duration: float, timeout: float
+) -> _WrkRun:
     lines = ["local reqs = {}", "local i = 0", "init = function(args)", "  ok = 0; other = 0"]
     for method, path, headers, body in requests:
         header_table = "{" + ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()) + "}"
-        lines.append(f"  reqs[#reqs + 1] = wrk.format({_lua_string(method)}, {_lua_string(path)}, {header_table}, "
-                     f"{_lua_string(body) if body is not None else 'nil'})")
+        lines.append(
+            f"  reqs[#reqs + 1] = wrk.format({_lua_string(method)}, {_lua_string(path)}, {header_table}, "
+            f"{_lua_string(body) if body is not None else 'nil'})"
+        )
     lines += ["end", "request = function()", "  i = i % #reqs + 1", "  return reqs[i]", "end", WRK_SCRIPT_TAIL]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines))
-    argv = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{duration:g}s",
-            "--timeout", f"{2 * timeout + 10:g}s", "-s", script.name, root]
+    argv = [
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{duration:g}s",
+        "--timeout",
+        f"{2 * timeout + 10:g}s",
+        "-s",
+        script.name,
+        root,
+    ]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return _WrkRun(process, Path(script.name), duration)
 
@@ -153,7 +186,15 @@ def _result(name: str, connections: int, run: _WrkRun) -> ClassResult:
     line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
     if line is None:
         raise BenchError(f"wrk gave no summary:\n{out[-1000:]}\n{err[-1000:]}")
-    data = json.loads(line[len("WRKJSON "):])
-    return ClassResult(name, connections, data["requests"], data["ok"], data["other"], data["socket_errors"],
-                       data["p50_us"] / 1000, data["p95_us"] / 1000, data["p99_us"] / 1000)
-
+    data = json.loads(line[len("WRKJSON ") :])
+    return ClassResult(
+        name,
+        connections,
+        data["requests"],
+        data["ok"],
+        data["other"],
+        data["socket_errors"],
+        data["p50_us"] / 1000,
+        data["p95_us"] / 1000,
+        data["p99_us"] / 1000,
+    )

@@ -32,8 +32,18 @@ def measure(trig: Path, project: Path, against: Path, source: Path | None) -> tu
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    command = [sys.executable, "-m", "ecograph.cli", "--project", str(project), "validate", "--no-reasoner",
-               "--against", str(against), str(trig)]
+    command = [
+        sys.executable,
+        "-m",
+        "ecograph.cli",
+        "--project",
+        str(project),
+        "validate",
+        "--no-reasoner",
+        "--against",
+        str(against),
+        str(trig),
+    ]
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -56,8 +66,10 @@ def main(argv: list[str] | None = None) -> None:
         for size in (int(s) for s in options.sizes.split(",")):
             trig = write_trig(Path(scratch) / f"graphs-{size}.trig", size)
             seconds, peak, code = measure(trig, options.project, options.against, options.source)
-            print(f"| {size:,} | {trig.stat().st_size / 1e6:.2f} MB | {seconds:.1f} | {peak:.0f} MB | {code} |",
-                  flush=True)
+            print(
+                f"| {size:,} | {trig.stat().st_size / 1e6:.2f} MB | {seconds:.1f} | {peak:.0f} MB | {code} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,13 @@ from ..project import CACHE_ENV, CACHE_FOLDER, Project
 from ..store import cache_dir
 from .synthetic import generate_corpus
 
-DEFAULT_QUERIES = ("funding-by-funder", "ecosystem-members", "technology-domains", "organisations-in-region",
-                   "people-positions")
+DEFAULT_QUERIES = (
+    "funding-by-funder",
+    "ecosystem-members",
+    "technology-domains",
+    "organisations-in-region",
+    "people-positions",
+)
 SOURCE_DATE_EPOCH = "1700000000"  # every build of the benchmark dates its metadata alike, so bytes compare
 BIN = Path(sys.executable).parent
 
@@ -114,8 +119,9 @@ class BenchReport:
 # running it ---------------------------------------------------------------------------------------------------
 
 
-def run_benchmark(config: BenchConfig, command: str = "",
-                  on_size: Callable[[BenchReport], None] | None = None) -> BenchReport:
+def run_benchmark(
+    config: BenchConfig, command: str = "", on_size: Callable[[BenchReport], None] | None = None
+) -> BenchReport:
     """Measure every size in turn; `on_size` gets the report so far after each size (to save partial results)."""
     if config.endpoint and not shutil.which("wrk"):
         raise BenchError("the load generator wrk is missing: apt-get install wrk (or run with --no-endpoint)")
@@ -166,9 +172,11 @@ def _one_size(config: BenchConfig, articles: int) -> SizeResult:
         shutil.rmtree(check, ignore_errors=True)
     else:
         same_changed = True
-        result.notes.append("incremental build of the changed corpus not compared with a full build of it "
-                            f"(only done up to {config.verify_max_articles} articles); the rebuild after "
-                            "restoring the article was compared with the first full build")
+        result.notes.append(
+            "incremental build of the changed corpus not compared with a full build of it "
+            f"(only done up to {config.verify_max_articles} articles); the rebuild after "
+            "restoring the article was compared with the first full build"
+        )
     changed.restore()
     measure_build(corpus, dist)  # back to the original corpus, through the caches again
     same_original = tree_hashes(dist) == full_hashes
@@ -207,9 +215,13 @@ def measure_build(project: Path, out: Path, isolated: bool = False) -> BuildMeas
         if isolated:  # a cache folder of its own, too
             env[CACHE_ENV] = str(target / CACHE_FOLDER)
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "ecograph.bench.buildchild", str(target), str(out),
-                                    str(result_file)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecograph.bench.buildchild", str(target), str(out), str(result_file)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         sampler = _RssSampler(process.pid)
         try:
             stdout, stderr = process.communicate()
@@ -224,9 +236,15 @@ def measure_build(project: Path, out: Path, isolated: bool = False) -> BuildMeas
         if process.returncode != 0:
             raise BenchError(f"the build of {project} failed:\n{stderr.decode(errors='replace')[-3000:]}")
         data = json.loads(result_file.read_text(encoding="utf-8"))
-    return BuildMeasure(wall=wall, steps=data["steps"], triples=data["triples"], articles=data["articles"],
-                        peak_rss_mb=sampler.peak_mb, peak_rss_main_mb=data["peak_rss_main_mb"],
-                        peak_rss_worker_mb=data["peak_rss_worker_mb"])
+    return BuildMeasure(
+        wall=wall,
+        steps=data["steps"],
+        triples=data["triples"],
+        articles=data["articles"],
+        peak_rss_mb=sampler.peak_mb,
+        peak_rss_main_mb=data["peak_rss_main_mb"],
+        peak_rss_worker_mb=data["peak_rss_worker_mb"],
+    )
 
 
 @dataclass
@@ -251,14 +269,19 @@ def _change_one_article(corpus: Path) -> _Change:
     insert = next((i for i in range(first_entity + 1, len(lines)) if lines[i].startswith("- id:")), len(lines))
     has_facts = any(lines[i].startswith("  facts:") for i in range(first_entity, insert))
     added = ([] if has_facts else ["  facts:\n"]) + [
-        f"  - description: {{en: \"{sentence}\"}}\n", f"    quote: \"{sentence}\"\n"]
+        f'  - description: {{en: "{sentence}"}}\n',
+        f'    quote: "{sentence}"\n',
+    ]
     mapping.write_text("".join(lines[:insert] + added + lines[insert:]), encoding="utf-8")
     return change
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 class _RssSampler:
@@ -366,8 +389,9 @@ def _probe(url: str, data: bytes | None, headers: dict[str, str]) -> bool:
 
 
 @contextlib.contextmanager
-def _server(name: str, argv: list[str], ready: Callable[[int], bool], workdir: Path, port: int,
-            timeout: float = 900) -> Iterator[_Server]:
+def _server(
+    name: str, argv: list[str], ready: Callable[[int], bool], workdir: Path, port: int, timeout: float = 900
+) -> Iterator[_Server]:
     log = workdir / f"{name}.log"
     started = time.perf_counter()
     with log.open("wb") as out:
@@ -389,9 +413,9 @@ def _server(name: str, argv: list[str], ready: Callable[[int], bool], workdir: P
 def _ask(path: str, post: bool) -> Callable[[int], bool]:
     def ready(port: int) -> bool:
         if post:
-            return _probe(f"http://127.0.0.1:{port}{path}", b"ASK {}",
-                          {"Content-Type": "application/sparql-query"})
+            return _probe(f"http://127.0.0.1:{port}{path}", b"ASK {}", {"Content-Type": "application/sparql-query"})
         return _probe(f"http://127.0.0.1:{port}{path}?query=ASK%20%7B%7D", None, {})
+
     return ready
 
 
@@ -403,8 +427,18 @@ def _measure_endpoints(config: BenchConfig, corpus: Path, dist: Path, result: Si
     ecograph = str(BIN / "ecograph")
 
     def ours(port: int) -> list[str]:
-        return [ecograph, "--project", str(corpus), "serve", "--dist", str(dist), "--port", str(port),
-                "--max-rows", "1000000"]
+        return [
+            ecograph,
+            "--project",
+            str(corpus),
+            "serve",
+            "--dist",
+            str(dist),
+            "--port",
+            str(port),
+            "--max-rows",
+            "1000000",
+        ]
 
     log(f"[{result.articles}] ecograph serve: cold start (query store built), then warm start")
     for name in [p for p in cache_dir(dist).glob("store-*")]:
@@ -422,8 +456,15 @@ def _measure_endpoints(config: BenchConfig, corpus: Path, dist: Path, result: Si
             log(f"[{result.articles}] load: ecograph / {query_name}")
             result.load.append(_wrk(config, "ecograph", query_name, server.root, _post_requests("/sparql", text)))
         log(f"[{result.articles}] load: ecograph / dereference")
-        result.load.append(_wrk(config, "ecograph", "dereference", server.root,
-                                [("GET", f"/id/{e}", {"Accept": "text/turtle"}, None) for e in entities]))
+        result.load.append(
+            _wrk(
+                config,
+                "ecograph",
+                "dereference",
+                server.root,
+                [("GET", f"/id/{e}", {"Accept": "text/turtle"}, None) for e in entities],
+            )
+        )
         sampler.stop()
         result.serve_rss_after_load_mb = sampler.peak_mb
 
@@ -434,31 +475,64 @@ def _measure_endpoints(config: BenchConfig, corpus: Path, dist: Path, result: Si
     # the same layout as ecograph's query store: the named graphs, and their merge as the default graph
     # (raw Oxigraph's --union-default-graph instead computes the union per query, many times slower on
     # the stored queries, which would flatter ecograph)
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dist / "ecograph.trig"),
-                    str(dist / "ecograph.ttl")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BIN / "oxigraph"),
+            "load",
+            "--location",
+            str(store),
+            "--file",
+            str(dist / "ecograph.trig"),
+            str(dist / "ecograph.ttl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     result.oxigraph_load_s = time.perf_counter() - started
     port = free_port()
-    with _server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
-                              f"127.0.0.1:{port}"],
-                 _ask("/query", post=False), corpus, port) as server:
+    with _server(
+        "oxigraph",
+        [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+        _ask("/query", post=False),
+        corpus,
+        port,
+    ) as server:
         for query_name, text in queries.items():
             log(f"[{result.articles}] load: oxigraph / {query_name}")
             result.load.append(_wrk(config, "oxigraph", query_name, server.root, _post_requests("/query", text)))
         log(f"[{result.articles}] load: oxigraph / DESCRIBE")
         result.load.append(_wrk(config, "oxigraph", "dereference", server.root, _describe("/query", entities, base)))
         log(f"[{result.articles}] load: oxigraph / ecograph's own dereferencing query")
-        result.load.append(_wrk(config, "oxigraph", "dereference (same query)", server.root,
-                                _entity_construct("/query", entities, base)))
+        result.load.append(
+            _wrk(
+                config, "oxigraph", "dereference (same query)", server.root, _entity_construct("/query", entities, base)
+            )
+        )
     shutil.rmtree(store, ignore_errors=True)
 
     if result.articles > config.rdflib_max_articles:
-        result.notes.append(f"rdflib-endpoint: not run above {config.rdflib_max_articles} articles "
-                            "(it holds the graph as Python objects; raise --rdflib-max-articles to include it)")
+        result.notes.append(
+            f"rdflib-endpoint: not run above {config.rdflib_max_articles} articles "
+            "(it holds the graph as Python objects; raise --rdflib-max-articles to include it)"
+        )
         return
     port = free_port()
     log(f"[{result.articles}] rdflib-endpoint (loading the TriG into rdflib)")
-    with _server("rdflib", [str(BIN / "rdflib-endpoint"), "serve", str(dist / "ecograph.trig"), "--host",
-                            "127.0.0.1", "--port", str(port)], _ask("/", post=False), corpus, port) as server:
+    with _server(
+        "rdflib",
+        [
+            str(BIN / "rdflib-endpoint"),
+            "serve",
+            str(dist / "ecograph.trig"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        _ask("/", post=False),
+        corpus,
+        port,
+    ) as server:
         result.notes.append(f"rdflib-endpoint: started in {server.started_s:.1f} s")
         for query_name, text in queries.items():
             log(f"[{result.articles}] load: rdflib / {query_name}")
@@ -497,13 +571,16 @@ _Request = tuple[str, str, dict[str, str], str | None]
 
 
 def _post_requests(path: str, query: str) -> list[_Request]:
-    return [("POST", path, {"Content-Type": "application/sparql-query",
-                            "Accept": "application/sparql-results+json"}, query)]
+    return [
+        ("POST", path, {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}, query)
+    ]
 
 
 def _describe(path: str, entities: list[str], base: str) -> list[_Request]:
-    return [("GET", f"{path}?query=" + urllib.parse.quote(f"DESCRIBE <{base}id/{e}>"), {"Accept": "text/turtle"},
-             None) for e in entities]
+    return [
+        ("GET", f"{path}?query=" + urllib.parse.quote(f"DESCRIBE <{base}id/{e}>"), {"Accept": "text/turtle"}, None)
+        for e in entities
+    ]
 
 
 # What `ecograph serve` reads for GET /id/... (worker.describe: own triples, incoming links, the claims about the
@@ -516,8 +593,15 @@ CONSTRUCT { ?e ?p ?o . ?s ?q ?e . ?claim ?cp ?co } WHERE {
 
 def _entity_construct(path: str, entities: list[str], base: str) -> list[_Request]:
     """The description `ecograph serve` gives for GET /id/..., asked of raw Oxigraph as one CONSTRUCT."""
-    return [("POST", path, {"Content-Type": "application/sparql-query", "Accept": "text/turtle"},
-             re.sub(r"\?e\b", f"<{base}id/{e}>", ENTITY_CONSTRUCT)) for e in entities]
+    return [
+        (
+            "POST",
+            path,
+            {"Content-Type": "application/sparql-query", "Accept": "text/turtle"},
+            re.sub(r"\?e\b", f"<{base}id/{e}>", ENTITY_CONSTRUCT),
+        )
+        for e in entities
+    ]
 
 
 def _lua_string(text: str) -> str:
@@ -541,25 +625,47 @@ def _wrk(config: BenchConfig, server: str, target: str, root: str, requests: lis
     lines = ["local reqs = {}", "local i = 0", "init = function(args)"]
     for method, path, headers, body in requests:
         header_table = "{" + ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()) + "}"
-        lines.append(f"  reqs[#reqs + 1] = wrk.format({_lua_string(method)}, {_lua_string(path)}, {header_table}, "
-                     f"{_lua_string(body) if body is not None else 'nil'})")
+        lines.append(
+            f"  reqs[#reqs + 1] = wrk.format({_lua_string(method)}, {_lua_string(path)}, {header_table}, "
+            f"{_lua_string(body) if body is not None else 'nil'})"
+        )
     lines += ["end", "request = function()", "  i = i % #reqs + 1", "  return reqs[i]", "end", WRK_DONE]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines))
     try:
-        run = subprocess.run(["wrk", f"-t{config.threads}", f"-c{config.connections}", f"-d{config.duration:g}s",
-                              "--timeout", "30s", "-s", script.name, root],
-                             capture_output=True, text=True, timeout=config.duration + 120)
+        run = subprocess.run(
+            [
+                "wrk",
+                f"-t{config.threads}",
+                f"-c{config.connections}",
+                f"-d{config.duration:g}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                root,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=config.duration + 120,
+        )
     finally:
         os.unlink(script.name)
     line = next((ln for ln in run.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
     if line is None:
         raise BenchError(f"wrk gave no summary:\n{run.stdout[-1000:]}\n{run.stderr[-1000:]}")
-    data = json.loads(line[len("WRKJSON "):])
+    data = json.loads(line[len("WRKJSON ") :])
     errors = sum(data[k] for k in ("status", "connect", "read", "write", "timeout"))
     ok = max(data["requests"] - data["status"], 0)
-    return LoadCell(server=server, target=target, rps=ok / (data["duration_us"] / 1e6), p50_ms=data["p50_us"] / 1000,
-                    p99_ms=data["p99_us"] / 1000, requests=data["requests"], errors=errors)
+    return LoadCell(
+        server=server,
+        target=target,
+        rps=ok / (data["duration_us"] / 1e6),
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        requests=data["requests"],
+        errors=errors,
+    )
 
 
 # the machine --------------------------------------------------------------------------------------------------
@@ -568,17 +674,42 @@ def _wrk(config: BenchConfig, server: str, target: str, root: str, requests: lis
 def machine_facts() -> dict[str, str]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), cpu)
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            cpu,
+        )
     memory = "unknown"
     with contextlib.suppress(OSError, StopIteration, ValueError):
-        kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal:")))
+        kib = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal:")
+            )
+        )
         memory = f"{kib / 1024 / 1024:.1f} GiB"
-    facts = {"cores (nproc)": str(os.cpu_count()), "CPU": cpu, "memory": memory,
-             "OS": f"{platform.system()} {platform.release()}", "Python": platform.python_version()}
-    for package in ("ecograph", "pyoxigraph", "oxigraph", "rdflib", "pyshacl", "rdflib-endpoint", "uvicorn",
-                    "starlette", "pyyaml"):
+    facts = {
+        "cores (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "memory": memory,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+    }
+    for package in (
+        "ecograph",
+        "pyoxigraph",
+        "oxigraph",
+        "rdflib",
+        "pyshacl",
+        "rdflib-endpoint",
+        "uvicorn",
+        "starlette",
+        "pyyaml",
+    ):
         with contextlib.suppress(importlib_metadata.PackageNotFoundError):
             facts[package] = importlib_metadata.version(package)
     wrk = shutil.which("wrk")
@@ -590,15 +721,48 @@ def machine_facts() -> dict[str, str]:
 
 # the report ---------------------------------------------------------------------------------------------------
 
-BUILD_COLUMNS = ("articles", "triples", "mapping s", "SHACL s", "articles/*.ttl s", "TriG s", "Turtle s",
-                 "N-Triples.gz s", "JSON-LD s", "VoID s", "other s", "total s", "peak RSS MB", "incremental s",
-                 "incr/full", "byte-identical")
-LOAD_COLUMNS = ("articles", "target", "ecograph req/s", "p50 ms", "p99 ms", "oxigraph req/s", "p50 ms",
-                "p99 ms", "rdflib req/s", "×oxigraph", "×rdflib", "p99/oxigraph")
-STEP_NAMES = {"mapping articles": "mapping s", "validating with the SHACL shapes": "SHACL s",
-              "writing per-article Turtle": "articles/*.ttl s", "writing TriG": "TriG s",
-              "writing Turtle": "Turtle s", "writing N-Triples (gzip)": "N-Triples.gz s",
-              "writing JSON-LD": "JSON-LD s", "describing the dataset (VoID, DCAT)": "VoID s"}
+BUILD_COLUMNS = (
+    "articles",
+    "triples",
+    "mapping s",
+    "SHACL s",
+    "articles/*.ttl s",
+    "TriG s",
+    "Turtle s",
+    "N-Triples.gz s",
+    "JSON-LD s",
+    "VoID s",
+    "other s",
+    "total s",
+    "peak RSS MB",
+    "incremental s",
+    "incr/full",
+    "byte-identical",
+)
+LOAD_COLUMNS = (
+    "articles",
+    "target",
+    "ecograph req/s",
+    "p50 ms",
+    "p99 ms",
+    "oxigraph req/s",
+    "p50 ms",
+    "p99 ms",
+    "rdflib req/s",
+    "×oxigraph",
+    "×rdflib",
+    "p99/oxigraph",
+)
+STEP_NAMES = {
+    "mapping articles": "mapping s",
+    "validating with the SHACL shapes": "SHACL s",
+    "writing per-article Turtle": "articles/*.ttl s",
+    "writing TriG": "TriG s",
+    "writing Turtle": "Turtle s",
+    "writing N-Triples (gzip)": "N-Triples.gz s",
+    "writing JSON-LD": "JSON-LD s",
+    "describing the dataset (VoID, DCAT)": "VoID s",
+}
 
 
 def _row(cells: list[str]) -> str:
@@ -606,8 +770,7 @@ def _row(cells: list[str]) -> str:
 
 
 def _table(columns: tuple[str, ...], rows: list[list[str]]) -> list[str]:
-    return [_row(list(columns)), _row(["---:" if i else "---" for i in range(len(columns))]),
-            *(_row(r) for r in rows)]
+    return [_row(list(columns)), _row(["---:" if i else "---" for i in range(len(columns))]), *(_row(r) for r in rows)]
 
 
 def _f(value: float | None, digits: int = 1) -> str:
@@ -623,8 +786,19 @@ def build_rows(report: BenchReport) -> list[list[str]]:
         incremental = size.incremental.wall if size.incremental else None
         ratio = f"{incremental / full.wall:.1%}" if incremental else "—"
         identical = {True: f"yes ({size.identical_files} files)", False: "NO", None: "—"}[size.identical]
-        rows.append([str(size.articles), f"{full.triples:,}", *(_f(cells[n]) for n in BUILD_COLUMNS[2:10]),
-                     _f(other), _f(full.wall), _f(full.peak_rss_mb, 0), _f(incremental), ratio, identical])
+        rows.append(
+            [
+                str(size.articles),
+                f"{full.triples:,}",
+                *(_f(cells[n]) for n in BUILD_COLUMNS[2:10]),
+                _f(other),
+                _f(full.wall),
+                _f(full.peak_rss_mb, 0),
+                _f(incremental),
+                ratio,
+                identical,
+            ]
+        )
     return rows
 
 
@@ -644,9 +818,22 @@ def load_rows(report: BenchReport) -> list[list[str]]:
                 text = _f(getattr(c, attr), 1)
                 return text + (f" ({c.errors} err)" if attr == "rps" and c.errors else "")
 
-            rows.append([str(size.articles), target, show(ours, "rps"), show(ours, "p50_ms"), show(ours, "p99_ms"),
-                         show(ox, "rps"), show(ox, "p50_ms"), show(ox, "p99_ms"), show(rd, "rps"),
-                         _ratio(ours, ox, "rps"), _ratio(ours, rd, "rps"), _ratio(ours, ox, "p99_ms")])
+            rows.append(
+                [
+                    str(size.articles),
+                    target,
+                    show(ours, "rps"),
+                    show(ours, "p50_ms"),
+                    show(ours, "p99_ms"),
+                    show(ox, "rps"),
+                    show(ox, "p50_ms"),
+                    show(ox, "p99_ms"),
+                    show(rd, "rps"),
+                    _ratio(ours, ox, "rps"),
+                    _ratio(ours, rd, "rps"),
+                    _ratio(ours, ox, "p99_ms"),
+                ]
+            )
     return rows
 
 
@@ -672,8 +859,13 @@ def targets(report: BenchReport) -> list[list[str]]:
     rows: list[list[str]] = []
 
     def add(name: str, wanted: str, measured: float | str | None, ok: bool | None, unit: str = "") -> None:
-        shown = measured if isinstance(measured, str) else "—" if measured is None else (
-            f"{measured:.4f}{unit}" if unit.startswith("×") and measured < 0.1 else f"{measured:,.2f}{unit}")
+        shown = (
+            measured
+            if isinstance(measured, str)
+            else "—"
+            if measured is None
+            else (f"{measured:.4f}{unit}" if unit.startswith("×") and measured < 0.1 else f"{measured:,.2f}{unit}")
+        )
         rows.append([name, wanted, shown, {True: "met", False: "**MISSED**", None: "not measured"}[ok]])
 
     by_size = {s.articles: s for s in report.sizes}
@@ -683,66 +875,149 @@ def targets(report: BenchReport) -> list[list[str]]:
             continue
         tag = f" ({size.articles} articles)"
         ratio = _median_ratio(size, "oxigraph", "rps")
-        add("throughput vs raw Oxigraph, median over stored queries" + tag, "≥ 0.8×", ratio,
-            None if ratio is None else ratio >= 0.8, "×")
+        add(
+            "throughput vs raw Oxigraph, median over stored queries" + tag,
+            "≥ 0.8×",
+            ratio,
+            None if ratio is None else ratio >= 0.8,
+            "×",
+        )
         ratio = _median_ratio(size, "rdflib", "rps")
-        add("throughput vs rdflib-endpoint, median over stored queries" + tag, "≥ 10×", ratio,
-            None if ratio is None else ratio >= 10, "×")
+        add(
+            "throughput vs rdflib-endpoint, median over stored queries" + tag,
+            "≥ 10×",
+            ratio,
+            None if ratio is None else ratio >= 10,
+            "×",
+        )
         p99 = _median_ratio(size, "oxigraph", "p99_ms")
-        worst = max((c.p99_ms / m.p99_ms for c in size.load if c.server == "ecograph" and c.target != "dereference"
-                     for m in size.load if m.server == "oxigraph" and m.target == c.target and m.p99_ms),
-                    default=None)
-        add("p99 latency vs raw Oxigraph, median (worst query)" + tag, "≤ 2×", p99,
-            None if p99 is None else p99 <= 2, f"× (worst {worst:.2f}×)" if worst else "×")
+        worst = max(
+            (
+                c.p99_ms / m.p99_ms
+                for c in size.load
+                if c.server == "ecograph" and c.target != "dereference"
+                for m in size.load
+                if m.server == "oxigraph" and m.target == c.target and m.p99_ms
+            ),
+            default=None,
+        )
+        add(
+            "p99 latency vs raw Oxigraph, median (worst query)" + tag,
+            "≤ 2×",
+            p99,
+            None if p99 is None else p99 <= 2,
+            f"× (worst {worst:.2f}×)" if worst else "×",
+        )
         ours = next((c for c in size.load if c.server == "ecograph" and c.target == "dereference"), None)
         raw = next((c for c in size.load if c.server == "oxigraph" and c.target == "dereference"), None)
         deref = ours.rps / raw.rps if ours and raw and raw.rps else None
-        add("dereferencing vs raw Oxigraph DESCRIBE" + tag, "≥ 0.5×", deref, None if deref is None else deref >= 0.5,
-            "×")
+        add(
+            "dereferencing vs raw Oxigraph DESCRIBE" + tag,
+            "≥ 0.5×",
+            deref,
+            None if deref is None else deref >= 0.5,
+            "×",
+        )
     if 500 in by_size and 5000 in by_size:
         growth = by_size[5000].full.wall / by_size[500].full.wall
         add("build 5,000 articles / build 500 articles", "≤ 12×", growth, growth <= 12, "×")
     big = [s for s in report.sizes if s.full.triples >= 900_000]
     if big:
-        add(f"full build of {big[0].full.triples:,} triples", "≤ 600 s", big[0].full.wall, big[0].full.wall <= 600,
-            " s")
+        add(
+            f"full build of {big[0].full.triples:,} triples", "≤ 600 s", big[0].full.wall, big[0].full.wall <= 600, " s"
+        )
     for size in report.sizes:
         if size.incremental:
             share = size.incremental.wall / size.full.wall
-            add(f"incremental build / full build ({size.articles} articles)", "≤ 5%", share * 100, share <= 0.05,
-                "%")
-            add(f"incremental output byte-identical to a full build ({size.articles} articles)", "identical",
+            add(f"incremental build / full build ({size.articles} articles)", "≤ 5%", share * 100, share <= 0.05, "%")
+            add(
+                f"incremental output byte-identical to a full build ({size.articles} articles)",
+                "identical",
                 {True: f"{size.identical_files} files equal", False: "differs", None: None}[size.identical],
-                size.identical)
-    add(f"validate one article, cold process ({largest.articles} articles published)", "≤ 2 s",
-        largest.validate_s, None if largest.validate_s is None else largest.validate_s <= 2, " s")
-    add(f"serve start-up, store reused ({largest.articles} articles)", "≤ 10 s", largest.serve_start_s,
-        None if largest.serve_start_s is None else largest.serve_start_s <= 10, " s")
+                size.identical,
+            )
+    add(
+        f"validate one article, cold process ({largest.articles} articles published)",
+        "≤ 2 s",
+        largest.validate_s,
+        None if largest.validate_s is None else largest.validate_s <= 2,
+        " s",
+    )
+    add(
+        f"serve start-up, store reused ({largest.articles} articles)",
+        "≤ 10 s",
+        largest.serve_start_s,
+        None if largest.serve_start_s is None else largest.serve_start_s <= 10,
+        " s",
+    )
     rss = max(filter(None, (largest.serve_rss_mb, largest.serve_rss_after_load_mb)), default=None)
-    add(f"serve resident memory, peak under load ({largest.articles} articles)", "< 2,048 MB", rss,
-        None if rss is None else rss < 2048, " MB")
+    add(
+        f"serve resident memory, peak under load ({largest.articles} articles)",
+        "< 2,048 MB",
+        rss,
+        None if rss is None else rss < 2048,
+        " MB",
+    )
     return rows
 
 
 def render_markdown(report: BenchReport) -> str:
     config = report.config
-    lines = [f"_Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; corpus seed {config.seed}; "
-             f"load: wrk, {config.connections} connections, {config.threads} threads, {config.duration:g} s per cell, "
-             "127.0.0.1._", "", "### Machine", "", "| what | value |", "| --- | --- |"]
+    lines = [
+        f"_Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; corpus seed {config.seed}; "
+        f"load: wrk, {config.connections} connections, {config.threads} threads, {config.duration:g} s per cell, "
+        "127.0.0.1._",
+        "",
+        "### Machine",
+        "",
+        "| what | value |",
+        "| --- | --- |",
+    ]
     lines += [f"| {k} | {v} |" for k, v in report.machine.items()]
     lines += ["", "### Performance targets", "", *_table(("target", "wanted", "measured", "verdict"), targets(report))]
-    lines += ["", "### Build (wall seconds per stage, child process; peak RSS = whole process tree)", "",
-              *_table(BUILD_COLUMNS, build_rows(report))]
+    lines += [
+        "",
+        "### Build (wall seconds per stage, child process; peak RSS = whole process tree)",
+        "",
+        *_table(BUILD_COLUMNS, build_rows(report)),
+    ]
     if any(s.load for s in report.sizes):
-        lines += ["", "### Endpoint under load (req/s = successful answers per second; ratios: ecograph ÷ other)", "",
-                  *_table(LOAD_COLUMNS, load_rows(report))]
-    lines += ["", "### validate and serve", "",
-              *_table(("articles", "generate s", "validate (cold) s", "serve cold start s (store built)",
-                       "serve start s (store reused)", "serve RSS MB idle", "serve RSS MB peak under load",
-                       "oxigraph load s"),
-                      [[str(s.articles), _f(s.generate_s), _f(s.validate_s, 2), _f(s.serve_cold_start_s, 2),
-                        _f(s.serve_start_s, 2), _f(s.serve_rss_mb, 0), _f(s.serve_rss_after_load_mb, 0),
-                        _f(s.oxigraph_load_s)] for s in report.sizes])]
+        lines += [
+            "",
+            "### Endpoint under load (req/s = successful answers per second; ratios: ecograph ÷ other)",
+            "",
+            *_table(LOAD_COLUMNS, load_rows(report)),
+        ]
+    lines += [
+        "",
+        "### validate and serve",
+        "",
+        *_table(
+            (
+                "articles",
+                "generate s",
+                "validate (cold) s",
+                "serve cold start s (store built)",
+                "serve start s (store reused)",
+                "serve RSS MB idle",
+                "serve RSS MB peak under load",
+                "oxigraph load s",
+            ),
+            [
+                [
+                    str(s.articles),
+                    _f(s.generate_s),
+                    _f(s.validate_s, 2),
+                    _f(s.serve_cold_start_s, 2),
+                    _f(s.serve_start_s, 2),
+                    _f(s.serve_rss_mb, 0),
+                    _f(s.serve_rss_after_load_mb, 0),
+                    _f(s.oxigraph_load_s),
+                ]
+                for s in report.sizes
+            ],
+        ),
+    ]
     notes = [f"- {s.articles} articles: {n}" for s in report.sizes for n in s.notes]
     if notes:
         lines += ["", "### Notes from the run", "", *notes]
@@ -778,6 +1053,7 @@ def report_json(report: BenchReport) -> str:
         raise TypeError(type(value))
 
     from dataclasses import asdict
+
     data = asdict(report)
     data["config"].pop("log", None)
     return json.dumps(data, indent=2, default=plain)

@@ -31,8 +31,20 @@ from ..project import FOLDERS, Project
 MARKER = ".ecograph-synthetic.json"
 T = TypeVar("T")
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 PROVINCES: dict[str, tuple[str, ...]] = {
     "Groningen": ("Groningen", "Delfzijl", "Veendam", "Winschoten", "Stadskanaal"),
@@ -49,22 +61,73 @@ PROVINCES: dict[str, tuple[str, ...]] = {
     "Limburg": ("Maastricht", "Venlo", "Heerlen", "Sittard", "Roermond", "Geleen"),
 }
 REGIONS: dict[str, tuple[str, str]] = {  # region -> (province, city it is known for)
-    "Twente": ("Overijssel", "Enschede"), "Achterhoek": ("Gelderland", "Doetinchem"),
-    "Brainport Region": ("North Brabant", "Eindhoven"), "Food Valley": ("Gelderland", "Wageningen"),
-    "Zuid-Limburg": ("Limburg", "Maastricht"), "Randstad": ("South Holland", "Rotterdam"),
+    "Twente": ("Overijssel", "Enschede"),
+    "Achterhoek": ("Gelderland", "Doetinchem"),
+    "Brainport Region": ("North Brabant", "Eindhoven"),
+    "Food Valley": ("Gelderland", "Wageningen"),
+    "Zuid-Limburg": ("Limburg", "Maastricht"),
+    "Randstad": ("South Holland", "Rotterdam"),
 }
 DOMAINS = (
-    "nanotechnology", "robotics", "photonics", "artificial intelligence", "personalised medicine",
-    "medical technology", "3D printing", "biomaterials", "medical imaging", "microfluidics", "drug delivery",
-    "regenerative medicine", "e-health", "diagnostics", "biosensors", "wearables", "surgical robotics",
-    "tissue engineering", "genomics", "data science", "remote monitoring", "rehabilitation technology",
-    "orthopaedics", "cardiology devices", "neurotechnology", "point-of-care testing", "lab-on-a-chip",
-    "precision agriculture", "water technology", "hydrogen", "battery technology", "semiconductors",
-    "quantum technology", "high-tech systems", "smart industry", "circular plastics", "food technology",
-    "cybersecurity", "space technology", "advanced materials", "polymer science", "mechatronics",
-    "vision technology", "health economics", "clinical research", "implant design", "prosthetics",
-    "oncology", "infection prevention", "dermatology", "ophthalmology", "dental technology", "ultrasound",
-    "radiotherapy", "immunotherapy", "vaccines", "nutrition", "sports technology", "elderly care technology",
+    "nanotechnology",
+    "robotics",
+    "photonics",
+    "artificial intelligence",
+    "personalised medicine",
+    "medical technology",
+    "3D printing",
+    "biomaterials",
+    "medical imaging",
+    "microfluidics",
+    "drug delivery",
+    "regenerative medicine",
+    "e-health",
+    "diagnostics",
+    "biosensors",
+    "wearables",
+    "surgical robotics",
+    "tissue engineering",
+    "genomics",
+    "data science",
+    "remote monitoring",
+    "rehabilitation technology",
+    "orthopaedics",
+    "cardiology devices",
+    "neurotechnology",
+    "point-of-care testing",
+    "lab-on-a-chip",
+    "precision agriculture",
+    "water technology",
+    "hydrogen",
+    "battery technology",
+    "semiconductors",
+    "quantum technology",
+    "high-tech systems",
+    "smart industry",
+    "circular plastics",
+    "food technology",
+    "cybersecurity",
+    "space technology",
+    "advanced materials",
+    "polymer science",
+    "mechatronics",
+    "vision technology",
+    "health economics",
+    "clinical research",
+    "implant design",
+    "prosthetics",
+    "oncology",
+    "infection prevention",
+    "dermatology",
+    "ophthalmology",
+    "dental technology",
+    "ultrasound",
+    "radiotherapy",
+    "immunotherapy",
+    "vaccines",
+    "nutrition",
+    "sports technology",
+    "elderly care technology",
 )
 ORG_KINDS: tuple[tuple[str, Sequence[str], float], ...] = (  # class, name endings, share of the pool
     ("Company", ("Medical", "Systems", "Technologies", "Solutions", "Devices", "Instruments", "Engineering"), 0.34),
@@ -78,49 +141,244 @@ ORG_KINDS: tuple[tuple[str, Sequence[str], float], ...] = (  # class, name endin
     ("Funder", ("Fund", "Investment Fund", "Foundation"), 0.06),
     ("InnovationIntermediary", ("Development Agency", "Innovation Hub", "Booster"), 0.08),
 )
-SYLLABLES = ("no", "va", "med", "tek", "lu", "mi", "ra", "zen", "qua", "tro", "vi", "sa", "ko", "ri", "ta", "fle",
-             "xo", "pho", "ne", "gen", "bi", "cy", "dra", "mo", "ly", "ve", "ka", "so", "tri", "ax")
-FIRST_NAMES = ("Anna", "Bram", "Carla", "Daan", "Eva", "Freek", "Greet", "Hugo", "Iris", "Jan", "Kim", "Lars",
-               "Maaike", "Niels", "Olga", "Pieter", "Roos", "Sander", "Tessa", "Udo", "Vera", "Wouter", "Xander",
-               "Yara", "Zoë", "Anouk", "Bas", "Chantal", "Dirk", "Elif", "Femke", "Gijs", "Hanna", "Ilse", "Joris",
-               "Karin", "Luuk", "Mila", "Noah", "Ozan", "Petra", "Quinten", "Rianne", "Stijn", "Thijs", "Ursula",
-               "Vincent", "Wendy", "Yusuf", "Zeynep", "Arjen", "Britt", "Cas", "Dewi", "Emre", "Floor", "Guus")
-LAST_NAMES = ("de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
-              "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit",
-              "Dijkstra", "Smits", "de Graaf", "van der Meer", "van der Linden", "Kok", "Jacobs", "de Haan",
-              "Vermeulen", "van den Berg", "van der Heijden", "Schouten", "van Beek", "Willems", "van Vliet",
-              "van de Ven", "Hoekstra", "Maas", "Verhoeven", "Koster", "van Dam", "Prins", "Blom", "Huisman",
-              "Peeters", "de Jong", "Kuipers", "van Wijk", "Postma", "Kramer", "van den Heuvel", "Veenstra",
-              "Wolters", "Timmermans", "Groen", "Gerritsen", "Bosch", "Koopman", "Evers", "Lammers", "Hermans",
-              "Aydın", "Yılmaz", "Nguyen", "Kowalski", "Okafor", "Haddad", "Rossi", "García", "Müller")
+SYLLABLES = (
+    "no",
+    "va",
+    "med",
+    "tek",
+    "lu",
+    "mi",
+    "ra",
+    "zen",
+    "qua",
+    "tro",
+    "vi",
+    "sa",
+    "ko",
+    "ri",
+    "ta",
+    "fle",
+    "xo",
+    "pho",
+    "ne",
+    "gen",
+    "bi",
+    "cy",
+    "dra",
+    "mo",
+    "ly",
+    "ve",
+    "ka",
+    "so",
+    "tri",
+    "ax",
+)
+FIRST_NAMES = (
+    "Anna",
+    "Bram",
+    "Carla",
+    "Daan",
+    "Eva",
+    "Freek",
+    "Greet",
+    "Hugo",
+    "Iris",
+    "Jan",
+    "Kim",
+    "Lars",
+    "Maaike",
+    "Niels",
+    "Olga",
+    "Pieter",
+    "Roos",
+    "Sander",
+    "Tessa",
+    "Udo",
+    "Vera",
+    "Wouter",
+    "Xander",
+    "Yara",
+    "Zoë",
+    "Anouk",
+    "Bas",
+    "Chantal",
+    "Dirk",
+    "Elif",
+    "Femke",
+    "Gijs",
+    "Hanna",
+    "Ilse",
+    "Joris",
+    "Karin",
+    "Luuk",
+    "Mila",
+    "Noah",
+    "Ozan",
+    "Petra",
+    "Quinten",
+    "Rianne",
+    "Stijn",
+    "Thijs",
+    "Ursula",
+    "Vincent",
+    "Wendy",
+    "Yusuf",
+    "Zeynep",
+    "Arjen",
+    "Britt",
+    "Cas",
+    "Dewi",
+    "Emre",
+    "Floor",
+    "Guus",
+)
+LAST_NAMES = (
+    "de Vries",
+    "Jansen",
+    "van Dijk",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "van der Linden",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Berg",
+    "van der Heijden",
+    "Schouten",
+    "van Beek",
+    "Willems",
+    "van Vliet",
+    "van de Ven",
+    "Hoekstra",
+    "Maas",
+    "Verhoeven",
+    "Koster",
+    "van Dam",
+    "Prins",
+    "Blom",
+    "Huisman",
+    "Peeters",
+    "de Jong",
+    "Kuipers",
+    "van Wijk",
+    "Postma",
+    "Kramer",
+    "van den Heuvel",
+    "Veenstra",
+    "Wolters",
+    "Timmermans",
+    "Groen",
+    "Gerritsen",
+    "Bosch",
+    "Koopman",
+    "Evers",
+    "Lammers",
+    "Hermans",
+    "Aydın",
+    "Yılmaz",
+    "Nguyen",
+    "Kowalski",
+    "Okafor",
+    "Haddad",
+    "Rossi",
+    "García",
+    "Müller",
+)
 HONORIFICS = ("", "", "", "Dr.", "Prof.", "Ir.", "Drs.")
-JOB_TITLES = ("chief executive officer", "chief technology officer", "founder", "co-founder", "programme manager",
-              "professor of biomedical engineering", "director", "managing director", "head of research",
-              "business developer", "alderman for economic affairs", "chair of the board", "project leader",
-              "senior researcher", "innovation manager", "clinical lead", "regional director")
-MEASURES = (("employees", "employees"), ("patients", "patients treated"), ("companies", "companies"),
-            ("jobs", "new jobs"), ("students", "students"), ("researchers", "researchers"),
-            ("startups", "start-ups supported"), ("visitors", "visitors"))
-QUALIFIERS = (("exact", "{v}"), ("about", "about {v}"), ("more than", "more than {v}"),
-              ("less than", "less than {v}"), ("forecast", "an expected {v}"))
-EVENT_KINDS = ("Summit", "Innovation Day", "Conference", "Matchmaking Event", "Symposium", "Pitch Night",
-               "Opening", "Hackathon", "Network Meeting", "Demo Day")
-INNOVATION_KINDS = (("Product", ("monitor", "implant", "sensor", "scanner", "pump", "catheter", "platform", "app")),
-                    ("Technology", ("coating", "imaging method", "algorithm", "printing process", "chip",
-                                    "biomarker test")))
+JOB_TITLES = (
+    "chief executive officer",
+    "chief technology officer",
+    "founder",
+    "co-founder",
+    "programme manager",
+    "professor of biomedical engineering",
+    "director",
+    "managing director",
+    "head of research",
+    "business developer",
+    "alderman for economic affairs",
+    "chair of the board",
+    "project leader",
+    "senior researcher",
+    "innovation manager",
+    "clinical lead",
+    "regional director",
+)
+MEASURES = (
+    ("employees", "employees"),
+    ("patients", "patients treated"),
+    ("companies", "companies"),
+    ("jobs", "new jobs"),
+    ("students", "students"),
+    ("researchers", "researchers"),
+    ("startups", "start-ups supported"),
+    ("visitors", "visitors"),
+)
+QUALIFIERS = (
+    ("exact", "{v}"),
+    ("about", "about {v}"),
+    ("more than", "more than {v}"),
+    ("less than", "less than {v}"),
+    ("forecast", "an expected {v}"),
+)
+EVENT_KINDS = (
+    "Summit",
+    "Innovation Day",
+    "Conference",
+    "Matchmaking Event",
+    "Symposium",
+    "Pitch Night",
+    "Opening",
+    "Hackathon",
+    "Network Meeting",
+    "Demo Day",
+)
+INNOVATION_KINDS = (
+    ("Product", ("monitor", "implant", "sensor", "scanner", "pump", "catheter", "platform", "app")),
+    ("Technology", ("coating", "imaging method", "algorithm", "printing process", "chip", "biomarker test")),
+)
 FACILITY_KINDS = (("Campus", "Campus"), ("Laboratory", "Lab"), ("ProductionFacility", "Factory"))
-PURPOSES = ("to scale up production", "to start a clinical study", "to hire ten new engineers",
-            "to build a pilot line", "to bring the product to market", "to expand to Germany",
-            "to develop a prototype", "to run a field lab", "to certify the device under the MDR",
-            "to set up a regional training programme")
+PURPOSES = (
+    "to scale up production",
+    "to start a clinical study",
+    "to hire ten new engineers",
+    "to build a pilot line",
+    "to bring the product to market",
+    "to expand to Germany",
+    "to develop a prototype",
+    "to run a field lab",
+    "to certify the device under the MDR",
+    "to set up a regional training programme",
+)
 FILLER = (
-    "The partners see strong growth in the region.", "Demand for skilled technicians keeps rising.",
-    "Several hospitals have shown interest in the results.", "The first patients will benefit within two years.",
+    "The partners see strong growth in the region.",
+    "Demand for skilled technicians keeps rising.",
+    "Several hospitals have shown interest in the results.",
+    "The first patients will benefit within two years.",
     "Regulation remains one of the main hurdles for young companies.",
     "Collaboration between clinics and industry is key, according to the organisers.",
     "The region wants to be among the top innovation regions of Europe.",
     "More information is available on the website of the initiative.",
-    "The meeting ended with a tour of the new laboratory.", "Investors followed the pitches with interest.",
+    "The meeting ended with a tour of the new laboratory.",
+    "Investors followed the pitches with interest.",
     "Education and research institutes supply the talent the companies need.",
     "The plans fit the national growth agenda for health technology.",
     "Costs of care are rising, and technology is seen as part of the answer.",
@@ -235,12 +493,18 @@ class World:
         rng = random.Random(f"ecograph-world-{seed}")
         self.names: set[str] = set()
         self.country = Place("place/netherlands", "Country", "the Netherlands", None)
-        self.provinces = {name: Place(f"place/province-{slugify(name)}", "Province", name, self.country)
-                          for name in PROVINCES}
-        self.cities = [Place(f"place/{slugify(city)}", "City", city, self.provinces[province])
-                       for province, cities in PROVINCES.items() for city in cities]
-        self.regions = [Place(f"place/{slugify(name)}", "Region", name, self.provinces[province])
-                        for name, (province, _) in REGIONS.items()]
+        self.provinces = {
+            name: Place(f"place/province-{slugify(name)}", "Province", name, self.country) for name in PROVINCES
+        }
+        self.cities = [
+            Place(f"place/{slugify(city)}", "City", city, self.provinces[province])
+            for province, cities in PROVINCES.items()
+            for city in cities
+        ]
+        self.regions = [
+            Place(f"place/{slugify(name)}", "Region", name, self.provinces[province])
+            for name, (province, _) in REGIONS.items()
+        ]
         rng.shuffle(self.cities)
         city_pick = Zipf(self.cities, s=0.9)
         self.domains = list(DOMAINS)
@@ -255,12 +519,24 @@ class World:
                 stem = self._unique_word(rng)
                 ending = rng.choice(endings)
                 city = city_pick.draw(rng)
-                name = f"{city.name} {ending}" if kind in ("GovernmentBody",) and rng.random() < 0.5 else \
-                    f"{stem} {ending}"
+                name = (
+                    f"{city.name} {ending}"
+                    if kind in ("GovernmentBody",) and rng.random() < 0.5
+                    else f"{stem} {ending}"
+                )
                 name = self._unique(name, rng)
-                acronym = "".join(w[0] for w in name.split()).upper() if kind in (
-                    "University", "UniversityOfAppliedSciences", "UniversityMedicalCentre", "ResearchInstitute",
-                    "Funder") else None
+                acronym = (
+                    "".join(w[0] for w in name.split()).upper()
+                    if kind
+                    in (
+                        "University",
+                        "UniversityOfAppliedSciences",
+                        "UniversityMedicalCentre",
+                        "ResearchInstitute",
+                        "Funder",
+                    )
+                    else None
+                )
                 org = Org(f"organisation/{slugify(name)}", kind, name, city, acronym)
                 self.orgs_by_kind.setdefault(kind, []).append(org)
         # interleave the kinds so that every kind has some frequent members
@@ -271,52 +547,88 @@ class World:
                     self.orgs.append(bucket.pop(0))
         self.org_pick = Zipf(self.orgs)
         self.kind_pick = {kind: Zipf(orgs) for kind, orgs in self.orgs_by_kind.items()}
-        self.media = [Org(f"organisation/{slugify(n)}", "MediaOrganisation", n, self.cities[i], None)
-                      for i, n in enumerate(("Innovation Origins", "Health Tech Daily", "Regio Business",
-                                             "MedTech Weekly", "Science Today", "Tubantia Economie",
-                                             "Campus News", "Brabant Business"))]
+        self.media = [
+            Org(f"organisation/{slugify(n)}", "MediaOrganisation", n, self.cities[i], None)
+            for i, n in enumerate(
+                (
+                    "Innovation Origins",
+                    "Health Tech Daily",
+                    "Regio Business",
+                    "MedTech Weekly",
+                    "Science Today",
+                    "Tubantia Economie",
+                    "Campus News",
+                    "Brabant Business",
+                )
+            )
+        ]
         self.media_pick = Zipf(self.media, s=1.3)
 
         self.people = []
         for _ in range(40 + articles):
             name = self._unique(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", rng, person=True)
-            self.people.append(Person(f"person/{slugify(name)}", name, rng.choice(HONORIFICS),
-                                      rng.choice(JOB_TITLES), self.org_pick.draw(rng)))
+            self.people.append(
+                Person(
+                    f"person/{slugify(name)}",
+                    name,
+                    rng.choice(HONORIFICS),
+                    rng.choice(JOB_TITLES),
+                    self.org_pick.draw(rng),
+                )
+            )
         self.person_pick = Zipf(self.people)
 
         self.ecosystems = []
         for _ in range(10 + articles // 40):
             place = rng.choice(self.regions + self.cities[:20])
             domain = self.domain_pick.draw(rng)
-            name = self._unique(f"{place.name} {rng.choice(('Health', 'MedTech', 'Tech', 'Innovation'))} "
-                                f"{rng.choice(('Valley', 'Cluster', 'Network', 'Delta', 'Hub', 'Alliance'))}", rng)
-            self.ecosystems.append(Ecosystem(f"ecosystem/{slugify(name)}", name, place, domain,
-                                             rng.choice(self.orgs_by_kind["InnovationIntermediary"])))
+            name = self._unique(
+                f"{place.name} {rng.choice(('Health', 'MedTech', 'Tech', 'Innovation'))} "
+                f"{rng.choice(('Valley', 'Cluster', 'Network', 'Delta', 'Hub', 'Alliance'))}",
+                rng,
+            )
+            self.ecosystems.append(
+                Ecosystem(
+                    f"ecosystem/{slugify(name)}",
+                    name,
+                    place,
+                    domain,
+                    rng.choice(self.orgs_by_kind["InnovationIntermediary"]),
+                )
+            )
         self.ecosystem_pick = Zipf(self.ecosystems, s=1.2)
 
         self.innovations = []
         for _ in range(20 + articles // 2):
             kind, nouns = rng.choice(INNOVATION_KINDS)
             name = self._unique(f"{self._unique_word(rng).capitalize()} {rng.choice(nouns)}", rng)
-            self.innovations.append(Innovation(f"innovation/{slugify(name)}", kind, name,
-                                               self.org_pick.draw(rng), self.domain_pick.draw(rng)))
+            self.innovations.append(
+                Innovation(
+                    f"innovation/{slugify(name)}", kind, name, self.org_pick.draw(rng), self.domain_pick.draw(rng)
+                )
+            )
         self.innovation_pick = Zipf(self.innovations)
 
         self.facilities = []
         for _ in range(10 + articles // 10):
             kind, word = rng.choice(FACILITY_KINDS)
             city = city_pick.draw(rng)
-            name = self._unique(f"{rng.choice((city.name, self._unique_word(rng).capitalize()))} "
-                                f"{rng.choice(('Health', 'Tech', 'Innovation', 'MedTech'))} {word}", rng)
-            self.facilities.append(Facility(f"facility/{slugify(name)}", kind, name, city,
-                                            self.org_pick.draw(rng)))
+            name = self._unique(
+                f"{rng.choice((city.name, self._unique_word(rng).capitalize()))} "
+                f"{rng.choice(('Health', 'Tech', 'Innovation', 'MedTech'))} {word}",
+                rng,
+            )
+            self.facilities.append(Facility(f"facility/{slugify(name)}", kind, name, city, self.org_pick.draw(rng)))
         self.facility_pick = Zipf(self.facilities)
 
         self.instruments = []
         for index in range(8 + articles // 200):
             word = self._unique_word(rng).capitalize()
-            name = self._unique(f"{word} {rng.choice(('Innovation', 'Growth', 'Regional', 'MIT'))} "
-                                f"{rng.choice(('Subsidy', 'Fund', 'Scheme', 'Credit'))}", rng)
+            name = self._unique(
+                f"{word} {rng.choice(('Innovation', 'Growth', 'Regional', 'MIT'))} "
+                f"{rng.choice(('Subsidy', 'Fund', 'Scheme', 'Credit'))}",
+                rng,
+            )
             acronym = "".join(w[0] for w in name.split()).upper() + str(index)
             funders = self.orgs_by_kind["Funder"] + self.orgs_by_kind["GovernmentBody"]
             self.instruments.append(Instrument(f"instrument/{slugify(name)}", name, acronym, rng.choice(funders)))
@@ -378,8 +690,9 @@ class _Article:
             self.sentences.append([])
         return sentence
 
-    def entity(self, entity_id: str, kind: str, name: str, quote: str, alt: str | None = None,
-               nl: str | None = None) -> _Entity:
+    def entity(
+        self, entity_id: str, kind: str, name: str, quote: str, alt: str | None = None, nl: str | None = None
+    ) -> _Entity:
         if entity_id not in self.entities:
             label = {"en": name} if nl is None else {"en": name, "nl": nl}
             self.entities[entity_id] = _Entity(entity_id, kind, label, quote, [alt] if alt else None)
@@ -435,8 +748,10 @@ def write_article(world: World, index: int, seed: int) -> tuple[str, str, dict[s
     media = world.media_pick.draw(rng)
     eco = world.ecosystem_pick.draw(rng)
     main = world.org_pick.draw(rng)
-    story = rng.sample(("funding", "position", "event", "figure", "innovation", "facility", "partner",
-                        "position", "funding"), k=rng.choice((1, 1, 2)))
+    story = rng.sample(
+        ("funding", "position", "event", "figure", "innovation", "facility", "partner", "position", "funding"),
+        k=rng.choice((1, 1, 2)),
+    )
     title = _title(main, eco, story[0], rng)
     byline = f"Author: {media.name}"
 
@@ -462,9 +777,13 @@ def write_article(world: World, index: int, seed: int) -> tuple[str, str, dict[s
     paragraphs = [" ".join(p) for p in article.sentences if p]
     text = "\n\n".join([title, _date_text(published), *paragraphs, byline]) + "\n"
     article.entity(media.id, media.kind, media.name, byline)
-    metadata = {"slug": slug, "title": title, "languages": ["en"],
-                "published": {"date": published, "quote": _date_text(published)},
-                "publisher": {"id": media.id, "quote": byline}}
+    metadata = {
+        "slug": slug,
+        "title": title,
+        "languages": ["en"],
+        "published": {"date": published, "quote": _date_text(published)},
+        "publisher": {"id": media.id, "quote": byline},
+    }
     mapping = {"article": stem, "entities": [e.as_yaml() for e in article.entities.values()]}
     return stem, text, metadata, mapping
 
@@ -565,8 +884,7 @@ def _innovation(article: _Article, main: Org, eco: Ecosystem, published: dt.date
     rng = article.rng
     innovation = article.world.innovation_pick.draw(rng)
     developer = innovation.developer
-    sentence = article.say(f"{developer.name} develops the {innovation.name}, an innovation in "
-                           f"{innovation.domain}.")
+    sentence = article.say(f"{developer.name} develops the {innovation.name}, an innovation in {innovation.domain}.")
     article.entity(innovation.id, innovation.kind, innovation.name, sentence)
     article.org(developer, sentence)
     article.fact(innovation.id, "developedBy", developer.id)
@@ -600,8 +918,13 @@ def _partner(article: _Article, main: Org, eco: Ecosystem, published: dt.date) -
 
 
 _STORIES: dict[str, Callable[[_Article, Org, Ecosystem, dt.date], None]] = {
-    "funding": _funding, "position": _position, "event": _event, "figure": _figure,
-    "innovation": _innovation, "facility": _facility, "partner": _partner,
+    "funding": _funding,
+    "position": _position,
+    "event": _event,
+    "figure": _figure,
+    "innovation": _innovation,
+    "facility": _facility,
+    "partner": _partner,
 }
 
 
@@ -614,17 +937,20 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000,
-                     default_flow_style=None)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
 
 
 def corpus_pyproject(articles: int, seed: int) -> str:
     """The corpus's own `[tool.ecograph]` facts (its vocabulary, in ontology/ and shapes/, is the template's)."""
-    lines = ["[tool.ecograph]", 'title = "Synthetic ecosystem corpus"',
-             f'description = "A synthetic corpus of {articles} generated articles (seed {seed}), for benchmarks '
-             'and tests: invented organisations, people, places and funding."',
-             'keywords = ["synthetic data", "benchmark"]', 'languages = ["en"]',
-             'publisher = "ecograph bench generate"']
+    lines = [
+        "[tool.ecograph]",
+        'title = "Synthetic ecosystem corpus"',
+        f'description = "A synthetic corpus of {articles} generated articles (seed {seed}), for benchmarks '
+        'and tests: invented organisations, people, places and funding."',
+        'keywords = ["synthetic data", "benchmark"]',
+        'languages = ["en"]',
+        'publisher = "ecograph bench generate"',
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -661,10 +987,13 @@ def generate_corpus(out: Path, articles: int, *, seed: int = 1, template: Path |
         (out / "seeds" / f"{stem}.txt").write_bytes(raw)
         (out / "seeds" / f"{stem}.yaml").write_text(_yaml(metadata), encoding="utf-8")
         (out / "mappings" / f"{stem}.yaml").write_text(
-            f"# synthetic article {index} (seed {seed})\n" + _yaml(mapping), encoding="utf-8")
+            f"# synthetic article {index} (seed {seed})\n" + _yaml(mapping), encoding="utf-8"
+        )
         entity_ids.update(e["id"] for e in mapping["entities"])
     summary = CorpusSummary(out=out, articles=articles, seed=seed, entities=len(entity_ids), text_bytes=text_bytes)
     (out / "pyproject.toml").write_text(corpus_pyproject(articles, seed), encoding="utf-8")
-    (out / MARKER).write_text(json.dumps({"articles": articles, "seed": seed, "template": str(source.root)},
-                                         indent=2) + "\n", encoding="utf-8")
+    (out / MARKER).write_text(
+        json.dumps({"articles": articles, "seed": seed, "template": str(source.root)}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return summary

@@ -93,8 +93,10 @@ def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
     if problems:
         raise MappingErrors(problems)
     if not articles:
-        raise BuildError(f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
-                         "(ecograph new seeds/ARTICLE.txt writes a first version)")
+        raise BuildError(
+            f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
+            "(ecograph new seeds/ARTICLE.txt writes a first version)"
+        )
     _check_unique_slugs(project, articles)
     return articles
 
@@ -105,8 +107,10 @@ def _check_unique_slugs(project: Project, articles: list[ArticleGraph]) -> None:
         if article.slug in seen:
             first = seen[article.slug]
             places = " and ".join(str(Location(project.seed_metadata(a.stem), field="slug")) for a in (first, article))
-            raise BuildError(f"the articles {first.stem} and {article.stem} share the slug '{article.slug}' "
-                             f"({places}): give each its own slug")
+            raise BuildError(
+                f"the articles {first.stem} and {article.stem} share the slug '{article.slug}' "
+                f"({places}): give each its own slug"
+            )
         seen[article.slug] = article
 
 
@@ -136,8 +140,10 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
-            raise BuildError(f"could not write {out}: {error}. The previous build is unchanged; "
-                             "free disk space or fix permissions and build again.") from error
+            raise BuildError(
+                f"could not write {out}: {error}. The previous build is unchanged; "
+                "free disk space or fix permissions and build again."
+            ) from error
         raise
     result.out = out
     result.warnings = warnings
@@ -164,12 +170,16 @@ def check_out(project: Project, out: Path) -> Path:
     elif out.exists() and not out.is_dir():
         problem = "exists and is not a folder"
     elif out.is_dir() and any(out.iterdir()) and not any((out / name).is_file() for name in BUILD_MARKERS):
-        problem = ("is a folder that holds other files and no earlier build (no void.ttl), and a build replaces "
-                   "its output folder entirely")
+        problem = (
+            "is a folder that holds other files and no earlier build (no void.ttl), and a build replaces "
+            "its output folder entirely"
+        )
     else:
         return out
-    raise BuildError(f"cannot build into {out}: it {problem}. Choose a new or empty folder for --out "
-                     "(the default is dist/ in the project).")
+    raise BuildError(
+        f"cannot build into {out}: it {problem}. Choose a new or empty folder for --out "
+        "(the default is dist/ in the project)."
+    )
 
 
 def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progress) -> BuildResult:
@@ -197,15 +207,21 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
         (folder / "queries").mkdir()
         for query in project.query_files():
             (folder / "queries" / query.name).write_text(
-                project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8")
+                project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8"
+            )
     with progress.step("describing the dataset (VoID, DCAT)"):
         write_void(project, dataset, folder, triple_count=len(triples), quad_count=len(quads))
-    return BuildResult(out=folder, articles=len(dataset.articles), triples=len(triples),
-                       files=sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
+    return BuildResult(
+        out=folder,
+        articles=len(dataset.articles),
+        triples=len(triples),
+        files=sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()),
+    )
 
 
-def _write_article(triples: list[tuple[str, Triple]], target: Path, table: dict[str, str], table_text: str,
-                   cache: Path) -> None:
+def _write_article(
+    triples: list[tuple[str, Triple]], target: Path, table: dict[str, str], table_text: str, cache: Path
+) -> None:
     """Write one article's Turtle, or copy the same bytes written by an earlier build.
 
     The cache holds each file under the SHA-256 of what decides its bytes: the prefixes, the triples'
@@ -225,8 +241,7 @@ def _write_article(triples: list[tuple[str, Triple]], target: Path, table: dict[
 
 def _concatenate(project: Project, sources: list[Path], target: Path) -> None:
     """Copy the Turtle files as written (comments and layout kept), rebased to the project's base."""
-    parts = [f"# ---- {source.name}\n" + project.rebase(source.read_text(encoding="utf-8"))
-             for source in sources]
+    parts = [f"# ---- {source.name}\n" + project.rebase(source.read_text(encoding="utf-8")) for source in sources]
     target.write_text("\n".join(parts), encoding="utf-8")
 
 

@@ -20,7 +20,7 @@ XSD_STRING = XSD + "string"
 def entity_kinds(subjects: Iterable[str], project: Project) -> set[str]:
     """The kinds of entity (the first path segment after id/) among the subjects' IRIs."""
     start = f"{project.base}id/"
-    return {iri[len(start):].split("/", 1)[0] for iri in subjects if iri.startswith(start)}
+    return {iri[len(start) :].split("/", 1)[0] for iri in subjects if iri.startswith(start)}
 
 
 class Dataset:
@@ -50,8 +50,12 @@ class Dataset:
 
     def subjects(self) -> set[str]:
         """The IRIs of every subject."""
-        return {key[1:key.index(">")] for triples in self.article_triples.values() for key, _ in triples
-                if key.startswith("<")}
+        return {
+            key[1 : key.index(">")]
+            for triples in self.article_triples.values()
+            for key, _ in triples
+            if key.startswith("<")
+        }
 
 
 def _distinct_triples(article: ArticleGraph) -> list[tuple[str, Triple]]:
@@ -79,8 +83,7 @@ def write_ntriples_gzip(triples: list[Triple], path: Path) -> None:
 
     Level 6 (zlib's default) compresses the 1M-triple dump to the same size as level 9 in half the time.
     """
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                               compresslevel=6) as out:
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out:
         serialize(triples, out, RdfFormat.N_TRIPLES)  # type: ignore[arg-type]  # a GzipFile is a binary file
 
 

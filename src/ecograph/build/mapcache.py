@@ -72,8 +72,11 @@ def _context(project: Project) -> bytes:
     """What every article's mapping depends on: the base, the shapes' concept schemes, the ontology, the code
     (the IRI formats in project.py too) and the version of pyoxigraph, which writes and reads the entries."""
     schemes = sorted(shape_facts(project).schemes.items())
-    return _context_of(f"{project.base} {schemes} pyoxigraph {pyoxigraph.__version__}", tuple(project.ontology_files()),
-                       tuple(p.stat().st_mtime_ns for p in project.ontology_files()))
+    return _context_of(
+        f"{project.base} {schemes} pyoxigraph {pyoxigraph.__version__}",
+        tuple(project.ontology_files()),
+        tuple(p.stat().st_mtime_ns for p in project.ontology_files()),
+    )
 
 
 @cache
@@ -96,14 +99,28 @@ def _read(entry: Path, mapping_path: Path) -> ArticleGraph | None:
         quads = list(parse(body, format=RdfFormat.N_QUADS))
     except (ValueError, SyntaxError):
         return None  # written by another version of the format: mapped again and rewritten
-    return ArticleGraph(stem=meta["stem"], slug=meta["slug"], mapping_path=mapping_path,
-                        graph=NamedNode(meta["graph"]), article=NamedNode(meta["article"]), quads=quads,
-                        entity_lines={k: int(v) for k, v in meta["entity_lines"].items()})
+    return ArticleGraph(
+        stem=meta["stem"],
+        slug=meta["slug"],
+        mapping_path=mapping_path,
+        graph=NamedNode(meta["graph"]),
+        article=NamedNode(meta["article"]),
+        quads=quads,
+        entity_lines={k: int(v) for k, v in meta["entity_lines"].items()},
+    )
 
 
 def _write(entry: Path, article: ArticleGraph) -> None:
-    header = json.dumps({"stem": article.stem, "slug": article.slug, "graph": article.graph.value,
-                         "article": article.article.value, "entity_lines": article.entity_lines},
-                        ensure_ascii=False, sort_keys=True)
+    header = json.dumps(
+        {
+            "stem": article.stem,
+            "slug": article.slug,
+            "graph": article.graph.value,
+            "article": article.article.value,
+            "entity_lines": article.entity_lines,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     body = serialize(article.quads, format=RdfFormat.N_QUADS) or b""
     write_entry(entry, header.encode() + b"\n" + body)

@@ -93,13 +93,18 @@ def mapping_problems(project: Project, vocabulary: Vocabulary, mapping_path: Pat
 def _document(mapping_path: Path) -> Map:
     document = load_yaml(mapping_path)
     if not isinstance(document, Map):
-        raise InputError(Location(mapping_path, 1), "a mapping is a YAML mapping with 'article' and "
-                         "'entities'", "see mappings/ for an example")
+        raise InputError(
+            Location(mapping_path, 1),
+            "a mapping is a YAML mapping with 'article' and 'entities'",
+            "see mappings/ for an example",
+        )
     if "todo" in document:
-        raise InputError(Location(mapping_path, document.key_lines["todo"], "todo"),
-                         "the scaffold's to-do list is still in the mapping",
-                         "turn each item into a fact (or drop it), delete the todo: section, and check the file "
-                         "with `ecograph validate`")
+        raise InputError(
+            Location(mapping_path, document.key_lines["todo"], "todo"),
+            "the scaffold's to-do list is still in the mapping",
+            "turn each item into a fact (or drop it), delete the todo: section, and check the file "
+            "with `ecograph validate`",
+        )
     return document
 
 
@@ -108,9 +113,11 @@ def open_article(project: Project, mapping_path: Path, document: Map) -> tuple[A
     _only_keys(document, {"article", "entities"}, mapping_path, "")
     stem = _required(document, "article", mapping_path, "")
     if not isinstance(stem, str) or not project.seed_text(stem).is_file():
-        raise InputError(Location(mapping_path, document.key_lines.get("article"), "article"),
-                         f"no seed article '{stem}' in {project.seeds_dir}",
-                         "give the name of a seeds/*.txt file without .txt")
+        raise InputError(
+            Location(mapping_path, document.key_lines.get("article"), "article"),
+            f"no seed article '{stem}' in {project.seeds_dir}",
+            "give the name of a seeds/*.txt file without .txt",
+        )
     text = ArticleText.read(project.seed_text(stem))
     metadata = _read_metadata(project, stem)
     return text, metadata, _required(document, "entities", mapping_path, "")
@@ -125,8 +132,15 @@ class MappingEngine:
     `result` holds the triples of everything that mapped.
     """
 
-    def __init__(self, project: Project, vocabulary: Vocabulary, path: Path, text: ArticleText,
-                 metadata: Map, policy: Policy = Policy.STOP) -> None:
+    def __init__(
+        self,
+        project: Project,
+        vocabulary: Vocabulary,
+        path: Path,
+        text: ArticleText,
+        metadata: Map,
+        policy: Policy = Policy.STOP,
+    ) -> None:
         self.project = project
         self.vocabulary = vocabulary
         self.path = path
@@ -135,9 +149,13 @@ class MappingEngine:
         self.metadata_path = project.seed_metadata(text.path.stem)
         slug = metadata["slug"]
         self.languages: list[str] = list(metadata["languages"])
-        self.result = ArticleGraph(stem=text.path.stem, slug=slug, mapping_path=path,
-                                   graph=NamedNode(project.graph_iri(slug)),
-                                   article=NamedNode(project.article_iri(slug)))
+        self.result = ArticleGraph(
+            stem=text.path.stem,
+            slug=slug,
+            mapping_path=path,
+            graph=NamedNode(project.graph_iri(slug)),
+            article=NamedNode(project.article_iri(slug)),
+        )
         self.declared: dict[str, NamedNode] = {}
         self.schemes = shape_facts(project).schemes  # class IRI -> the concept scheme its instances are in
         self.seen: set[tuple[str, str, str]] = set()
@@ -170,8 +188,9 @@ class MappingEngine:
         if not isinstance(entities, Seq):
             raise InputError(where, "'entities' must be a list", "start each entity with '- id: kind/slug'")
         for index, entity in enumerate(entities):
-            if not self._guarded(self._iri_of(entity), self._declare, entity, f"entities[{index}]",
-                                 entities.item_lines[index]):
+            if not self._guarded(
+                self._iri_of(entity), self._declare, entity, f"entities[{index}]", entities.item_lines[index]
+            ):
                 self._declare_anyway(entity)
         for index, entity in enumerate(entities):
             entity_id = entity.get("id") if isinstance(entity, Map) else None
@@ -195,19 +214,29 @@ class MappingEngine:
 
     def _declare(self, entity: Any, field_path: str, line: int) -> None:
         if not isinstance(entity, Map):
-            raise InputError(Location(self.path, line, field_path), "an entity must be a mapping",
-                             "write 'id:', 'type:', 'label:' and 'quote:' keys")
+            raise InputError(
+                Location(self.path, line, field_path),
+                "an entity must be a mapping",
+                "write 'id:', 'type:', 'label:' and 'quote:' keys",
+            )
         _only_keys(entity, ENTITY_KEYS, self.path, field_path)
         entity_id = _required(entity, "id", self.path, field_path)
         where = self._at(entity, "id", field_path)
         if not isinstance(entity_id, str) or not ID_PATTERN.match(entity_id):
-            raise InputError(where, f"'{entity_id}' is not a valid id", "write kind/slug in lowercase "
-                             "letters, digits and '-', e.g. organisation/acme", code=Code.INVALID_ID,
-                             value=entity_id)
+            raise InputError(
+                where,
+                f"'{entity_id}' is not a valid id",
+                "write kind/slug in lowercase letters, digits and '-', e.g. organisation/acme",
+                code=Code.INVALID_ID,
+                value=entity_id,
+            )
         if entity_id in self.declared:
-            raise InputError(where, f"the id '{entity_id}' is declared twice (first on line "
-                             f"{self.result.entity_lines[entity_id]})", "merge the two entries into one",
-                             code=Code.DUPLICATE_ID)
+            raise InputError(
+                where,
+                f"the id '{entity_id}' is declared twice (first on line {self.result.entity_lines[entity_id]})",
+                "merge the two entries into one",
+                code=Code.DUPLICATE_ID,
+            )
         self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
         self.result.entity_lines[entity_id] = entity.line
 
@@ -218,8 +247,12 @@ class MappingEngine:
         types = entity.get("type")
         types = types if isinstance(types, Seq) else [types]
         for kind in types:
-            self._fact(subject, RDF_TYPE, NamedNode(str(self.vocabulary.class_named(
-                kind, self._at(entity, "type", field_path)))), quote)
+            self._fact(
+                subject,
+                RDF_TYPE,
+                NamedNode(str(self.vocabulary.class_named(kind, self._at(entity, "type", field_path)))),
+                quote,
+            )
         self._labels(subject, entity, field_path, quote)
         for kind in types:
             scheme = self.schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
@@ -227,11 +260,21 @@ class MappingEngine:
                 self._fact(subject, NamedNode(SKOS + "inScheme"), NamedNode(scheme), quote)
         facts = entity.get("facts", Seq())
         if not isinstance(facts, Seq):
-            raise InputError(self._at(entity, "facts", field_path), "'facts' must be a list",
-                             "start each fact with '- property: value'")
+            raise InputError(
+                self._at(entity, "facts", field_path),
+                "'facts' must be a list",
+                "start each fact with '- property: value'",
+            )
         for index, fact in enumerate(facts):
-            self._guarded(self.focus, self._statement, subject, fact, f"{field_path}.facts[{index}]",
-                          facts.item_lines[index], quote)
+            self._guarded(
+                self.focus,
+                self._statement,
+                subject,
+                fact,
+                f"{field_path}.facts[{index}]",
+                facts.item_lines[index],
+                quote,
+            )
 
     def _labels(self, subject: NamedNode, entity: Map, field_path: str, quote: Quote) -> None:
         labels = _required(entity, "label", self.path, field_path)
@@ -244,13 +287,18 @@ class MappingEngine:
 
     def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote) -> None:
         if not isinstance(fact, Map):
-            raise InputError(Location(self.path, line, field_path), "a fact must be a mapping",
-                             "write '- property: value' with an optional 'quote:'")
+            raise InputError(
+                Location(self.path, line, field_path),
+                "a fact must be a mapping",
+                "write '- property: value' with an optional 'quote:'",
+            )
         keys = [k for k in fact if k != "quote"]
         if len(keys) != 1:
-            raise InputError(Location(self.path, line, field_path),
-                             f"a fact states one property; found {len(keys)}: {', '.join(keys) or 'none'}",
-                             "split it into one list item per property, each with its quote")
+            raise InputError(
+                Location(self.path, line, field_path),
+                f"a fact states one property; found {len(keys)}: {', '.join(keys) or 'none'}",
+                "split it into one list item per property, each with its quote",
+            )
         key = keys[0]
         where = Location(self.path, fact.key_lines[key], f"{field_path}.{key}")
         prop = self.vocabulary.property_named(key, where)
@@ -271,30 +319,46 @@ class MappingEngine:
 
     def _reference(self, value: Any, where: Location) -> NamedNode:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            raise InputError(where, f"{value!r} is not an entity id", "write the id of an entity declared "
-                             "in this file, e.g. organisation/acme", code=Code.INVALID_VALUE, value=value)
+            raise InputError(
+                where,
+                f"{value!r} is not an entity id",
+                "write the id of an entity declared in this file, e.g. organisation/acme",
+                code=Code.INVALID_VALUE,
+                value=value,
+            )
         if value not in self.declared:
-            raise InputError(where, f"'{value}' is not declared in this mapping",
-                             f"add an entity with 'id: {value}', its type, label and quote to 'entities'",
-                             code=Code.UNDEFINED_REFERENCE, value=value)
+            raise InputError(
+                where,
+                f"'{value}' is not declared in this mapping",
+                f"add an entity with 'id: {value}', its type, label and quote to 'entities'",
+                code=Code.UNDEFINED_REFERENCE,
+                value=value,
+            )
         return self.declared[value]
 
     def _lang_values(self, value: Any, where: Location, many: bool) -> list[Literal]:
         if isinstance(value, str | Seq) and not isinstance(value, Map):
             value = {self.languages[0]: value}
         if not isinstance(value, dict) or not value:
-            raise InputError(where, "expected text with a language, e.g. {en: ..., nl: ...}",
-                             "write a map from language code to text")
+            raise InputError(
+                where,
+                "expected text with a language, e.g. {en: ..., nl: ...}",
+                "write a map from language code to text",
+            )
         literals = []
         for lang, text in value.items():
             if not LANG_PATTERN.match(str(lang)):
-                raise InputError(where, f"'{lang}' is not a language code", "use en, nl, ...",
-                                 code=Code.INVALID_VALUE, value=lang)
+                raise InputError(
+                    where, f"'{lang}' is not a language code", "use en, nl, ...", code=Code.INVALID_VALUE, value=lang
+                )
             texts = text if many and isinstance(text, list) else [text]
             for item in texts:
                 if not isinstance(item, str) or not item.strip():
-                    raise InputError(where, f"the {lang} text must be a non-empty string, not {item!r}",
-                                     "quote the text if YAML reads it as something else")
+                    raise InputError(
+                        where,
+                        f"the {lang} text must be a non-empty string, not {item!r}",
+                        "quote the text if YAML reads it as something else",
+                    )
                 literals.append(Literal(item.strip(), language=str(lang)))
         return literals
 
@@ -303,9 +367,12 @@ class MappingEngine:
     def _quote(self, node: Map, field_path: str, required: bool) -> Quote | None:
         if "quote" not in node:
             if required:
-                raise InputError(Location(self.path, node.line, field_path), "no quote",
-                                 "add 'quote:' with the article's words that mention this entity",
-                                 code=Code.MISSING_QUOTE)
+                raise InputError(
+                    Location(self.path, node.line, field_path),
+                    "no quote",
+                    "add 'quote:' with the article's words that mention this entity",
+                    code=Code.MISSING_QUOTE,
+                )
             return None
         where = self._at(node, "quote", field_path)
         return self.text.locate(node["quote"], where)
@@ -324,8 +391,14 @@ class MappingEngine:
         quads.append(Quad(claim, NamedNode(RDF_NS + "predicate"), predicate, graph))
         quads.append(Quad(claim, NamedNode(RDF_NS + "object"), obj, graph))
         quads.append(Quad(claim, NamedNode(self.project.vocab + "quote"), Literal(quote.text), graph))
-        quads.append(Quad(claim, NamedNode(self.project.vocab + "quoteLine"),
-                          Literal(str(quote.line), datatype=NamedNode(XSD_NS + "integer")), graph))
+        quads.append(
+            Quad(
+                claim,
+                NamedNode(self.project.vocab + "quoteLine"),
+                Literal(str(quote.line), datatype=NamedNode(XSD_NS + "integer")),
+                graph,
+            )
+        )
         quads.append(Quad(claim, NamedNode(PROV + "wasQuotedFrom"), self.result.article, graph))
 
     # article metadata ----------------------------------------------------------------------------
@@ -337,23 +410,27 @@ class MappingEngine:
         self._plain(article, NamedNode(self.project.vocab + "seedFile"), Literal(self.text.path.name))
         self._plain(article, NamedNode(self.project.vocab + "sha256"), Literal(self.text.sha256))
         for lang in self.languages:
-            self._plain(article, NamedNode(DCTERMS + "language"),
-                        NamedNode(LANGUAGE_AUTHORITY + LANGUAGES.get(lang, (lang.upper(),))[0]))
+            self._plain(
+                article,
+                NamedNode(DCTERMS + "language"),
+                NamedNode(LANGUAGE_AUTHORITY + LANGUAGES.get(lang, (lang.upper(),))[0]),
+            )
         where = Location(self.metadata_path, meta.key_lines["title"], "title")
         title = self.text.locate(meta["title"], where)
-        self._fact(article, NamedNode(DCTERMS + "title"), Literal(title.text, language=self.languages[0]),
-                   title)
+        self._fact(article, NamedNode(DCTERMS + "title"), Literal(title.text, language=self.languages[0]), title)
         if "published" in meta:
-            self._published(meta["published"], Location(self.metadata_path, meta.key_lines["published"],
-                                                         "published"))
+            self._published(meta["published"], Location(self.metadata_path, meta.key_lines["published"], "published"))
         for key, predicate in (("publisher", "publisher"), ("author", "creator")):
             if key in meta:
                 self._agent(key, meta[key], NamedNode(DCTERMS + predicate))
 
     def _published(self, value: Any, where: Location) -> None:
         if not isinstance(value, Map) or set(value) != {"date", "quote"}:
-            raise InputError(where, "write published as {date: YYYY-MM-DD, quote: \"...\"}",
-                             "the quote is where the text gives the date")
+            raise InputError(
+                where,
+                'write published as {date: YYYY-MM-DD, quote: "..."}',
+                "the quote is where the text gives the date",
+            )
         date = _date_literal(value["date"], where)
         quote = self.text.locate(value["quote"], where)
         self._fact(self.result.article, NamedNode(DCTERMS + "issued"), date, quote)
@@ -361,8 +438,11 @@ class MappingEngine:
     def _agent(self, key: str, value: Any, predicate: NamedNode) -> None:
         where = Location(self.metadata_path, self.metadata.key_lines[key], key)
         if not isinstance(value, Map) or set(value) != {"id", "quote"}:
-            raise InputError(where, f"write {key} as {{id: organisation/..., quote: \"...\"}}",
-                             f"the id must be declared in {self.path.name}")
+            raise InputError(
+                where,
+                f'write {key} as {{id: organisation/..., quote: "..."}}',
+                f"the id must be declared in {self.path.name}",
+            )
         agent = self._reference(value["id"], where)
         self._fact(self.result.article, predicate, agent, self.text.locate(value["quote"], where))
 
@@ -380,23 +460,36 @@ class MappingEngine:
 def _read_metadata(project: Project, stem: str) -> Map:
     path = project.seed_metadata(stem)
     if not path.is_file():
-        raise InputError(Location(path), "the article has no metadata file",
-                         f"create {path.name} with slug, title and languages (see seeds/ for examples)")
+        raise InputError(
+            Location(path),
+            "the article has no metadata file",
+            f"create {path.name} with slug, title and languages (see seeds/ for examples)",
+        )
     meta = load_yaml(path)
     if not isinstance(meta, Map):
-        raise InputError(Location(path, 1), "metadata must be a YAML mapping",
-                         "write slug:, title:, languages: keys")
+        raise InputError(Location(path, 1), "metadata must be a YAML mapping", "write slug:, title:, languages: keys")
     _only_keys(meta, METADATA_KEYS, path, "")
     slug = _required(meta, "slug", path, "")
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
-        raise InputError(Location(path, meta.key_lines["slug"], "slug"), f"'{slug}' is not a valid slug",
-                         "use lowercase letters, digits and '-'", code=Code.INVALID_VALUE, value=slug)
+        raise InputError(
+            Location(path, meta.key_lines["slug"], "slug"),
+            f"'{slug}' is not a valid slug",
+            "use lowercase letters, digits and '-'",
+            code=Code.INVALID_VALUE,
+            value=slug,
+        )
     _required(meta, "title", path, "")
     languages = _required(meta, "languages", path, "")
-    if not isinstance(languages, Seq) or not languages or not all(
-            isinstance(lang, str) and LANG_PATTERN.match(lang) for lang in languages):
-        raise InputError(Location(path, meta.key_lines["languages"], "languages"),
-                         "languages must be a non-empty list of language codes", "e.g. [en, nl]")
+    if (
+        not isinstance(languages, Seq)
+        or not languages
+        or not all(isinstance(lang, str) and LANG_PATTERN.match(lang) for lang in languages)
+    ):
+        raise InputError(
+            Location(path, meta.key_lines["languages"], "languages"),
+            "languages must be a non-empty list of language codes",
+            "e.g. [en, nl]",
+        )
     return meta
 
 
@@ -405,15 +498,22 @@ def _only_keys(node: Map, allowed: set[str], path: Path, field_path: str) -> Non
         if key not in allowed:
             close = [k for k in allowed if k.startswith(key[:3])]
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise InputError(Location(path, node.key_lines[key], f"{field_path}.{key}".lstrip(".")),
-                             f"unknown field '{key}'", hint + "allowed here: " + ", ".join(sorted(allowed)),
-                             code=Code.UNKNOWN_FIELD)
+            raise InputError(
+                Location(path, node.key_lines[key], f"{field_path}.{key}".lstrip(".")),
+                f"unknown field '{key}'",
+                hint + "allowed here: " + ", ".join(sorted(allowed)),
+                code=Code.UNKNOWN_FIELD,
+            )
 
 
 def _required(node: Map, key: str, path: Path, field_path: str) -> Any:
     if key not in node or node[key] is None:
-        raise InputError(Location(path, node.line, f"{field_path}.{key}".lstrip(".")),
-                         f"the field '{key}' is missing", f"add '{key}:'", code=Code.MISSING_FIELD)
+        raise InputError(
+            Location(path, node.line, f"{field_path}.{key}".lstrip(".")),
+            f"the field '{key}' is missing",
+            f"add '{key}:'",
+            code=Code.MISSING_FIELD,
+        )
     return node[key]
 
 
@@ -427,35 +527,58 @@ def _typed_literal(prop: Property, value: Any, where: Location) -> NamedNode | L
         return Literal(_decimal(value, where), datatype=NamedNode(XSD_NS + "decimal"))
     if kind in (XSD.nonNegativeInteger, XSD.positiveInteger, XSD.integer):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InputError(where, f"{value!r} is not a whole number", "write the count in digits, e.g. 13",
-                             code=Code.INVALID_VALUE, value=value)
+            raise InputError(
+                where,
+                f"{value!r} is not a whole number",
+                "write the count in digits, e.g. 13",
+                code=Code.INVALID_VALUE,
+                value=value,
+            )
         return Literal(str(value), datatype=NamedNode(str(kind)))
     if kind == XSD.anyURI:
         if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-            raise InputError(where, f"{value!r} is not a web address", "write it as https://...",
-                             code=Code.INVALID_VALUE, value=value)
+            raise InputError(
+                where,
+                f"{value!r} is not a web address",
+                "write it as https://...",
+                code=Code.INVALID_VALUE,
+                value=value,
+            )
         return NamedNode(value)
     if kind == XSD.string:
         if not isinstance(value, str):
-            raise InputError(where, f"{value!r} is not text", "quote the value", code=Code.INVALID_VALUE,
-                             value=value)
+            raise InputError(where, f"{value!r} is not text", "quote the value", code=Code.INVALID_VALUE, value=value)
         return Literal(value)
     return _date_literal(value, where)
 
 
 def _decimal(value: Any, where: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(where, f"{value!r} is not a number", "write the amount in digits, e.g. 8710000",
-                         code=Code.INVALID_VALUE, value=value)
+        raise InputError(
+            where,
+            f"{value!r} is not a number",
+            "write the amount in digits, e.g. 8710000",
+            code=Code.INVALID_VALUE,
+            value=value,
+        )
     try:
         number = Decimal(str(value).replace("_", ""))
     except InvalidOperation:
-        raise InputError(where, f"'{value}' is not a number",
-                         "write the amount in digits without currency or words, e.g. 8710000",
-                         code=Code.INVALID_VALUE, value=value) from None
+        raise InputError(
+            where,
+            f"'{value}' is not a number",
+            "write the amount in digits without currency or words, e.g. 8710000",
+            code=Code.INVALID_VALUE,
+            value=value,
+        ) from None
     if not number.is_finite():
-        raise InputError(where, f"'{value}' is not a finite number", "write the amount in digits",
-                         code=Code.INVALID_VALUE, value=value)
+        raise InputError(
+            where,
+            f"'{value}' is not a finite number",
+            "write the amount in digits",
+            code=Code.INVALID_VALUE,
+            value=value,
+        )
     return format(number.normalize(), "f")
 
 
@@ -477,9 +600,14 @@ def _date_literal(value: Any, where: Location) -> Literal:
             return Literal(dt.date.fromisoformat(value).isoformat(), datatype=NamedNode(XSD_NS + "date"))
         except ValueError:
             pass
-    raise InputError(where, f"{value!r} is not a date",
-                     "write YYYY-MM-DD (e.g. 2023-12-19), \"YYYY-MM\", YYYY, or \"--MM-DD\" when the text gives "
-                     "no year, and check the day exists", code=Code.INVALID_VALUE, value=value)
+    raise InputError(
+        where,
+        f"{value!r} is not a date",
+        'write YYYY-MM-DD (e.g. 2023-12-19), "YYYY-MM", YYYY, or "--MM-DD" when the text gives '
+        "no year, and check the day exists",
+        code=Code.INVALID_VALUE,
+        value=value,
+    )
 
 
 def _month_day(value: str) -> bool:
@@ -491,4 +619,3 @@ def _month_day(value: str) -> bool:
     except ValueError:
         return False
     return True
-

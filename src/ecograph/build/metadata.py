@@ -44,17 +44,35 @@ class Distribution:
 
 
 DISTRIBUTIONS = (
-    Distribution("ecograph.trig", "All article graphs (TriG, one named graph per article)",
-                 "application/trig", "RDF_TRIG", RdfFormat.TRIG),
+    Distribution(
+        "ecograph.trig",
+        "All article graphs (TriG, one named graph per article)",
+        "application/trig",
+        "RDF_TRIG",
+        RdfFormat.TRIG,
+    ),
     Distribution("ecograph.ttl", "The whole graph (Turtle)", "text/turtle", "RDF_TURTLE", RdfFormat.TURTLE),
-    Distribution("ecograph.nt.gz", "The whole graph (N-Triples, gzip)", "application/n-triples",
-                 "RDF_N_TRIPLES", RdfFormat.N_TRIPLES, compressed=True),
-    Distribution("ecograph.jsonld", "All article graphs (JSON-LD, compact with context.jsonld)",
-                 "application/ld+json", "JSON_LD", None),
-    Distribution("ontology.ttl", "The Ecosystem Graph ontology (OWL, Turtle)", "text/turtle", "RDF_TURTLE",
-                 RdfFormat.TURTLE),
-    Distribution("shapes.ttl", "The SHACL shapes the data conforms to (Turtle)", "text/turtle",
-                 "RDF_TURTLE", RdfFormat.TURTLE),
+    Distribution(
+        "ecograph.nt.gz",
+        "The whole graph (N-Triples, gzip)",
+        "application/n-triples",
+        "RDF_N_TRIPLES",
+        RdfFormat.N_TRIPLES,
+        compressed=True,
+    ),
+    Distribution(
+        "ecograph.jsonld",
+        "All article graphs (JSON-LD, compact with context.jsonld)",
+        "application/ld+json",
+        "JSON_LD",
+        None,
+    ),
+    Distribution(
+        "ontology.ttl", "The Ecosystem Graph ontology (OWL, Turtle)", "text/turtle", "RDF_TURTLE", RdfFormat.TURTLE
+    ),
+    Distribution(
+        "shapes.ttl", "The SHACL shapes the data conforms to (Turtle)", "text/turtle", "RDF_TURTLE", RdfFormat.TURTLE
+    ),
 )
 
 
@@ -68,9 +86,23 @@ def write_void(project: Project, dataset: Dataset, folder: Path, triple_count: i
     for slug, article in sorted(dataset.article_triples.items()):
         describer.article_distribution(slug, folder / "articles" / f"{slug}.ttl", len(article))
     triples = sorted(set(describer.triples), key=str)  # the N-Triples text: subject, predicate, object
-    serialize(triples, folder / "void.ttl", RdfFormat.TURTLE, prefixes={
-        "dcat": DCAT, "dct": DCT, "void": VOID, "foaf": FOAF, "spdx": SPDX, "xsd": XSD, "sd": SD,
-        "vcard": VCARD, "dumps": f"{project.base}dumps/", "dataset": f"{project.base}dataset/"})
+    serialize(
+        triples,
+        folder / "void.ttl",
+        RdfFormat.TURTLE,
+        prefixes={
+            "dcat": DCAT,
+            "dct": DCT,
+            "void": VOID,
+            "foaf": FOAF,
+            "spdx": SPDX,
+            "xsd": XSD,
+            "sd": SD,
+            "vcard": VCARD,
+            "dumps": f"{project.base}dumps/",
+            "dataset": f"{project.base}dataset/",
+        },
+    )
 
 
 class _Describer:
@@ -145,16 +177,16 @@ class _Describer:
         self.add(subset, VOID + "dataDump", NamedNode(f"{self.project.base}dumps/articles/{slug}.ttl"))
 
     def distribution(self, distribution: Distribution, path: Path, statements: int) -> None:
-        node = self._file(distribution.file, path, distribution.title, distribution.media_type,
-                          distribution.file_type)
+        node = self._file(distribution.file, path, distribution.title, distribution.media_type, distribution.file_type)
         if distribution.compressed:
             self.link(node, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"), DCT + "MediaType")
         self.add(node, VOID + "triples", _integer(_count(path, distribution, statements)))
         self.add(self.root, VOID + "dataDump", NamedNode(f"{self.project.base}dumps/{distribution.file}"))
 
     def article_distribution(self, slug: str, path: Path, triples: int) -> None:
-        node = self._file(f"articles/{slug}.ttl", path, f"The graph of article '{slug}' (Turtle)",
-                          "text/turtle", "RDF_TURTLE")
+        node = self._file(
+            f"articles/{slug}.ttl", path, f"The graph of article '{slug}' (Turtle)", "text/turtle", "RDF_TURTLE"
+        )
         self.add(node, VOID + "triples", _integer(triples))
 
     def _file(self, name: str, path: Path, title: str, media_type: str, file_type: str) -> NamedNode:
@@ -176,10 +208,14 @@ class _Describer:
         self.add(node, DCAT + "version", self.version)
         self.add(node, SPDX + "checksum", checksum)
         self.add(checksum, RDF_TYPE, NamedNode(SPDX + "Checksum"))
-        self.link(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"),
-                  SPDX + "ChecksumAlgorithm")
-        self.add(checksum, SPDX + "checksumValue",
-                 Literal(hashlib.sha256(data).hexdigest(), datatype=NamedNode(XSD + "hexBinary")))
+        self.link(
+            checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"), SPDX + "ChecksumAlgorithm"
+        )
+        self.add(
+            checksum,
+            SPDX + "checksumValue",
+            Literal(hashlib.sha256(data).hexdigest(), datatype=NamedNode(XSD + "hexBinary")),
+        )
         return node
 
 

@@ -41,8 +41,9 @@ class ShapesViolated(BuildError):
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
-        lines = [f"{f.location}: {f.severity}: {f.message}" + (f" (value: {f.value})" if f.value else "")
-                 for f in findings]
+        lines = [
+            f"{f.location}: {f.severity}: {f.message}" + (f" (value: {f.value})" if f.value else "") for f in findings
+        ]
         super().__init__(f"{len(findings)} SHACL violation(s); nothing was published:\n" + "\n".join(lines))
 
 
@@ -61,25 +62,32 @@ def class_hierarchy(ontology: Graph) -> Graph:
 
 def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Finding]:
     """Validate one data graph; the results as findings of the shapes check (empty when it conforms)."""
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=hierarchy, inference="none",
-                                    advanced=True, allow_warnings=True)
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=hierarchy, inference="none", advanced=True, allow_warnings=True
+    )
     problems = []
     for result in report.objects(None, SH.result):  # top-level results only, not their sh:detail
+
         def value(predicate: URIRef, result: object = result) -> str | None:
             found = report.value(result, predicate)
             return None if found is None else str(found)
 
         severity = value(SH.resultSeverity) or str(SH.Violation)
-        problems.append(Finding(check=Check.SHAPES, severity=Severity(severity.rsplit("#", 1)[-1]),
-                                focus=value(SH.focusNode) or "", path=value(SH.resultPath),
-                                value=value(SH.value),
-                                message=value(SH.resultMessage) or "does not conform to the shapes",
-                                shape=value(SH.sourceShape)))
+        problems.append(
+            Finding(
+                check=Check.SHAPES,
+                severity=Severity(severity.rsplit("#", 1)[-1]),
+                focus=value(SH.focusNode) or "",
+                path=value(SH.resultPath),
+                value=value(SH.value),
+                message=value(SH.resultMessage) or "does not conform to the shapes",
+                shape=value(SH.sourceShape),
+            )
+        )
     return sorted(problems, key=lambda p: (p.focus, p.path or "", p.message, p.value or ""))
 
 
-def validate_articles(project: Project, vocabulary: Vocabulary,
-                      articles: list[ArticleGraph]) -> list[Finding]:
+def validate_articles(project: Project, vocabulary: Vocabulary, articles: list[ArticleGraph]) -> list[Finding]:
     """Raise ShapesViolated listing every violation; return the warnings and infos (they do not stop a build),
     each located at the mapping entry it is about.
 
@@ -87,10 +95,18 @@ def validate_articles(project: Project, vocabulary: Vocabulary,
     """
     # the files' bytes, not rdflib's N-Triples: the shapes' blank nodes get new labels in every process; and the
     # code that finds and reports: pySHACL, rdflib and this module
-    context_key = hashlib.sha256(b"\0".join([
-        f"pyshacl {pyshacl.__version__} rdflib {rdflib.__version__}".encode(), Path(__file__).read_bytes(),
-        *(project.rebase(path.read_text(encoding="utf-8")).encode()
-          for path in [*project.shape_files(), *project.ontology_files()])])).hexdigest()
+    context_key = hashlib.sha256(
+        b"\0".join(
+            [
+                f"pyshacl {pyshacl.__version__} rdflib {rdflib.__version__}".encode(),
+                Path(__file__).read_bytes(),
+                *(
+                    project.rebase(path.read_text(encoding="utf-8")).encode()
+                    for path in [*project.shape_files(), *project.ontology_files()]
+                ),
+            ]
+        )
+    ).hexdigest()
     cache = project.cache_dir / "shacl"
     known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
     todo = [a for a in articles if known[a.slug] is None]
@@ -120,8 +136,9 @@ def _cached(entry: Path) -> list[Finding] | None:
 
 
 def _store(entry: Path, problems: list[Finding]) -> None:
-    write_entry(entry, json.dumps([{name: getattr(p, name) for name in CACHED_FIELDS}
-                                   for p in problems]).encode("utf-8"))
+    write_entry(
+        entry, json.dumps([{name: getattr(p, name) for name in CACHED_FIELDS} for p in problems]).encode("utf-8")
+    )
 
 
 def _key(article: ArticleGraph, context_key: str) -> str:
@@ -137,8 +154,9 @@ def _run(articles: list[ArticleGraph], shapes: Graph, hierarchy: Graph) -> list[
         return [problems_in(_parse(p), shapes, hierarchy) for p in payloads]
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     hierarchy_nt = hierarchy.serialize(format="nt", encoding="utf-8")
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, initializer=_init_worker,
-                             initargs=(shapes_nt, hierarchy_nt)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1, initializer=_init_worker, initargs=(shapes_nt, hierarchy_nt)
+    ) as pool:
         return list(pool.map(_validate_in_worker, payloads, chunksize=8))
 
 
@@ -163,12 +181,14 @@ def _parse(ntriples: bytes) -> Graph:
 def _where(project: Project, article: ArticleGraph, problem: Finding) -> Location:
     """The mapping entry responsible for a focus node: the entity it describes, or the file."""
     prefix = f"{project.base}id/"
-    entity_id = problem.focus[len(prefix):] if problem.focus.startswith(prefix) else None
+    entity_id = problem.focus[len(prefix) :] if problem.focus.startswith(prefix) else None
     path_label = problem.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if problem.path else None
     if entity_id in article.entity_lines:
-        return Location(article.mapping_path, article.entity_lines[entity_id],
-                        f"{entity_id}" + (f".{path_label}" if path_label else ""))
+        return Location(
+            article.mapping_path,
+            article.entity_lines[entity_id],
+            f"{entity_id}" + (f".{path_label}" if path_label else ""),
+        )
     if problem.focus == str(article.article):
         return Location(project.seed_metadata(article.stem), None, path_label)
     return Location(article.mapping_path, None, problem.focus)
-

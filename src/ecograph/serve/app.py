@@ -38,10 +38,20 @@ def create_app(site: Site) -> Starlette:
         Route("/.well-known/void", files.void, methods=["GET"]),
         *page_routes(site),
     ]
-    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-                      allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=86400)
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+    )
     headers = Middleware(SiteHeaders, routes=routes)
-    app = Starlette(routes=routes, middleware=[Middleware(ClientIdentity), Middleware(ReplayCache), cors, headers],
-                    exception_handlers=HANDLERS, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(ClientIdentity), Middleware(ReplayCache), cors, headers],
+        exception_handlers=HANDLERS,
+        lifespan=lifespan,
+    )
     app.state.site = site
     return app

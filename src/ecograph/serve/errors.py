@@ -22,9 +22,16 @@ RETRY_AFTER = 5  # seconds, for a 503 whose error does not say
 ErrorPage = Callable[[int, str, dict[str, str]], Response]
 
 
-def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None, *,
-                   offered: tuple[str, ...] = (conneg.JSON,), chosen: str | None = None,
-                   page: ErrorPage | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    offered: tuple[str, ...] = (conneg.JSON,),
+    chosen: str | None = None,
+    page: ErrorPage | None = None,
+) -> Response:
     """The error in the representation the client accepts best: of `offered` (JSON types give the JSON shape;
     the first is the default), then an HTML page (when `page` renders one), then text; when the client accepts
     none of them, the first of `offered`, else text. When a representation was negotiated already (`chosen`, not
@@ -40,12 +47,17 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
         return page(status, message, headers)
     if choice in (conneg.JSON, conneg.SPARQL_JSON):
         return JSONResponse({"ok": False, "status": status, "error": message}, status, headers=headers)
-    return Response(f"{status} {HTTPStatus(status).phrase}: {message}\n", status,
-                    media_type="text/plain; charset=utf-8", headers=headers)
+    return Response(
+        f"{status} {HTTPStatus(status).phrase}: {message}\n",
+        status,
+        media_type="text/plain; charset=utf-8",
+        headers=headers,
+    )
 
 
-def error_for(request: Request, error: Exception, *, offered: tuple[str, ...] = (conneg.JSON,),
-              page: ErrorPage | None = None) -> Response:
+def error_for(
+    request: Request, error: Exception, *, offered: tuple[str, ...] = (conneg.JSON,), page: ErrorPage | None = None
+) -> Response:
     """A library error (query rejected or timed out, engine busy, ...) by error_response, with the status it
     carries (else 500) and, on a 503, the Retry-After it asks for."""
     status = getattr(error, "status", 500)
@@ -59,11 +71,15 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     message = error.detail
     if error.status_code == 404:
-        message = (f"Not found: {request.url.path}. The start page / lists what this server offers: /sparql, "
-                   "/dumps/ (the files void.ttl lists), /def, /api/queries, /search.")
+        message = (
+            f"Not found: {request.url.path}. The start page / lists what this server offers: /sparql, "
+            "/dumps/ (the files void.ttl lists), /def, /api/queries, /search."
+        )
     elif error.status_code == 405:
-        message = (f"{request.method} is not allowed on {request.url.path}: this server is read-only "
-                   f"(allowed: {(error.headers or {}).get('Allow', 'GET')}).")
+        message = (
+            f"{request.method} is not allowed on {request.url.path}: this server is read-only "
+            f"(allowed: {(error.headers or {}).get('Allow', 'GET')})."
+        )
     return error_response(request, error.status_code, message, dict(error.headers or {}))
 
 
@@ -81,5 +97,9 @@ async def on_client_gone(request: Request, error: Exception) -> Response:
     return Response(status_code=499)
 
 
-HANDLERS = {HTTPException: on_http_exception, EcographError: on_ecograph_error, ClientDisconnect: on_client_gone,
-            Exception: on_unexpected}
+HANDLERS = {
+    HTTPException: on_http_exception,
+    EcographError: on_ecograph_error,
+    ClientDisconnect: on_client_gone,
+    Exception: on_unexpected,
+}

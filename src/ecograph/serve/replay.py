@@ -54,8 +54,13 @@ class ReplayCache:
         async def keep(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.append(message)
-            elif (message["type"] == "http.response.body" and start and start[0]["status"] == 200
-                  and not message.get("more_body", False) and len(message.get("body", b"")) <= MAX_ENTRY_BYTES):
+            elif (
+                message["type"] == "http.response.body"
+                and start
+                and start[0]["status"] == 200
+                and not message.get("more_body", False)
+                and len(message.get("body", b"")) <= MAX_ENTRY_BYTES
+            ):
                 self._store(key, (list(start[0].get("headers", [])), message.get("body", b"")))
             await send(message)
 

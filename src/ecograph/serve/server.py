@@ -37,7 +37,8 @@ def check_isolation(isolation: Isolation, *, allow_network: bool) -> None:
     raise NetworkIsolationUnavailable(
         f"the query workers cannot be cut off from the network: {isolation.detail}. Without that, SERVICE is "
         "refused by the query check alone. Run serve where unprivileged user namespaces are allowed (Linux), "
-        "or pass --allow-network-in-queries to serve anyway (unsafe on a public endpoint).")
+        "or pass --allow-network-in-queries to serve anyway (unsafe on a public endpoint)."
+    )
 
 
 @dataclass(frozen=True)
@@ -53,39 +54,67 @@ class Server:
         """What to open: the landing page, the SPARQL endpoint and editor, the dataset description."""
         host = "localhost" if self.host in ("0.0.0.0", "::") else self.host
         root = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
-        return {"home": f"{root}/", "sparql": f"{root}/sparql", "editor": f"{root}/sparql/editor",
-                "void": f"{root}/.well-known/void"}
+        return {
+            "home": f"{root}/",
+            "sparql": f"{root}/sparql",
+            "editor": f"{root}/sparql/editor",
+            "void": f"{root}/.well-known/void",
+        }
 
     @property
     def isolation_summary(self) -> str:
         """How the query workers are confined, in one line for the start-up output."""
         isolation = self.site.engine.isolation
         limits = self.site.limits
-        network = ("the query workers are network-isolated" if isolation is not None and isolation.isolated
-                   else "WARNING: the query workers can reach the network (--allow-network-in-queries)")
-        return (f"{network}; each query may take {limits.timeout:g} s and {limits.max_memory >> 20} MiB, "
-                f"each answer {limits.max_response >> 20} MiB")
+        network = (
+            "the query workers are network-isolated"
+            if isolation is not None and isolation.isolated
+            else "WARNING: the query workers can reach the network (--allow-network-in-queries)"
+        )
+        return (
+            f"{network}; each query may take {limits.timeout:g} s and {limits.max_memory >> 20} MiB, "
+            f"each answer {limits.max_response >> 20} MiB"
+        )
 
     def run(self) -> None:
         """Serve until interrupted (Ctrl-C)."""
-        config = uvicorn_config(create_app(self.site), self.host, self.port, self.forwarded_allow_ips,
-                                self.site.limits.client_timeout)
+        config = uvicorn_config(
+            create_app(self.site), self.host, self.port, self.forwarded_allow_ips, self.site.limits.client_timeout
+        )
         uvicorn.Server(config).run(sockets=[self.listener])
 
 
-def uvicorn_config(app: ASGIApp, host: str, port: int, forwarded_allow_ips: str | None,
-                   client_timeout: float) -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp, host: str, port: int, forwarded_allow_ips: str | None, client_timeout: float
+) -> uvicorn.Config:
     """How uvicorn serves `app`: X-Forwarded-For is read only from the proxies in `forwarded_allow_ips`, and
     ignored altogether when that is None (so a client cannot pose as another to escape its share)."""
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                          proxy_headers=forwarded_allow_ips is not None, forwarded_allow_ips=forwarded_allow_ips,
-                          http=with_client_timeout(client_timeout))
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+        http=with_client_timeout(client_timeout),
+    )
 
 
-def prepare_server(dist: Path, listener: socket.socket, *, host: str = "127.0.0.1", port: int = 8080,
-                   limits: Limits | None = None, workers: int | None = None, fast_workers: int | None = None,
-                   store: str = "auto", forwarded_allow_ips: str | None = None,
-                   allow_network: bool = False) -> Server:
+def prepare_server(
+    dist: Path,
+    listener: socket.socket,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    limits: Limits | None = None,
+    workers: int | None = None,
+    fast_workers: int | None = None,
+    store: str = "auto",
+    forwarded_allow_ips: str | None = None,
+    allow_network: bool = False,
+) -> Server:
     """A server over the built `dist` on `listener` (from `listen(host, port)`), which is closed on failure.
 
     Taking the port first (listen) says a port in use at once, before any building or loading. Raises DistError

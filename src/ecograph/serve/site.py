@@ -29,8 +29,7 @@ from .model import (
     Term,
 )
 
-__all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut",
-           "Site"]
+__all__ = ["EndpointBusy", "EndpointFailure", "Limits", "QueryOutcome", "QueryRejected", "QueryTimedOut", "Site"]
 
 VOID_DATASET = rdflib.URIRef("http://rdfs.org/ns/void#Dataset")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -43,8 +42,9 @@ class Site:
     workers with the app.
     """
 
-    def __init__(self, dist: Path, *, engine: QueryEngine, base: str | None = None,
-                 limits: Limits | None = None) -> None:
+    def __init__(
+        self, dist: Path, *, engine: QueryEngine, base: str | None = None, limits: Limits | None = None
+    ) -> None:
         self.dist = Path(dist).resolve()
         self.engine = engine
         self.limits = limits or Limits()
@@ -52,14 +52,21 @@ class Site:
         self._named_graphs: list[str] | None = None
 
     @classmethod
-    def open(cls, dist: Path, *, base: str | None = None, limits: Limits | None = None,
-             workers: int | None = None, fast_workers: int | None = None, store: str = "auto") -> Site:
+    def open(
+        cls,
+        dist: Path,
+        *,
+        base: str | None = None,
+        limits: Limits | None = None,
+        workers: int | None = None,
+        fast_workers: int | None = None,
+        store: str = "auto",
+    ) -> Site:
         """A site over a built dist/, its store loaded (raises DistError when dist/ecograph.trig is missing or
         unreadable). `store`: "memory", "disk" or "auto" (see store.py); `workers`: query worker processes for
         slow queries, `fast_workers`: those kept for cheap ones (see engine.py).
         """
-        engine = QueryEngine(store_source(Path(dist), store), workers=workers, fast_workers=fast_workers,
-                             limits=limits)
+        engine = QueryEngine(store_source(Path(dist), store), workers=workers, fast_workers=fast_workers, limits=limits)
         engine.load()
         return cls(dist, engine=engine, base=base, limits=limits)
 
@@ -79,12 +86,14 @@ class Site:
         """The IRIs of the named graphs (one per article), sorted; asked once."""
         if self._named_graphs is None:
             outcome = await self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g")
-            self._named_graphs = [row[0].value for row in outcome.rows
-                                  if isinstance(row[0], ox.NamedNode | ox.BlankNode)]
+            self._named_graphs = [
+                row[0].value for row in outcome.rows if isinstance(row[0], ox.NamedNode | ox.BlankNode)
+            ]
         return self._named_graphs
 
-    async def query(self, sparql: str, *, timeout: float | None = None,
-                    bindings: Mapping[str, Term] | None = None) -> QueryOutcome:
+    async def query(
+        self, sparql: str, *, timeout: float | None = None, bindings: Mapping[str, Term] | None = None
+    ) -> QueryOutcome:
         """Run a read-only query on the union default graph.
 
         Raises QueryRejected (syntax error: status 400 with the parser's position; update or SERVICE: 403/400),
@@ -92,8 +101,7 @@ class Site:
         `bindings` are bound as terms (pyoxigraph substitutions), never spliced into the query text.
         """
         request = QueryRequest(sparql, bindings=bindings)
-        return await self.engine.outcome(request, timeout=timeout or self.limits.timeout,
-                                         max_rows=self.limits.max_rows)
+        return await self.engine.outcome(request, timeout=timeout or self.limits.timeout, max_rows=self.limits.max_rows)
 
     async def describe(self, iri: str, *, page: int = 1, per_page: int = 100) -> Description:
         """The bounded description of `iri` (see worker.describe): page `page`, `per_page` incoming links and
@@ -112,8 +120,12 @@ class Site:
         dataset_type = ox.NamedNode(str(VOID_DATASET))
         try:
             for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-                if triple.predicate == RDF_TYPE and triple.object == dataset_type and \
-                        isinstance(triple.subject, ox.NamedNode) and triple.subject.value.endswith("/dataset"):
+                if (
+                    triple.predicate == RDF_TYPE
+                    and triple.object == dataset_type
+                    and isinstance(triple.subject, ox.NamedNode)
+                    and triple.subject.value.endswith("/dataset")
+                ):
                     return triple.subject.value[: -len("dataset")]
         except (SyntaxError, OSError):
             return None

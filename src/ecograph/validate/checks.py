@@ -33,7 +33,7 @@ from ..project import Project
 from ..shapefacts import ShapeFacts, shape_facts
 from ..text import ArticleText
 from .contribution import Contribution
-from .duplicates import find_duplicates
+from .duplicates import Match, find_duplicates
 from .published import Published
 from .reasoning import Axioms, Clash
 from .report import value_text
@@ -41,12 +41,38 @@ from .report import value_text
 LANGUAGE_PROPERTIES = (RDFS.label, SKOS.altLabel, DCTERMS.title, DCTERMS.description)
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay}
 NUMBER_TYPES = {XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
-REUSED_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD), str(SKOS), str(DCTERMS), str(PROV), str(FOAF),
-                     "http://www.w3.org/ns/org#", "https://schema.org/")
-ENGINE_TERMS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, RDF.Statement, RDFS.label, SKOS.altLabel,
-                SKOS.inScheme, SKOS.Concept, SKOS.ConceptScheme, DCTERMS.title, DCTERMS.description,
-                DCTERMS.issued, DCTERMS.publisher, DCTERMS.creator, DCTERMS.language, FOAF.homepage,
-                PROV.wasQuotedFrom}
+REUSED_NAMESPACES = (
+    str(RDF),
+    str(RDFS),
+    str(OWL),
+    str(XSD),
+    str(SKOS),
+    str(DCTERMS),
+    str(PROV),
+    str(FOAF),
+    "http://www.w3.org/ns/org#",
+    "https://schema.org/",
+)
+ENGINE_TERMS = {
+    RDF.type,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    RDF.Statement,
+    RDFS.label,
+    SKOS.altLabel,
+    SKOS.inScheme,
+    SKOS.Concept,
+    SKOS.ConceptScheme,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.issued,
+    DCTERMS.publisher,
+    DCTERMS.creator,
+    DCTERMS.language,
+    FOAF.homepage,
+    PROV.wasQuotedFrom,
+}
 STRUCTURAL = ("seedFile", "sha256")
 
 
@@ -126,12 +152,28 @@ def _local(iri: object) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def _finding(ctx: Context, check: Check, severity: Severity, node: Node, message: str, hint: str,
-             path: Node | None = None, value: Node | None = None, **extra: object) -> Finding:
-    return Finding(check=check, severity=severity, focus=str(node), message=message, hint=hint,
-                   path=str(path) if path is not None else None,
-                   value=value_text(value) if value is not None else None, location=ctx.where(node),
-                   **extra)  # type: ignore[arg-type]
+def _finding(
+    ctx: Context,
+    check: Check,
+    severity: Severity,
+    node: Node,
+    message: str,
+    hint: str,
+    path: Node | None = None,
+    value: Node | None = None,
+    **extra: object,
+) -> Finding:
+    return Finding(
+        check=check,
+        severity=severity,
+        focus=str(node),
+        message=message,
+        hint=hint,
+        path=str(path) if path is not None else None,
+        value=value_text(value) if value is not None else None,
+        location=ctx.where(node),
+        **extra,  # type: ignore[arg-type]  # related=(…) or shape=…, as each caller names them
+    )
 
 
 # ontology rules ---------------------------------------------------------------------------------------------
@@ -156,22 +198,51 @@ def _value_rules(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
         return _language_rule(ctx, s, p, o)
     if key in ctx.axioms.object_properties:
         if isinstance(o, Literal):
-            return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
-                             f"{_name(ctx, p)} links to an entity, not to text",
-                             "give the IRI of the entity (or its id in a mapping)", p, o)]
+            return [
+                _finding(
+                    ctx,
+                    Check.ONTOLOGY,
+                    Severity.VIOLATION,
+                    s,
+                    f"{_name(ctx, p)} links to an entity, not to text",
+                    "give the IRI of the entity (or its id in a mapping)",
+                    p,
+                    o,
+                )
+            ]
         return _range_rule(ctx, s, p, o)
     if key in ctx.axioms.datatype_properties:
         if not isinstance(o, Literal):
-            return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"{_name(ctx, p)} takes a value, not a link",
-                             "write the value as a literal", p, o)]
+            return [
+                _finding(
+                    ctx,
+                    Check.ONTOLOGY,
+                    Severity.VIOLATION,
+                    s,
+                    f"{_name(ctx, p)} takes a value, not a link",
+                    "write the value as a literal",
+                    p,
+                    o,
+                )
+            ]
         return _datatype_rule(ctx, s, p, o)
     return []
 
 
 def _language_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
     if isinstance(o, Literal) and not o.language:
-        return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"the {_name(ctx, p)} has no language tag",
-                         f"write it as \"{o}\"@en (or another language's tag); in a mapping, {{en: {o}}}", p, o)]
+        return [
+            _finding(
+                ctx,
+                Check.ONTOLOGY,
+                Severity.VIOLATION,
+                s,
+                f"the {_name(ctx, p)} has no language tag",
+                f'write it as "{o}"@en (or another language\'s tag); in a mapping, {{en: {o}}}',
+                p,
+                o,
+            )
+        ]
     return []
 
 
@@ -182,9 +253,18 @@ def _range_rule(ctx: Context, s: URIRef, p: URIRef, o: Node) -> list[Finding]:
         return []
     wanted = " or ".join(_name(ctx, r) for r in ranges)
     actual = ", ".join(_name(ctx, t) for t in sorted(types))
-    return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
-                     f"the {_name(ctx, p)} must be {_a(wanted)}, but {_short(ctx, o)} is {_a(actual)}",
-                     f"link to {_a(wanted)} instead, or use another property for {_a(actual)}", p, o)]
+    return [
+        _finding(
+            ctx,
+            Check.ONTOLOGY,
+            Severity.VIOLATION,
+            s,
+            f"the {_name(ctx, p)} must be {_a(wanted)}, but {_short(ctx, o)} is {_a(actual)}",
+            f"link to {_a(wanted)} instead, or use another property for {_a(actual)}",
+            p,
+            o,
+        )
+    ]
 
 
 def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Finding]:
@@ -194,22 +274,25 @@ def _datatype_rule(ctx: Context, s: URIRef, p: URIRef, o: Literal) -> list[Findi
         problem, hint = "is negative", "the shapes allow no negative value: write the number the article gives"
     if not problem:
         return []
-    return [_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint,
-                     p, o)]
+    return [
+        _finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s, f"the {_name(ctx, p)} {o!s:.60} {problem}", hint, p, o)
+    ]
 
 
 def _literal_problem(declared: Node | None, o: Literal) -> tuple[str, str]:
     if declared == RDF.langString and not o.language:
-        return "has no language tag", f"write \"{o}\"@en (or another language's tag)"
+        return "has no language tag", f'write "{o}"@en (or another language\'s tag)'
     if declared in NUMBER_TYPES:
         number = _number(o) if o.datatype in NUMBER_TYPES else None
         if number is None:
-            return (f"is not a number ({_datatype(o)})",
-                    "write the number in digits as xsd:decimal, e.g. 8710000 for 8.71 million")
+            return (
+                f"is not a number ({_datatype(o)})",
+                "write the number in digits as xsd:decimal, e.g. 8710000 for 8.71 million",
+            )
         if declared == XSD.nonNegativeInteger and (number < 0 or number != int(number)):
             return "is not a whole number of zero or more", "write the count in digits, e.g. 13"
     if declared == XSD.string and (o.language or o.datatype not in (None, XSD.string)):
-        return f"should be plain text, not {_datatype(o)}", f"write \"{o}\" without a language or datatype"
+        return f"should be plain text, not {_datatype(o)}", f'write "{o}" without a language or datatype'
     if declared == RDFS.Literal:
         return _date_problem(o)
     return "", ""
@@ -217,8 +300,10 @@ def _literal_problem(declared: Node | None, o: Literal) -> tuple[str, str]:
 
 def _date_problem(o: Literal) -> tuple[str, str]:
     if o.datatype not in DATE_TYPES:
-        return (f"is not a date ({_datatype(o)})",
-                "write an xsd:date (2023-12-19), xsd:gYearMonth (2023-11) or xsd:gYear (2023)")
+        return (
+            f"is not a date ({_datatype(o)})",
+            "write an xsd:date (2023-12-19), xsd:gYearMonth (2023-11) or xsd:gYear (2023)",
+        )
     if o.datatype == XSD.date:
         try:
             dt.date.fromisoformat(str(o))
@@ -248,11 +333,19 @@ def _functional(ctx: Context, values: dict[tuple[URIRef, URIRef], set[Node]]) ->
     for (s, p), objects in sorted(values.items()):
         if str(p) in ctx.axioms.functional and len(objects) > 1:
             shown = ", ".join(sorted(value_text(o) for o in objects))
-            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, s,
-                                  f"{_name(ctx, p)} allows one value, but there are {len(objects)}: {shown}",
-                                  "keep the one value the article states; for a range or a second amount, "
-                                  "make a second entity (e.g. another Funding or Figure)", p,
-                                  sorted(objects, key=str)[-1]))
+            found.append(
+                _finding(
+                    ctx,
+                    Check.ONTOLOGY,
+                    Severity.VIOLATION,
+                    s,
+                    f"{_name(ctx, p)} allows one value, but there are {len(objects)}: {shown}",
+                    "keep the one value the article states; for a range or a second amount, "
+                    "make a second entity (e.g. another Funding or Figure)",
+                    p,
+                    sorted(objects, key=str)[-1],
+                )
+            )
     return found
 
 
@@ -260,12 +353,29 @@ def _required(ctx: Context) -> list[Finding]:
     found = []
     for node in sorted(ctx.entities):
         if not ctx.types(node):
-            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, node, "the entity has no type (rdf:type)",
-                                  _type_hint(ctx, node), RDF.type))
+            found.append(
+                _finding(
+                    ctx,
+                    Check.ONTOLOGY,
+                    Severity.VIOLATION,
+                    node,
+                    "the entity has no type (rdf:type)",
+                    _type_hint(ctx, node),
+                    RDF.type,
+                )
+            )
         if not any(ctx.data.objects(node, RDFS.label)):
-            found.append(_finding(ctx, Check.ONTOLOGY, Severity.VIOLATION, node, "the entity has no label (rdfs:label)",
-                                  "give its name as the article writes it, with a language tag, e.g. "
-                                  "rdfs:label \"Acme\"@en", RDFS.label))
+            found.append(
+                _finding(
+                    ctx,
+                    Check.ONTOLOGY,
+                    Severity.VIOLATION,
+                    node,
+                    "the entity has no label (rdfs:label)",
+                    'give its name as the article writes it, with a language tag, e.g. rdfs:label "Acme"@en',
+                    RDFS.label,
+                )
+            )
     return found
 
 
@@ -277,28 +387,31 @@ def _type_hint(ctx: Context, node: Node) -> str:
 
 
 def _curie(ctx: Context, iri: str) -> str:
-    return "eco:" + iri[len(ctx.eco):] if iri.startswith(ctx.eco) else f"<{iri}>"
+    return "eco:" + iri[len(ctx.eco) :] if iri.startswith(ctx.eco) else f"<{iri}>"
 
 
 def _kind(ctx: Context, node: Node) -> str | None:
     prefix = f"{ctx.project.base}id/"
     text = str(node)
-    return text[len(prefix):].split("/", 1)[0] if text.startswith(prefix) else None
+    return text[len(prefix) :].split("/", 1)[0] if text.startswith(prefix) else None
 
 
 def _name(ctx: Context, iri: object) -> str:
     label = ctx.vocabulary.graph.value(URIRef(str(iri)), RDFS.label)
-    labels = {lit.language: str(lit) for lit in ctx.vocabulary.graph.objects(URIRef(str(iri)), RDFS.label)
-              if isinstance(lit, Literal)}
+    labels = {
+        lit.language: str(lit)
+        for lit in ctx.vocabulary.graph.objects(URIRef(str(iri)), RDFS.label)
+        if isinstance(lit, Literal)
+    }
     return labels.get("en") or (str(label) if label else _local(iri))
 
 
 def _short(ctx: Context, node: Node) -> str:
     prefix = f"{ctx.project.base}id/"
     text = str(node)
-    short = text[len(prefix):] if text.startswith(prefix) else text
+    short = text[len(prefix) :] if text.startswith(prefix) else text
     label = ctx.data.value(node, RDFS.label)
-    return f"{short} \"{label}\"" if label else short
+    return f'{short} "{label}"' if label else short
 
 
 # references -------------------------------------------------------------------------------------------------
@@ -312,9 +425,19 @@ def references(ctx: Context) -> list[Finding]:
             continue
         if ctx.types(o) or _kind(ctx, o) in ctx.shapes.scheme_kinds or ctx.published.knows(str(o)):
             continue
-        found.append(_finding(ctx, Check.REFERENCE, Severity.VIOLATION, s,
-                              f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
-                              "nor in the published graph", _dangling_hint(ctx, str(o)), p, o))
+        found.append(
+            _finding(
+                ctx,
+                Check.REFERENCE,
+                Severity.VIOLATION,
+                s,
+                f"{_name(ctx, p)} refers to {_short(ctx, o)}, which is neither in the contribution "
+                "nor in the published graph",
+                _dangling_hint(ctx, str(o)),
+                p,
+                o,
+            )
+        )
     return found
 
 
@@ -343,18 +466,24 @@ def provenance(ctx: Context) -> list[Finding]:
 
 def _claims_by_fact(ctx: Context) -> set[tuple[Node | None, Node | None, Node | None]]:
     graph = ctx.contribution.graph
-    return {(graph.value(c, RDF.subject), graph.value(c, RDF.predicate), graph.value(c, RDF.object))
-            for c in ctx.claims}
+    return {
+        (graph.value(c, RDF.subject), graph.value(c, RDF.predicate), graph.value(c, RDF.object)) for c in ctx.claims
+    }
 
 
 def _unclaimed(ctx: Context, s: URIRef, p: URIRef, objects: list[Node]) -> Finding:
     count = f"{len(objects)} facts" if len(objects) > 1 else "the fact"
-    return _finding(ctx, Check.PROVENANCE, Severity.VIOLATION, s,
-                    f"{count} with {_name(ctx, p)} {'have' if len(objects) > 1 else 'has'} no claim "
-                    "(source article and quote)",
-                    "add an eco:Claim with rdf:subject, rdf:predicate, rdf:object, eco:quote (the article's "
-                    "words) and prov:wasQuotedFrom <article> — or write the facts as a mapping, which does this",
-                    p, sorted(objects, key=str)[0])
+    return _finding(
+        ctx,
+        Check.PROVENANCE,
+        Severity.VIOLATION,
+        s,
+        f"{count} with {_name(ctx, p)} {'have' if len(objects) > 1 else 'has'} no claim (source article and quote)",
+        "add an eco:Claim with rdf:subject, rdf:predicate, rdf:object, eco:quote (the article's "
+        "words) and prov:wasQuotedFrom <article> — or write the facts as a mapping, which does this",
+        p,
+        sorted(objects, key=str)[0],
+    )
 
 
 def _claim_problems(ctx: Context, claim: Node) -> list[Finding]:
@@ -365,11 +494,30 @@ def _claim_problems(ctx: Context, claim: Node) -> list[Finding]:
     quote = graph.value(claim, URIRef(ctx.eco + "quote"))
     article = graph.value(claim, PROV.wasQuotedFrom)
     if quote is None or not str(quote).strip():
-        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus, "a claim has no quote",
-                         "add eco:quote with the article's words that state the fact", predicate)]
+        return [
+            _finding(
+                ctx,
+                Check.PROVENANCE,
+                Severity.VIOLATION,
+                focus,
+                "a claim has no quote",
+                "add eco:quote with the article's words that state the fact",
+                predicate,
+            )
+        ]
     if article is None:
-        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus, "a claim does not name its source article",
-                         "add prov:wasQuotedFrom <the article's IRI>", predicate, quote)]
+        return [
+            _finding(
+                ctx,
+                Check.PROVENANCE,
+                Severity.VIOLATION,
+                focus,
+                "a claim does not name its source article",
+                "add prov:wasQuotedFrom <the article's IRI>",
+                predicate,
+                quote,
+            )
+        ]
     return _quote_in_article(ctx, focus, predicate, quote, article)
 
 
@@ -380,9 +528,18 @@ def _quote_in_article(ctx: Context, focus: Node, predicate: Node | None, quote: 
     try:
         text.locate(str(quote), Location(text.path))
     except InputError as error:
-        return [_finding(ctx, Check.PROVENANCE, Severity.VIOLATION, focus,
-                         f"the quote does not occur in the article {text.path.name}", error.hint, predicate,
-                         quote)]
+        return [
+            _finding(
+                ctx,
+                Check.PROVENANCE,
+                Severity.VIOLATION,
+                focus,
+                f"the quote does not occur in the article {text.path.name}",
+                error.hint,
+                predicate,
+                quote,
+            )
+        ]
     return []
 
 
@@ -425,17 +582,41 @@ def _iri_rules(ctx: Context, node: URIRef) -> list[Finding]:
     if ctx.published.knows(text):
         return []
     if not text.startswith(prefix):
-        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"the IRI is not under {prefix}",
-                         f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}")]
-    kind, _, slug = text[len(prefix):].partition("/")
+        return [
+            _finding(
+                ctx,
+                Check.NAMING,
+                Severity.VIOLATION,
+                node,
+                f"the IRI is not under {prefix}",
+                f"name new entities {prefix}<kind>/<slug>, e.g. {_suggested(ctx, node)}",
+            )
+        ]
+    kind, _, slug = text[len(prefix) :].partition("/")
     if ctx.shapes.declares_kinds and kind not in ctx.kinds and kind not in ctx.shapes.scheme_kinds:
         close = difflib.get_close_matches(kind, list(ctx.kinds), n=1, cutoff=0.6)
         guess = f"did you mean '{close[0]}'? " if close else ""
-        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"'{kind}' is not a kind of entity",
-                         guess + "use one of: " + ", ".join(sorted(ctx.kinds)))]
+        return [
+            _finding(
+                ctx,
+                Check.NAMING,
+                Severity.VIOLATION,
+                node,
+                f"'{kind}' is not a kind of entity",
+                guess + "use one of: " + ", ".join(sorted(ctx.kinds)),
+            )
+        ]
     if not SLUG_PATTERN.match(slug) or "/" in slug:
-        return [_finding(ctx, Check.NAMING, Severity.VIOLATION, node, f"'{slug}' is not a valid slug",
-                         f"use lowercase a-z, 0-9 and '-', e.g. {_suggested(ctx, node)}")]
+        return [
+            _finding(
+                ctx,
+                Check.NAMING,
+                Severity.VIOLATION,
+                node,
+                f"'{slug}' is not a valid slug",
+                f"use lowercase a-z, 0-9 and '-', e.g. {_suggested(ctx, node)}",
+            )
+        ]
     return _kind_matches_type(ctx, node, kind)
 
 
@@ -445,9 +626,16 @@ def _kind_matches_type(ctx: Context, node: URIRef, kind: str) -> list[Finding]:
         return []
     better = [k for k, classes in ctx.kinds.items() if ctx.axioms.is_a(types, classes)]
     hint = f"name it {ctx.project.base}id/{better[0]}/..." if better else "choose the kind that fits its type"
-    return [_finding(ctx, Check.NAMING, Severity.WARNING, node,
-                     f"the IRI says '{kind}' but the entity is a "
-                     f"{', '.join(_name(ctx, t) for t in sorted(types))}", hint)]
+    return [
+        _finding(
+            ctx,
+            Check.NAMING,
+            Severity.WARNING,
+            node,
+            f"the IRI says '{kind}' but the entity is a {', '.join(_name(ctx, t) for t in sorted(types))}",
+            hint,
+        )
+    ]
 
 
 def _suggested(ctx: Context, node: URIRef) -> str:
@@ -461,8 +649,11 @@ def _suggested(ctx: Context, node: URIRef) -> str:
 def _unknown_terms(ctx: Context) -> list[Finding]:
     found = []
     seen: set[tuple[Node, URIRef]] = set()
-    unknown = [(s, p, o) for s, p, o in ctx.contribution.graph  # sorted below: few triples have unknown terms
-               if not _known_term(ctx, p, "property") or (p == RDF.type and not _known_term(ctx, o, "class"))]
+    unknown = [
+        (s, p, o)
+        for s, p, o in ctx.contribution.graph  # sorted below: few triples have unknown terms
+        if not _known_term(ctx, p, "property") or (p == RDF.type and not _known_term(ctx, o, "class"))
+    ]
     for s, p, o in sorted(unknown):
         focus = (ctx.contribution.graph.value(s, RDF.subject) or s) if s in ctx.claims else s
         for term, role in ((p, "property"), (o if p == RDF.type else None, "class")):
@@ -507,13 +698,24 @@ def _unknown(ctx: Context, focus: Node, term: URIRef, role: str, value: Node | N
         by_local.setdefault(_local(known), known)
     close = difflib.get_close_matches(_local(term), list(by_local), n=2, cutoff=0.6)
     close = close or [k for k in by_local if k.lower() == _local(term).lower()]
-    hint = ("did you mean " + " or ".join(f"<{by_local[c]}>" for c in close) + "?") if close else \
-        f"use a {role} of the ontology (ontology/ecograph.ttl) or of the vocabularies it reuses"
+    hint = (
+        ("did you mean " + " or ".join(f"<{by_local[c]}>" for c in close) + "?")
+        if close
+        else f"use a {role} of the ontology (ontology/ecograph.ttl) or of the vocabularies it reuses"
+    )
     reused = str(term).startswith(REUSED_NAMESPACES) or str(term).startswith(ctx.eco)
     severity = Severity.VIOLATION if reused else Severity.WARNING
     where = "the ontology" if str(term).startswith(ctx.eco) else "the ontology or the vocabularies it reuses"
-    return _finding(ctx, Check.NAMING, severity, focus, f"unknown {role} <{term}>: it is not in {where}", hint,
-                    term if role == "property" else RDF.type, value if value is not None else term)
+    return _finding(
+        ctx,
+        Check.NAMING,
+        severity,
+        focus,
+        f"unknown {role} <{term}>: it is not in {where}",
+        hint,
+        term if role == "property" else RDF.type,
+        value if value is not None else term,
+    )
 
 
 # duplicates -------------------------------------------------------------------------------------------------
@@ -521,10 +723,14 @@ def _unknown(ctx: Context, focus: Node, term: URIRef, role: str, value: Node | N
 
 def duplicates(ctx: Context) -> list[Finding]:
     graph = ctx.contribution.graph
-    new = {str(e): [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(e, p)]
-           for e in ctx.entities if not ctx.published.knows(str(e))}
-    matches = find_duplicates({k: v for k, v in new.items() if v}, ctx.published.name_index,
-                              lambda a, b: _compatible(ctx, a, b))
+    new = {
+        str(e): [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(e, p)]
+        for e in ctx.entities
+        if not ctx.published.knows(str(e))
+    }
+    matches = find_duplicates(
+        {k: v for k, v in new.items() if v}, ctx.published.name_index, lambda a, b: _compatible(ctx, a, b)
+    )
     return [_duplicate_finding(ctx, m) for m in matches]
 
 
@@ -540,27 +746,29 @@ def _top_classes(ctx: Context, types: set[str]) -> set[str]:
     return {a for t in types for a in ctx.axioms.ancestors(t)} & tops
 
 
-def _duplicate_finding(ctx: Context, match: object) -> Finding:
-    existing, iri = match.existing_iri, URIRef(match.new_iri)  # type: ignore[attr-defined]
+def _duplicate_finding(ctx: Context, match: Match) -> Finding:
+    existing, iri = match.existing_iri, URIRef(match.new_iri)
     shown = f"{_short_published(ctx, existing)}"
-    if match.exact:  # type: ignore[attr-defined]
-        message = (f"\"{match.new_name}\" names the published {shown} "  # type: ignore[attr-defined]
-                   f"(as \"{match.existing_name}\")")  # type: ignore[attr-defined]
+    if match.exact:
+        message = f'"{match.new_name}" names the published {shown} (as "{match.existing_name}")'
         severity = Severity.VIOLATION
     else:
-        message = (f"\"{match.new_name}\" may be the published {shown}")  # type: ignore[attr-defined]
+        message = f'"{match.new_name}" may be the published {shown}'
         severity = Severity.WARNING
-    hint = (f"use the existing IRI <{existing}> instead of <{iri}>; if the article uses this spelling, add it "
-            "as an alias (skos:altLabel / alt:). If it really is another entity, give it a distinguishing label")
-    return _finding(ctx, Check.DUPLICATE, severity, iri, message, hint, RDFS.label,
-                    Literal(match.new_name), related=(existing,))  # type: ignore[attr-defined]
+    hint = (
+        f"use the existing IRI <{existing}> instead of <{iri}>; if the article uses this spelling, add it "
+        "as an alias (skos:altLabel / alt:). If it really is another entity, give it a distinguishing label"
+    )
+    return _finding(
+        ctx, Check.DUPLICATE, severity, iri, message, hint, RDFS.label, Literal(match.new_name), related=(existing,)
+    )
 
 
 def _short_published(ctx: Context, iri: str) -> str:
     prefix = f"{ctx.project.base}id/"
-    short = iri[len(prefix):] if iri.startswith(prefix) else iri
+    short = iri[len(prefix) :] if iri.startswith(prefix) else iri
     label = ctx.published.label(iri)
-    return f"{short} \"{label}\"" if label else short
+    return f'{short} "{label}"' if label else short
 
 
 # consistency ------------------------------------------------------------------------------------------------
@@ -572,13 +780,24 @@ def clash_finding(ctx: Context, clash: Clash, confirmed: bool | None) -> Finding
     first = clash.first.describe(lambda x: _name(ctx, x) if str(x).startswith(ctx.eco) else _short(ctx, x))
     second = clash.second.describe(lambda x: _name(ctx, x) if str(x).startswith(ctx.eco) else _short(ctx, x))
     by = "HermiT finds the data inconsistent: " if confirmed else ""
-    message = (f"{by}{_short(ctx, node)} would be both {_a(a)} and {_a(b)}, which the ontology declares disjoint "
-               f"({clash.axiom}): {first}, and {second}")
+    message = (
+        f"{by}{_short(ctx, node)} would be both {_a(a)} and {_a(b)}, which the ontology declares disjoint "
+        f"({clash.axiom}): {first}, and {second}"
+    )
     hint = _clash_hint(ctx, clash, a, b)
     related = tuple(sorted({*clash.disjoint, clash.first.cls, clash.second.cls}))
     path = URIRef(str(clash.second.prop)) if clash.second.because != "asserted" else RDF.type
-    return _finding(ctx, Check.CONSISTENCY, Severity.VIOLATION, _clash_focus(ctx, clash), message, hint, path,
-                    URIRef(clash.second.cls), related=related)
+    return _finding(
+        ctx,
+        Check.CONSISTENCY,
+        Severity.VIOLATION,
+        _clash_focus(ctx, clash),
+        message,
+        hint,
+        path,
+        URIRef(clash.second.cls),
+        related=related,
+    )
 
 
 def _a(noun: str) -> str:
@@ -601,5 +820,7 @@ def _clash_hint(ctx: Context, clash: Clash, a: str, b: str) -> str:
     if clash.first.because == clash.second.because == "asserted":
         return f"keep one type: an entity is either {_a(a)} or {_a(b)}; if both exist, make two entities"
     linked = clash.second if clash.second.because != "asserted" else clash.first
-    return (f"the {_name(ctx, linked.prop)} must link to a {_name(ctx, linked.cls)}: link to the right entity, "
-            "or correct the type")
+    return (
+        f"the {_name(ctx, linked.prop)} must link to a {_name(ctx, linked.cls)}: link to the right entity, "
+        "or correct the type"
+    )

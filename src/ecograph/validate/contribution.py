@@ -35,9 +35,15 @@ MAX_BYTES = 10_000_000
 MAX_TRIPLES = 20_000
 MAX_XML_DEPTH = 128
 RDF_FORMATS = {
-    ".ttl": RdfFormat.TURTLE, ".turtle": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG,
-    ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS, ".jsonld": RdfFormat.JSON_LD,
-    ".json": RdfFormat.JSON_LD, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML,
+    ".ttl": RdfFormat.TURTLE,
+    ".turtle": RdfFormat.TURTLE,
+    ".trig": RdfFormat.TRIG,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
 }
 MAPPING_SUFFIXES = (".yaml", ".yml")
 ACCEPTED = ", ".join(sorted({*RDF_FORMATS, *MAPPING_SUFFIXES}))
@@ -70,29 +76,38 @@ class Contribution:
     texts: dict[str, ArticleText] = field(default_factory=dict)  # article IRI -> its seed text
 
 
-def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabulary,
-                      published: Published) -> Contribution:
+def read_contribution(
+    paths: list[Path], project: Project, vocabulary: Vocabulary, published: Published
+) -> Contribution:
     """Read every file into one contribution; raise UnreadableInput for a file that cannot be read."""
     if not paths:
-        raise UnreadableInput(Location("."), "no file to validate",
-                              "give one or more files, e.g. ecograph validate mappings/005_new.yaml")
+        raise UnreadableInput(
+            Location("."), "no file to validate", "give one or more files, e.g. ecograph validate mappings/005_new.yaml"
+        )
     contribution = Contribution()
     for path in paths:
         contribution.files.append(path)
         if str(path) == "-":
-            raise UnreadableInput(Location(path), "reading a contribution from standard input is not supported",
-                                  f"save it to a file with one of these endings and give its path: {ACCEPTED}")
+            raise UnreadableInput(
+                Location(path),
+                "reading a contribution from standard input is not supported",
+                f"save it to a file with one of these endings and give its path: {ACCEPTED}",
+            )
         if path.is_dir():
-            raise UnreadableInput(Location(path), "this is a folder",
-                                  f"give the contribution's files, e.g. {path}/*.yaml or {path}/*.ttl")
+            raise UnreadableInput(
+                Location(path), "this is a folder", f"give the contribution's files, e.g. {path}/*.yaml or {path}/*.ttl"
+            )
         suffix = path.suffix.lower()
         if suffix in MAPPING_SUFFIXES:
             _read_mapping(path, project, vocabulary, published, contribution)
         elif suffix in RDF_FORMATS:
             _read_rdf(path, RDF_FORMATS[suffix], contribution)
         else:
-            raise UnreadableInput(Location(path), f"cannot tell the format of '{path.name}' from its name",
-                                  f"name the file with one of these endings: {ACCEPTED}")
+            raise UnreadableInput(
+                Location(path),
+                f"cannot tell the format of '{path.name}' from its name",
+                f"name the file with one of these endings: {ACCEPTED}",
+            )
     return contribution
 
 
@@ -101,20 +116,29 @@ def read_contribution(paths: list[Path], project: Project, vocabulary: Vocabular
 
 def _checked_text(path: Path) -> bytes:
     """The file's bytes if it is a regular, non-empty UTF-8 text file of acceptable size."""
-    raw = read_user_file(path, MAX_BYTES, kind="a contribution",
-                         too_large="a contribution holds one article's facts: split it per article")
+    raw = read_user_file(
+        path,
+        MAX_BYTES,
+        kind="a contribution",
+        too_large="a contribution holds one article's facts: split it per article",
+    )
     if not raw.strip():
         raise UnreadableInput(Location(path), "the file is empty", "put the contribution's triples in it")
     if b"\x00" in raw[:65536]:
-        raise UnreadableInput(Location(path), "this is a binary file, not RDF text",
-                              f"give a text file in one of: {ACCEPTED}")
+        raise UnreadableInput(
+            Location(path), "this is a binary file, not RDF text", f"give a text file in one of: {ACCEPTED}"
+        )
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise UnreadableInput(Location(path, line), "the file is not UTF-8 text (byte "
-                              f"0x{raw[error.start]:02x})", "save it as UTF-8", column) from error
+        raise UnreadableInput(
+            Location(path, line),
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+            "save it as UTF-8",
+            column,
+        ) from error
     return raw
 
 
@@ -126,14 +150,17 @@ def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution) -> None:
     try:
         for count, quad in enumerate(parse(raw, format=fmt, base_iri=path.absolute().as_uri()), start=1):
             if count > MAX_TRIPLES:
-                raise UnreadableInput(Location(path), f"the file holds more than {MAX_TRIPLES:,} triples; "
-                                      "a contribution is one article's facts",
-                                      "split it into one file per article")
+                raise UnreadableInput(
+                    Location(path),
+                    f"the file holds more than {MAX_TRIPLES:,} triples; a contribution is one article's facts",
+                    "split it into one file per article",
+                )
             triples.append(quad)
     except SyntaxError as error:
         problem = parser_message(_PARSER_LINE_SUFFIX.sub("", str(error)))
-        raise UnreadableInput(Location(path, error.lineno), f"{fmt.name} syntax error: {problem}",
-                              _syntax_hint(problem), error.offset) from error
+        raise UnreadableInput(
+            Location(path, error.lineno), f"{fmt.name} syntax error: {problem}", _syntax_hint(problem), error.offset
+        ) from error
     _add(contribution.graph, triples)
     _locate_subjects(path, raw.decode("utf-8"), contribution)
 
@@ -151,17 +178,25 @@ def _check_xml(path: Path, raw: bytes) -> None:
 
     def declared(name: str, *_: object) -> None:
         where, column = here()
-        raise UnreadableInput(where, f"the DOCTYPE declares the entity '{excerpt(name)}': XML entities are not "
-                              "accepted (expanding them can take gigabytes)", "write the IRIs and texts in full "
-                              "instead of &name; references, and delete the <!DOCTYPE ...> declaration", column)
+        raise UnreadableInput(
+            where,
+            f"the DOCTYPE declares the entity '{excerpt(name)}': XML entities are not "
+            "accepted (expanding them can take gigabytes)",
+            "write the IRIs and texts in full instead of &name; references, and delete the <!DOCTYPE ...> declaration",
+            column,
+        )
 
     def opened(*_: object) -> None:
         nonlocal depth
         depth += 1
         if depth > MAX_XML_DEPTH:
             where, column = here()
-            raise UnreadableInput(where, f"the XML elements are nested more than {MAX_XML_DEPTH} deep",
-                                  "describe nested resources side by side and link them by IRI", column)
+            raise UnreadableInput(
+                where,
+                f"the XML elements are nested more than {MAX_XML_DEPTH} deep",
+                "describe nested resources side by side and link them by IRI",
+                column,
+            )
 
     def closed(*_: object) -> None:
         nonlocal depth
@@ -172,8 +207,12 @@ def _check_xml(path: Path, raw: bytes) -> None:
     try:
         parser.Parse(raw, True)
     except expat.ExpatError as error:
-        raise UnreadableInput(Location(path, error.lineno), f"RDF/XML syntax error: {expat.ErrorString(error.code)}",
-                              "fix the XML at that line and column", error.offset + 1) from None
+        raise UnreadableInput(
+            Location(path, error.lineno),
+            f"RDF/XML syntax error: {expat.ErrorString(error.code)}",
+            "fix the XML at that line and column",
+            error.offset + 1,
+        ) from None
 
 
 def _syntax_hint(problem: str) -> str:
@@ -233,13 +272,17 @@ _PARSER_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 # mappings -------------------------------------------------------------------------------------------------
 
 
-def _read_mapping(path: Path, project: Project, vocabulary: Vocabulary, published: Published,
-                  contribution: Contribution) -> None:
+def _read_mapping(
+    path: Path, project: Project, vocabulary: Vocabulary, published: Published, contribution: Contribution
+) -> None:
     _checked_text(path)
     document = load_yaml(path)
     if not isinstance(document, Map):
-        raise UnreadableInput(Location(path, 1), "a mapping is a YAML mapping with 'article' and 'entities'",
-                              "see mappings/ for an example, or run `ecograph new ARTICLE.txt`")
+        raise UnreadableInput(
+            Location(path, 1),
+            "a mapping is a YAML mapping with 'article' and 'entities'",
+            "see mappings/ for an example, or run `ecograph new ARTICLE.txt`",
+        )
     todo = document.pop("todo", None)
     found = contribution.findings
     try:
@@ -272,9 +315,11 @@ def _undeclared_hint(value: str, project: Project, published: Published, declare
     iri = project.entity_iri(value)
     if published.knows(iri):
         kinds = ", ".join(sorted(t.rsplit("#", 1)[-1] for t in published.types(iri)))
-        return (f"it is published as \"{published.label(iri)}\" ({kinds}): add it to 'entities' with "
-                f"'id: {value}', its type, label and the quote where this article mentions it")
-    known = [i[len(project.base) + 3:] for i in published.entity_ids] + list(declared)
+        return (
+            f"it is published as \"{published.label(iri)}\" ({kinds}): add it to 'entities' with "
+            f"'id: {value}', its type, label and the quote where this article mentions it"
+        )
+    known = [i[len(project.base) + 3 :] for i in published.entity_ids] + list(declared)
     close = difflib.get_close_matches(value, known, n=2, cutoff=0.7)
     guess = f"did you mean {' or '.join(repr(c) for c in close)}? Otherwise " if close else ""
     return guess + f"add an entity with 'id: {value}', its type, label and quote to 'entities'"
@@ -284,23 +329,39 @@ def _todo_findings(path: Path, todo: Any) -> list[Finding]:
     if todo is None:
         return []
     if not isinstance(todo, Seq):
-        return [Finding(Check.TODO, Severity.VIOLATION, "", "'todo' must be a list of open items",
-                        "remove the 'todo:' section once every item is done", location=Location(path))]
+        return [
+            Finding(
+                Check.TODO,
+                Severity.VIOLATION,
+                "",
+                "'todo' must be a list of open items",
+                "remove the 'todo:' section once every item is done",
+                location=Location(path),
+            )
+        ]
     return [_todo_finding(path, item, line) for item, line in zip(todo, todo.item_lines, strict=True)]
 
 
 def _todo_finding(path: Path, item: Any, line: int) -> Finding:
     where = Location(path, line, "todo")
     if not isinstance(item, Map):
-        return Finding(Check.TODO, Severity.VIOLATION, "", f"open to-do item: {item}",
-                       "do it, then delete the item from 'todo:'", location=where)
+        return Finding(
+            Check.TODO,
+            Severity.VIOLATION,
+            "",
+            f"open to-do item: {item}",
+            "do it, then delete the item from 'todo:'",
+            location=where,
+        )
     what, text, quote = item.get("kind", "item"), item.get("text", ""), item.get("quote", "")
     message = f"open to-do: the article states {what} {text!r} that the mapping does not use yet"
     if what == "metadata":
         message = f"open to-do: {item.get('text', 'check the article metadata')}"
-    hint = str(item.get("hint") or "add it as a fact with this quote, or decide it is not needed; then delete "
-               "the item from 'todo:'")
+    hint = str(
+        item.get("hint")
+        or "add it as a fact with this quote, or decide it is not needed; then delete the item from 'todo:'"
+    )
     if quote:
-        hint += f" (quote: \"{quote}\")"
+        hint += f' (quote: "{quote}")'
     value = str(text) if text and what != "metadata" else None
     return Finding(Check.TODO, Severity.VIOLATION, "", message, hint, value=value, location=where)

@@ -30,18 +30,36 @@ class NameWords:
 NAME_WORDS = {
     "en": NameWords(
         legal_forms=frozenset({"ltd", "limited", "inc", "llc", "plc", "holding", "co", "corp", "corporation"}),
-        articles=frozenset({"the", "a", "an"}), fillers=frozenset({"of", "for", "and", "in", "the"}),
-        variants={"univ": "university", "center": "centre", "technologies": "technology", "labs": "lab"}),
+        articles=frozenset({"the", "a", "an"}),
+        fillers=frozenset({"of", "for", "and", "in", "the"}),
+        variants={"univ": "university", "center": "centre", "technologies": "technology", "labs": "lab"},
+    ),
     "nl": NameWords(
-        legal_forms=frozenset({"bv", "nv", "vof", "cv", "bvba"}), articles=frozenset({"de", "het", "een"}),
+        legal_forms=frozenset({"bv", "nv", "vof", "cv", "bvba"}),
+        articles=frozenset({"de", "het", "een"}),
         fillers=frozenset({"van", "voor", "en", "in", "de", "het"}),
-        variants={"universiteit": "university", "hogeschool": "university-of-applied-sciences",
-                  "centrum": "centre", "provincie": "province", "gemeente": "municipality",
-                  "ministerie": "ministry", "stichting": "foundation", "instituut": "institute",
-                  "ziekenhuis": "hospital", "medisch": "medical", "universitair": "university",
-                  "europese": "european", "commissie": "commission", "nederland": "netherlands",
-                  "economische": "economic", "zaken": "affairs", "klimaat": "climate", "technologie": "technology",
-                  "laboratorium": "lab"}),
+        variants={
+            "universiteit": "university",
+            "hogeschool": "university-of-applied-sciences",
+            "centrum": "centre",
+            "provincie": "province",
+            "gemeente": "municipality",
+            "ministerie": "ministry",
+            "stichting": "foundation",
+            "instituut": "institute",
+            "ziekenhuis": "hospital",
+            "medisch": "medical",
+            "universitair": "university",
+            "europese": "european",
+            "commissie": "commission",
+            "nederland": "netherlands",
+            "economische": "economic",
+            "zaken": "affairs",
+            "klimaat": "climate",
+            "technologie": "technology",
+            "laboratorium": "lab",
+        },
+    ),
     "de": NameWords(legal_forms=frozenset({"gmbh", "ag"})),
     "fr": NameWords(legal_forms=frozenset({"sa", "sarl"})),
 }
@@ -113,8 +131,9 @@ def index_names(existing: Iterable[tuple[str, str]]) -> NameIndex:
     return NameIndex(index, firsts)
 
 
-def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str]] | NameIndex,
-                    compatible: object = None) -> list[Match]:
+def find_duplicates(
+    new: dict[str, list[str]], existing: Iterable[tuple[str, str]] | NameIndex, compatible: object = None
+) -> list[Match]:
     """Matches between new entities' names and published names.
 
     `new` maps a new entity's IRI to its labels and aliases; `existing` gives (IRI, name) pairs of published
@@ -135,10 +154,15 @@ def find_duplicates(new: dict[str, list[str]], existing: Iterable[tuple[str, str
     return sorted(matches.values(), key=lambda m: (m.new_iri, not m.exact, m.existing_iri))
 
 
-def _matches(new_iri: str, name: str, index: Mapping[str, list[tuple[str, str]]],
-             firsts: Mapping[str, list[tuple[str, str, list[str]]]]) -> list[Match]:
-    found = [Match(new_iri, name, iri, existing, True) for iri, existing in index.get(normalise(name), [])
-             if iri != new_iri]
+def _matches(
+    new_iri: str,
+    name: str,
+    index: Mapping[str, list[tuple[str, str]]],
+    firsts: Mapping[str, list[tuple[str, str, list[str]]]],
+) -> list[Match]:
+    found = [
+        Match(new_iri, name, iri, existing, True) for iri, existing in index.get(normalise(name), []) if iri != new_iri
+    ]
     words = _prefix_words(name)
     for iri, existing, existing_words in firsts.get(words[0] if words else "", []):
         if iri != new_iri and len(words) > len(existing_words) and words[: len(existing_words)] == existing_words:

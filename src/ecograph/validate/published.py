@@ -56,8 +56,9 @@ class Name:
 class Published:
     """The published dataset in a store (in memory, or on disk read-only); read-only look-ups by IRI."""
 
-    def __init__(self, store: Store, source: Path | None, *, merged: bool = False,
-                 index_file: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, source: Path | None, *, merged: bool = False, index_file: Path | None = None
+    ) -> None:
         self.store = store
         self.source = source
         # an on-disk store holds the merge of the named graphs as its default graph: look there only
@@ -77,7 +78,8 @@ class Published:
         if not dump.is_file():
             raise PublishedGraphMissing(
                 f"no published graph at {dump}: build it with `ecograph build` (it writes dist/{DUMP}), "
-                "or point --against at a folder that holds ecograph.trig")
+                "or point --against at a folder that holds ecograph.trig"
+            )
         if dump.name == DUMP and dump.stat().st_size > IN_MEMORY_LIMIT:
             on_disk = _on_disk(dump)
             if on_disk is not None:
@@ -91,8 +93,9 @@ class Published:
         try:
             store.bulk_load(path=str(dump), format=fmt)
         except (SyntaxError, OSError, ValueError) as error:
-            raise PublishedGraphMissing(f"cannot read the published graph {dump}: {error}. "
-                                        "Rebuild it with `ecograph build`.") from error
+            raise PublishedGraphMissing(
+                f"cannot read the published graph {dump}: {error}. Rebuild it with `ecograph build`."
+            ) from error
         return cls(store, dump)
 
     def _quads(self, subject: NamedNode | None, predicate: NamedNode | None) -> Iterator[Quad]:
@@ -107,8 +110,9 @@ class Published:
     def values(self, iri: str, predicate: NamedNode) -> set[NamedNode | BlankNode | Literal | Triple]:
         return {q.object for q in self._quads(NamedNode(iri), predicate)}
 
-    def context(self, iris: set[str]
-                ) -> set[tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]]:
+    def context(
+        self, iris: set[str]
+    ) -> set[tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]]:
         """The published types and labels of these IRIs: what a contribution's references need."""
         found = set()
         for iri in iris:
@@ -138,8 +142,7 @@ class Published:
         for predicate, is_alias in ((LABEL, False), (ALT_LABEL, True)):
             for quad in self._quads(None, predicate):
                 if isinstance(quad.object, Literal) and isinstance(quad.subject, NamedNode):
-                    names.append(Name(quad.subject.value, quad.object.value, quad.object.language or "",
-                                      is_alias))
+                    names.append(Name(quad.subject.value, quad.object.value, quad.object.language or "", is_alias))
         return sorted(set(names), key=lambda n: (n.iri, n.is_alias, n.language, n.text))
 
     @cached_property
@@ -150,19 +153,29 @@ class Published:
         return self._scan_entity_ids()
 
     def _scan_entity_ids(self) -> set[str]:
-        return {q.subject.value for q in self._quads(None, RDF_TYPE)
-                if isinstance(q.subject, NamedNode) and not isinstance(q.object, Triple)
-                and not q.object.value.endswith(CLAIM_TYPE_SUFFIX)}
+        return {
+            q.subject.value
+            for q in self._quads(None, RDF_TYPE)
+            if isinstance(q.subject, NamedNode)
+            and not isinstance(q.object, Triple)
+            and not q.object.value.endswith(CLAIM_TYPE_SUFFIX)
+        }
 
     @cached_property
     def name_index(self) -> NameIndex:
         """The published names indexed for duplicate detection (see duplicates.find_duplicates)."""
         if self._index_file is None:
             return index_names((n.iri, n.text) for n in self.names)
-        exact = _Lookup(self._index, "SELECT n.iri, n.text FROM exact e JOIN names n ON n.seq = e.seq "
-                        "WHERE e.key = ? ORDER BY e.seq", lambda row: (row[0], row[1]))
-        firsts = _Lookup(self._index, "SELECT n.iri, n.text, f.words FROM firsts f JOIN names n ON n.seq = f.seq "
-                         "WHERE f.word = ? ORDER BY f.seq", lambda row: (row[0], row[1], json.loads(row[2])))
+        exact = _Lookup(
+            self._index,
+            "SELECT n.iri, n.text FROM exact e JOIN names n ON n.seq = e.seq WHERE e.key = ? ORDER BY e.seq",
+            lambda row: (row[0], row[1]),
+        )
+        firsts = _Lookup(
+            self._index,
+            "SELECT n.iri, n.text, f.words FROM firsts f JOIN names n ON n.seq = f.seq WHERE f.word = ? ORDER BY f.seq",
+            lambda row: (row[0], row[1], json.loads(row[2])),
+        )
         return NameIndex(exact, firsts)
 
     @cached_property
@@ -191,8 +204,10 @@ class Published:
     def _fill_index(self, connection: sqlite3.Connection) -> None:
         names = self._scan_names()
         connection.executescript(INDEX_SCHEMA)
-        connection.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-                               ((seq, n.iri, n.text, n.language, int(n.is_alias)) for seq, n in enumerate(names)))
+        connection.executemany(
+            "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+            ((seq, n.iri, n.text, n.language, int(n.is_alias)) for seq, n in enumerate(names)),
+        )
         exact, firsts = [], []
         for seq, name in enumerate(names):
             key, words = name_keys(name.text)
@@ -203,8 +218,9 @@ class Published:
         connection.executemany("INSERT INTO exact VALUES (?, ?)", exact)
         connection.executemany("INSERT INTO firsts VALUES (?, ?, ?)", firsts)
         connection.executemany("INSERT INTO entities VALUES (?)", ((iri,) for iri in self._scan_entity_ids()))
-        connection.executescript("CREATE INDEX exact_key ON exact (key, seq);"
-                                 "CREATE INDEX firsts_word ON firsts (word, seq);")
+        connection.executescript(
+            "CREATE INDEX exact_key ON exact (key, seq);CREATE INDEX firsts_word ON firsts (word, seq);"
+        )
         connection.commit()
 
 

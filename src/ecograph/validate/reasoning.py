@@ -124,11 +124,12 @@ class Axioms:
             members = [str(m) for m in Collection(self.graph, self.graph.value(group, OWL.members) or RDF.nil)]
             axiom = "owl:AllDisjointClasses (" + ", ".join(_local(m) for m in members) + ")"
             for i, first in enumerate(members):
-                for second in members[i + 1:]:
+                for second in members[i + 1 :]:
                     pairs.setdefault(frozenset((first, second)), axiom)
         for one, other in self.graph.subject_objects(OWL.disjointWith):
-            pairs.setdefault(frozenset((str(one), str(other))),
-                             f"{_local(str(one))} owl:disjointWith {_local(str(other))}")
+            pairs.setdefault(
+                frozenset((str(one), str(other))), f"{_local(str(one))} owl:disjointWith {_local(str(other))}"
+            )
         return pairs
 
 
@@ -141,8 +142,9 @@ def _local(iri: str) -> str:
 
 def type_reasons(axioms: Axioms, data: Graph, node: URIRef) -> list[TypeReason]:
     """Every class the node belongs to by assertion or by the domains/ranges of its properties."""
-    reasons = [TypeReason(str(c), "asserted") for c in sorted(data.objects(node, RDF.type), key=str)
-               if isinstance(c, URIRef)]
+    reasons = [
+        TypeReason(str(c), "asserted") for c in sorted(data.objects(node, RDF.type), key=str) if isinstance(c, URIRef)
+    ]
     for prop, value in sorted(data.predicate_objects(node)):
         for cls in _single(axioms.domains.get(str(prop), [])):
             reasons.append(TypeReason(cls, "domain", str(prop), str(value)))
@@ -169,7 +171,7 @@ def _clashes_of(axioms: Axioms, data: Graph, node: URIRef) -> list[Clash]:
     reasons = type_reasons(axioms, data, node)
     found: dict[frozenset[str], Clash] = {}
     for i, first in enumerate(reasons):
-        for second in reasons[i + 1:]:
+        for second in reasons[i + 1 :]:
             for a in axioms.ancestors(first.cls):
                 for b in axioms.ancestors(second.cls):
                     pair = frozenset((a, b))
@@ -229,8 +231,9 @@ def check_consistency(ntriples: bytes) -> ReasonerOutcome:
             world = owlready2.World()
             ontology = world.get_ontology(path.as_uri()).load(format="ntriples")
             with ontology, _HERMIT, _quick_jvm(), _owlready_temp_files_in(Path(folder)):
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                               ignore_unsupported_datatypes=True)
+                owlready2.sync_reasoner_hermit(
+                    world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+                )
         except owlready2.OwlReadyInconsistentOntologyError:
             return ReasonerOutcome(False, time.perf_counter() - started)
         except Exception as error:  # a missing Java, a Java error, an owlready2 parse error: all say "cannot"

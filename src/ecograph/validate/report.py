@@ -66,11 +66,11 @@ class Report:
         """An entity as a person reads it: `organisation/acme "Acme"`."""
         short = self.short(iri)
         entity = self.entities.get(iri)
-        return f"{short} \"{entity.label}\"" if entity and entity.label else short
+        return f'{short} "{entity.label}"' if entity and entity.label else short
 
     def short(self, iri: str) -> str:
         prefix = f"{self.base}id/"
-        return iri[len(prefix):] if iri.startswith(prefix) else iri
+        return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
     def term(self, iri: str | None) -> str:
         if not iri:
@@ -80,8 +80,7 @@ class Report:
 
 def _order(finding: Finding) -> tuple:
     line = finding.location.line if finding.location and finding.location.line else 0
-    return (finding.focus, SEVERITIES.index(finding.severity), line, finding.check, finding.path or "",
-            finding.message)
+    return (finding.focus, SEVERITIES.index(finding.severity), line, finding.check, finding.path or "", finding.message)
 
 
 def _first_line(findings: list[Finding]) -> int:
@@ -115,8 +114,9 @@ def to_text(report: Report, *, infos: bool = False) -> str:
 
 
 def _summary(report: Report) -> str:
-    counts = ", ".join(f"{report.count(s)} {s.lower()}{'s' if report.count(s) != 1 else ''}"
-                       for s in SEVERITIES if report.count(s))
+    counts = ", ".join(
+        f"{report.count(s)} {s.lower()}{'s' if report.count(s) != 1 else ''}" for s in SEVERITIES if report.count(s)
+    )
     verdict = "conforms" if report.conforms else "does not conform"
     against = f" (checked against {report.against})" if report.against else ""
     return f"{', '.join(report.inputs)}: {verdict}{against}" + (f" — {counts}" if counts else "")
@@ -256,7 +256,7 @@ def value_text(term: object) -> str:
             return f"{lexical}@{term.language}"
         if term.datatype and term.datatype != XSD.string:
             datatype = str(term.datatype)
-            short = "xsd:" + datatype[len(str(XSD)):] if datatype.startswith(str(XSD)) else f"<{datatype}>"
+            short = "xsd:" + datatype[len(str(XSD)) :] if datatype.startswith(str(XSD)) else f"<{datatype}>"
             return f"{lexical}^^{short}"
         return lexical
     return str(term)

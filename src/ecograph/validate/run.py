@@ -48,10 +48,23 @@ from .published import Published
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Report, value_text
 
-CHECK_ORDER = ("input", "mapping", "todo", "shapes", "consistency", "ontology", "reference", "provenance",
-               "naming", "duplicate")
-def validate(paths: Sequence[Path], against: Path | None = None, *, project: Project | None = None,
-             reasoner: bool = False) -> Report:
+CHECK_ORDER = (
+    "input",
+    "mapping",
+    "todo",
+    "shapes",
+    "consistency",
+    "ontology",
+    "reference",
+    "provenance",
+    "naming",
+    "duplicate",
+)
+
+
+def validate(
+    paths: Sequence[Path], against: Path | None = None, *, project: Project | None = None, reasoner: bool = False
+) -> Report:
     """Validate the files of one contribution; raise an EcographError only for input that cannot be read."""
     project = project or Project.open(Path.cwd())
     published = Published.load(against or project.default_dist)
@@ -61,8 +74,10 @@ def validate(paths: Sequence[Path], against: Path | None = None, *, project: Pro
     ctx.data = _with_context(contribution.graph, published)
     notes: list[str] = []
     if published.built_store is not None:
-        notes.append(f"the on-disk store of {published.source} was built once, in {published.built_store:.0f} s; "
-                     "later runs reuse it")
+        notes.append(
+            f"the on-disk store of {published.source} was built once, in {published.built_store:.0f} s; "
+            "later runs reuse it"
+        )
     pending = _start_reasoner(ctx, reasoner, notes)
     findings = list(contribution.findings)
     for check in (ontology_rules, references, provenance, naming, duplicates):
@@ -70,8 +85,9 @@ def validate(paths: Sequence[Path], against: Path | None = None, *, project: Pro
     clashes = _clashes(ctx)
     findings += _shape_findings(ctx, notes)  # last: pySHACL adds the class hierarchy to ctx.data
     findings += _consistency_findings(ctx, clashes, pending, findings, notes)
-    notes += [f"the quotes of {a} were not checked: its text is not in {project.seeds_dir}"
-              for a in unchecked_articles(ctx)]
+    notes += [
+        f"the quotes of {a} were not checked: its text is not in {project.seeds_dir}" for a in unchecked_articles(ctx)
+    ]
     return _report(ctx, _own_and_unique(ctx, findings), paths, published, notes)
 
 
@@ -145,8 +161,9 @@ def _graph_from_entry(payload: bytes) -> Graph:
             found = terms[ox_term] = to_rdflib_term(ox_term)
         return found
 
-    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
-               for t in parse(triples, format=RdfFormat.N_TRIPLES))
+    graph.addN(
+        (term(t.subject), term(t.predicate), term(t.object), graph) for t in parse(triples, format=RdfFormat.N_TRIPLES)
+    )
     return graph
 
 
@@ -162,8 +179,15 @@ def _shape_findings(ctx: Context, notes: list[str]) -> list[Finding]:
 
     from ..build.shacl import class_hierarchy
 
-    _, report, _ = pyshacl.validate(ctx.data, shacl_graph=shapes, ont_graph=class_hierarchy(ctx.vocabulary.graph),
-                                    inference="none", advanced=True, allow_warnings=True, inplace=True)
+    _, report, _ = pyshacl.validate(
+        ctx.data,
+        shacl_graph=shapes,
+        ont_graph=class_hierarchy(ctx.vocabulary.graph),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+    )
     return [_shape_finding(ctx, report, result) for result in report.objects(None, SH.result)]
 
 
@@ -178,12 +202,18 @@ def _shape_finding(ctx: Context, report: Graph, result: Node) -> Finding:
     value = get(SH.value) if get(SH.value) != get(SH.focusNode) else None
     severity = Severity(str(get(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1])
     message = str(get(SH.resultMessage) or "does not conform to the shapes")
-    return Finding(check=Check.SHAPES, severity=severity, focus=str(focus), message=message,
-                   hint=_shape_hint(ctx, str(get(SH.sourceConstraintComponent) or ""), path, message),
-                   path=str(path) if isinstance(path, URIRef) else None,
-                   value=value_text(value) if value is not None else None,
-                   location=ctx.where(focus), shape=str(get(SH.sourceShape) or "") or None,
-                   component=str(get(SH.sourceConstraintComponent) or "") or None)
+    return Finding(
+        check=Check.SHAPES,
+        severity=severity,
+        focus=str(focus),
+        message=message,
+        hint=_shape_hint(ctx, str(get(SH.sourceConstraintComponent) or ""), path, message),
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=value_text(value) if value is not None else None,
+        location=ctx.where(focus),
+        shape=str(get(SH.sourceShape) or "") or None,
+        component=str(get(SH.sourceConstraintComponent) or "") or None,
+    )
 
 
 SHAPE_HINTS = {
@@ -218,8 +248,10 @@ def _shape_hint(ctx: Context, component: str, path: object, message: str) -> str
 def _start_reasoner(ctx: Context, wanted: bool, notes: list[str]) -> Future[ReasonerOutcome] | None:
     """Start HermiT in the background when asked and when the contribution states any types or links."""
     if not wanted:
-        notes.append("OWL consistency was not checked with HermiT (it runs with --reasoner); disjoint types "
-                     "were checked directly")
+        notes.append(
+            "OWL consistency was not checked with HermiT (it runs with --reasoner); disjoint types "
+            "were checked directly"
+        )
         return None
     if not any(p == RDF.type or str(p) in ctx.axioms.object_properties for _, p, _ in ctx.facts()):
         notes.append("HermiT was not started: the contribution states no types or links to reason about")
@@ -239,32 +271,41 @@ def _facts_graph(ctx: Context) -> Graph:
 
 def _clashes(ctx: Context) -> list[Clash]:
     """Individuals of two disjoint classes, found directly (HermiT only says "inconsistent")."""
-    nodes = {t for triple in ctx.data if triple[0] not in ctx.claims for t in (triple[0], triple[2])
-             if isinstance(t, URIRef)}
+    nodes = {
+        t for triple in ctx.data if triple[0] not in ctx.claims for t in (triple[0], triple[2]) if isinstance(t, URIRef)
+    }
     return disjoint_clashes(ctx.axioms, ctx.data, nodes)
 
 
-def _consistency_findings(ctx: Context, clashes: list[Clash], pending: Future[ReasonerOutcome] | None,
-                          found: list[Finding], notes: list[str]) -> list[Finding]:
+def _consistency_findings(
+    ctx: Context, clashes: list[Clash], pending: Future[ReasonerOutcome] | None, found: list[Finding], notes: list[str]
+) -> list[Finding]:
     outcome = pending.result() if pending else None
     confirmed = outcome.consistent is False if outcome else None
     findings = [clash_finding(ctx, clash, confirmed) for clash in clashes]
     if outcome and outcome.consistent is None:
-        notes.append(f"HermiT could not run ({outcome.error}); disjoint types were checked directly. Install "
-                     "Java 17, or leave out --reasoner")
+        notes.append(
+            f"HermiT could not run ({outcome.error}); disjoint types were checked directly. Install "
+            "Java 17, or leave out --reasoner"
+        )
     elif outcome and outcome.consistent is False and not findings:
         findings.append(_unexplained(ctx, found))
     return findings
 
 
 def _unexplained(ctx: Context, found: list[Finding]) -> Finding:
-    explained = [f for f in found
-                 if f.check in (Check.ONTOLOGY, Check.SHAPES) and f.severity is Severity.VIOLATION]
-    hint = ("the likely causes are the ontology-rule problems listed with their entities (two values for a "
-            "property that allows one, or a value of the wrong datatype)") if explained else \
-        "look for an entity with two kinds of type, or a link whose range contradicts the linked entity's type"
-    return Finding(Check.CONSISTENCY, Severity.VIOLATION, "", "HermiT finds the contribution inconsistent with the "
-                   "ontology", hint)
+    explained = [f for f in found if f.check in (Check.ONTOLOGY, Check.SHAPES) and f.severity is Severity.VIOLATION]
+    hint = (
+        (
+            "the likely causes are the ontology-rule problems listed with their entities (two values for a "
+            "property that allows one, or a value of the wrong datatype)"
+        )
+        if explained
+        else "look for an entity with two kinds of type, or a link whose range contradicts the linked entity's type"
+    )
+    return Finding(
+        Check.CONSISTENCY, Severity.VIOLATION, "", "HermiT finds the contribution inconsistent with the ontology", hint
+    )
 
 
 # the report -------------------------------------------------------------------------------------------------
@@ -275,24 +316,38 @@ def _own_and_unique(ctx: Context, findings: list[Finding]) -> list[Finding]:
     own = {str(n) for n in ctx.own}
     kept: dict[tuple, Finding] = {}
     for finding in sorted(findings, key=lambda f: CHECK_ORDER.index(f.check)):
-        if finding.focus and finding.focus not in own and finding.check not in ("mapping", "todo", "reference",
-                                                                                "naming", "provenance"):
+        if (
+            finding.focus
+            and finding.focus not in own
+            and finding.check not in ("mapping", "todo", "reference", "naming", "provenance")
+        ):
             continue
-        key = (finding.focus, finding.path, finding.value) if finding.check in (Check.SHAPES, Check.ONTOLOGY) else \
-            (finding.check, finding.focus, finding.path, finding.value, finding.message)
+        key = (
+            (finding.focus, finding.path, finding.value)
+            if finding.check in (Check.SHAPES, Check.ONTOLOGY)
+            else (finding.check, finding.focus, finding.path, finding.value, finding.message)
+        )
         if key not in kept:
             kept[key] = finding
     return list(kept.values())
 
 
-def _report(ctx: Context, findings: list[Finding], paths: Sequence[Path], published: Published,
-            notes: list[str]) -> Report:
+def _report(
+    ctx: Context, findings: list[Finding], paths: Sequence[Path], published: Published, notes: list[str]
+) -> Report:
     terms = {iri: _term_label(ctx, iri) for f in findings for iri in (f.path,) if iri}
     entities = {focus: _entity(ctx, focus) for focus in {f.focus for f in findings if f.focus}}
     checks = ["shapes", "ontology", "reference", "provenance", "naming", "duplicate", "consistency"]
-    return Report(findings=findings, inputs=[str(p) for p in paths],
-                  against=str(published.source) if published.source else None, base=ctx.project.base,
-                  entities=entities, terms=terms, notes=notes, checks=checks)
+    return Report(
+        findings=findings,
+        inputs=[str(p) for p in paths],
+        against=str(published.source) if published.source else None,
+        base=ctx.project.base,
+        entities=entities,
+        terms=terms,
+        notes=notes,
+        checks=checks,
+    )
 
 
 def _entity(ctx: Context, iri: str) -> Entity:
@@ -306,6 +361,9 @@ def _entity(ctx: Context, iri: str) -> Entity:
 def _term_label(ctx: Context, iri: str) -> str:
     if iri in REUSED_LABELS:
         return REUSED_LABELS[iri]["en"]
-    labels = {lit.language: str(lit) for lit in ctx.vocabulary.graph.objects(URIRef(iri), RDFS.label)
-              if isinstance(lit, Literal)}
+    labels = {
+        lit.language: str(lit)
+        for lit in ctx.vocabulary.graph.objects(URIRef(iri), RDFS.label)
+        if isinstance(lit, Literal)
+    }
     return labels.get("en") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -75,8 +75,10 @@ def too_deep(sparql: str) -> str | None:
     depth = _nesting(code)
     if depth <= MAX_NESTING:
         return None
-    return (f"The query nests groups, brackets or prefix operators {depth} levels deep; this endpoint accepts "
-            f"at most {MAX_NESTING}. Flatten it (VALUES instead of nested UNIONs or FILTERs, fewer nested groups).")
+    return (
+        f"The query nests groups, brackets or prefix operators {depth} levels deep; this endpoint accepts "
+        f"at most {MAX_NESTING}. Flatten it (VALUES instead of nested UNIONs or FILTERs, fewer nested groups)."
+    )
 
 
 def _nesting(code: str) -> int:
@@ -93,6 +95,7 @@ _analyse_cached = lru_cache(maxsize=2048)(_analyse)
 
 def decode_codepoints(sparql: str) -> str:
     r"""Apply SPARQL's \uXXXX and \UXXXXXXXX escapes, which the grammar applies before anything else."""
+
     def char(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         return chr(code) if code <= 0x10FFFF else match.group(0)

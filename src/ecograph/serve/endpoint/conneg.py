@@ -119,8 +119,7 @@ def media_type_for_format(hint: str, offered: Sequence[str]) -> str | None:
     return media if media in offered else None
 
 
-def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES,
-              format_hint: str | None = None) -> Decision:
+def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES, format_hint: str | None = None) -> Decision:
     """Choose what to send: by format hint if given, else by the Accept header."""
     if format_hint:
         media = media_type_for_format(format_hint, offered)
@@ -130,8 +129,9 @@ def negotiate(accept: str | None, offered: Sequence[str] = RESOURCE_TYPES,
     return Decision(chosen) if chosen else Decision(None, 406)
 
 
-def best(accept: str | None, offered: Sequence[Offer],
-         names: Callable[[Offer], tuple[str, tuple[str, ...]]]) -> Offer | None:
+def best(
+    accept: str | None, offered: Sequence[Offer], names: Callable[[Offer], tuple[str, tuple[str, ...]]]
+) -> Offer | None:
     """The offer the client likes best, or None when none is acceptable; `names(offer)` gives its media type
     and the other media types that select it when named exactly. No valid Accept range: the first offer."""
     ranges = parse_accept(accept or "")

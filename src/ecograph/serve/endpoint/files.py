@@ -44,8 +44,9 @@ async def dump(request: Request) -> Response:
     etag = _etag(str(target), stat.st_mtime_ns, stat.st_size)
     if etag in _tags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE})
-    return FileResponse(target, media_type=media_type(target.name), stat_result=stat,
-                        headers={"ETag": etag, "Cache-Control": CACHE})
+    return FileResponse(
+        target, media_type=media_type(target.name), stat_result=stat, headers={"ETag": etag, "Cache-Control": CACHE}
+    )
 
 
 async def void(request: Request) -> Response:

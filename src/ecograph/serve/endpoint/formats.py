@@ -39,10 +39,16 @@ GRAPH_FORMATS = (
 BY_NAME = {f.name: f for f in SOLUTION_FORMATS + GRAPH_FORMATS}
 # ?format= values besides the names and media types: (for solutions, for graph results)
 FORMAT_PARAMETER_ALIASES = {
-    "ttl": ("turtle", "turtle"), "nt": ("ntriples", "ntriples"), "n-triples": ("ntriples", "ntriples"),
-    "json-ld": ("jsonld", "jsonld"), "rdf": ("rdfxml", "rdfxml"), "rdf/xml": ("rdfxml", "rdfxml"),
-    "rdf+xml": ("rdfxml", "rdfxml"), "n3": ("turtle", "turtle"),
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"),
+    "ttl": ("turtle", "turtle"),
+    "nt": ("ntriples", "ntriples"),
+    "n-triples": ("ntriples", "ntriples"),
+    "json-ld": ("jsonld", "jsonld"),
+    "rdf": ("rdfxml", "rdfxml"),
+    "rdf/xml": ("rdfxml", "rdfxml"),
+    "rdf+xml": ("rdfxml", "rdfxml"),
+    "n3": ("turtle", "turtle"),
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
 }
 
 
@@ -57,8 +63,10 @@ def negotiate(accept: str | None, candidates: tuple[Format, ...]) -> Format:
     chosen = best(accept, candidates, lambda fmt: (fmt.media_type, fmt.aliases))
     if chosen is None:
         offered = ", ".join(f.media_type for f in candidates)
-        raise NotAcceptable(f"None of the accepted media types ({accept}) is available here; "
-                            f"this answer can be given as {offered} (or use ?format=).")
+        raise NotAcceptable(
+            f"None of the accepted media types ({accept}) is available here; "
+            f"this answer can be given as {offered} (or use ?format=)."
+        )
     return chosen
 
 
@@ -78,5 +86,6 @@ def choose(kind: str, accept: str | None, parameters: list[str]) -> Format:
             if key in (fmt.name, fmt.media_type, *fmt.aliases):
                 return fmt
     names = ", ".join(f.name for f in candidates)
-    raise NotAcceptable(f"format={given[0]!r} is not available for this query: use one of {names} "
-                        "or one of their media types.")
+    raise NotAcceptable(
+        f"format={given[0]!r} is not available for this query: use one of {names} or one of their media types."
+    )

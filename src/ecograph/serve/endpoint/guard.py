@@ -30,8 +30,10 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from .analysis import decode_codepoints
 
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted. Download the dumps (/dumps/) to change a copy."
-NO_SERVICE = ("SERVICE (federated query) is disabled on this endpoint: it never sends requests to other "
-              "servers. Query the other endpoint yourself and combine the answers, or use VALUES.")
+NO_SERVICE = (
+    "SERVICE (federated query) is disabled on this endpoint: it never sends requests to other "
+    "servers. Query the other endpoint yourself and combine the answers, or use VALUES."
+)
 CACHED_LENGTH = 8192  # characters: longer texts are checked every time (the cache holds at most 2048 texts)
 
 
@@ -65,8 +67,11 @@ def _parsed_refusal(sparql: str) -> Refusal | None:
         nodes = set(_names(parsed))  # before translateQuery, which rewrites the parse tree (and drops a
         nodes.update(_names(translateQuery(parsed).algebra))  # SERVICE inside nested EXISTS from the algebra)
     except ParseBaseException as error:
-        return _unreadable(sparql, f" at {error.lineno}:{error.col} (line {error.lineno}, column {error.col}): "
-                                   f"{error.msg}, found {error.line[error.col - 1:error.col + 19]!r}")
+        return _unreadable(
+            sparql,
+            f" at {error.lineno}:{error.col} (line {error.lineno}, column {error.col}): "
+            f"{error.msg}, found {error.line[error.col - 1 : error.col + 19]!r}",
+        )
     except RecursionError:
         return _unreadable(sparql, ": it nests too deeply for the checking parser")
     except Exception as error:  # noqa: BLE001 - rdflib raises plain Exception, e.g. for an unknown prefix
@@ -82,8 +87,11 @@ _parsed_refusal_cached = lru_cache(maxsize=2048)(_parsed_refusal)
 def _unreadable(sparql: str, problem: str) -> Refusal:
     if _is_update(sparql):
         return Refusal(READ_ONLY, 403)
-    return Refusal(f"SPARQL syntax error{problem}. Queries that mention SERVICE are checked with a strict "
-                   "SPARQL 1.1 parser before they run; write the query in standard SPARQL 1.1.", 400)
+    return Refusal(
+        f"SPARQL syntax error{problem}. Queries that mention SERVICE are checked with a strict "
+        "SPARQL 1.1 parser before they run; write the query in standard SPARQL 1.1.",
+        400,
+    )
 
 
 def _is_update(sparql: str) -> bool:

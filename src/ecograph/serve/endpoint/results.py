@@ -47,8 +47,9 @@ class NotXml(QueryRejected):
     predicate IRI does not end in a name an XML element can have. Answered with 406."""
 
     def __init__(self, form: str, problem: str, instead: str) -> None:
-        super().__init__(f"This answer cannot be given as {form}: {problem}. Ask for {instead}, "
-                         "which carry it unchanged.", 406)
+        super().__init__(
+            f"This answer cannot be given as {form}: {problem}. Ask for {instead}, which carry it unchanged.", 406
+        )
 
 
 def not_xml_char(text: str) -> str | None:
@@ -70,8 +71,9 @@ def _term_char(term: Term) -> str | None:
     return None
 
 
-def write_solutions(fmt: Format, variables: Sequence[str], rows: Sequence[Row], *,
-                    truncated: bool, limit: int) -> bytes:
+def write_solutions(
+    fmt: Format, variables: Sequence[str], rows: Sequence[Row], *, truncated: bool, limit: int
+) -> bytes:
     return _SOLUTION_WRITERS[fmt.name](variables, rows, truncated, limit)
 
 
@@ -80,18 +82,27 @@ def write_boolean(fmt: Format, value: bool) -> bytes:
     if fmt.name == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt.name == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n"
+        ).encode()
     return f"_askResult\r\n{str(value).lower()}\r\n".encode()
 
 
-def write_graph(fmt: Format, triples: Sequence[ox.Triple], *, prefixes: dict[str, str],
-                truncated: bool, limit: int) -> bytes:
+def write_graph(
+    fmt: Format, triples: Sequence[ox.Triple], *, prefixes: dict[str, str], truncated: bool, limit: int
+) -> bytes:
     assert fmt.rdf is not None
     if fmt.rdf == ox.RdfFormat.RDF_XML:
         return write_rdf_xml(triples, prefixes=prefixes)
-    body = ox.serialize(triples, format=fmt.rdf,
-                        prefixes=prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None) or b""
+    body = (
+        ox.serialize(
+            triples,
+            format=fmt.rdf,
+            prefixes=prefixes if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None,
+        )
+        or b""
+    )
     if truncated and fmt.name in ("turtle", "ntriples"):
         body = f"# {TRUNCATED_NOTE.format(limit=limit)}\n".encode() + body
     return body
@@ -121,6 +132,7 @@ def _rdf_xml_problem(triple: ox.Triple) -> str | None:
 
 # JSON ----------------------------------------------------------------------------------------------
 
+
 def _json_term(term: Term) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -133,15 +145,19 @@ def _json_term(term: Term) -> dict[str, object]:
         elif term.datatype.value != XSD_STRING:
             value["datatype"] = term.datatype.value
         return value
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
 
 
 def _write_json(variables: Sequence[str], rows: Sequence[Row], truncated: bool, limit: int) -> bytes:
     bindings = [
-        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
-        for row in rows
+        {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None} for row in rows
     ]
     answer: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
     if truncated:
@@ -150,6 +166,7 @@ def _write_json(variables: Sequence[str], rows: Sequence[Row], truncated: bool, 
 
 
 # XML -----------------------------------------------------------------------------------------------
+
 
 def _xml_text(text: str) -> str:
     """Text content; a carriage return as `&#13;`, which (unlike a raw one) a parser does not turn into \\n."""
@@ -167,8 +184,10 @@ def _xml_term(term: Term) -> str:
         if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
         return f"<literal>{_xml_text(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-            f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+        f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+    )
 
 
 def _write_xml(variables: Sequence[str], rows: Sequence[Row], truncated: bool, limit: int) -> bytes:
@@ -181,8 +200,11 @@ def _write_xml(variables: Sequence[str], rows: Sequence[Row], truncated: bool, l
     for number, row in enumerate(rows, 1):
         _check_xml_row(variables, row, number)
         out.append("<result>")
-        out.extend(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
-                   for name, term in zip(variables, row, strict=True) if term is not None)
+        out.extend(
+            f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
+            for name, term in zip(variables, row, strict=True)
+            if term is not None
+        )
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out).encode()
@@ -191,11 +213,13 @@ def _write_xml(variables: Sequence[str], rows: Sequence[Row], truncated: bool, l
 def _check_xml_row(variables: Sequence[str], row: Row, number: int) -> None:
     for name, term in zip(variables, row, strict=True):
         if term is not None and (char := _term_char(term)) is not None:
-            raise NotXml("SPARQL XML", _char_problem(f"the value of ?{name} in result {number}", char),
-                         SOLUTIONS_INSTEAD)
+            raise NotXml(
+                "SPARQL XML", _char_problem(f"the value of ?{name} in result {number}", char), SOLUTIONS_INSTEAD
+            )
 
 
 # CSV and TSV ---------------------------------------------------------------------------------------
+
 
 def _csv_value(term: Term | None) -> str:
     if term is None:

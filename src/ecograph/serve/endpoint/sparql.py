@@ -49,16 +49,24 @@ async def _answer(request: Request, site: Site, query: str, params: Params) -> R
     if analysis.kind == "update":
         raise QueryRejected(READ_ONLY, 403)
     try:
-        fmt = choose(analysis.kind or "solutions", request.headers.get("accept"),
-                     [value for key, value in params if key in ("format", "output")])
+        fmt = choose(
+            analysis.kind or "solutions",
+            request.headers.get("accept"),
+            [value for key, value in params if key in ("format", "output")],
+        )
     except NotAcceptable as error:
         if analysis.kind is not None:
             raise QueryRejected(str(error), 406) from None
         fmt = SOLUTION_FORMATS[0]  # no query form: the worker answers with the syntax error
-    dataset = QueryRequest(query, default_graphs=_all(params, "default-graph-uri"),
-                           named_graphs=_all(params, "named-graph-uri"))
-    answer = await _while_connected(request, site.engine.answer(
-        dataset, fmt, timeout=site.limits.timeout, max_rows=site.limits.max_rows, prefixes=site.prefixes))
+    dataset = QueryRequest(
+        query, default_graphs=_all(params, "default-graph-uri"), named_graphs=_all(params, "named-graph-uri")
+    )
+    answer = await _while_connected(
+        request,
+        site.engine.answer(
+            dataset, fmt, timeout=site.limits.timeout, max_rows=site.limits.max_rows, prefixes=site.prefixes
+        ),
+    )
     if answer is None:  # the client has gone: nobody reads this
         return Response(status_code=499)
     headers = {"Vary": "Accept"}
@@ -94,8 +102,11 @@ async def _params(request: Request, site: Site) -> Params:
     """The protocol parameters, from the URL and (for POST) the body; enforces the size limits."""
     raw = request.scope["query_string"]
     if len(raw) > site.limits.max_query_string:
-        raise QueryRejected(f"The URL's query string is longer than {site.limits.max_query_string} "
-                            "characters: send long queries with POST.", 414)
+        raise QueryRejected(
+            f"The URL's query string is longer than {site.limits.max_query_string} "
+            "characters: send long queries with POST.",
+            414,
+        )
     params = _decode(raw, "the URL's query string")
     if request.method != "POST":
         return params
@@ -159,8 +170,16 @@ def _all(params: Params, key: str) -> tuple[str, ...]:
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
 
 
 async def _service_description(request: Request, site: Site) -> Response:
@@ -172,8 +191,11 @@ async def _service_description(request: Request, site: Site) -> Response:
     except NotAcceptable as error:
         raise QueryRejected(str(error), 406) from None
     endpoint_iri = str(request.url.replace(query=""))
-    body = ox.serialize(await _description(site, endpoint_iri), format=fmt.rdf,
-                        prefixes={"sd": SD, "formats": FORMATS, "rdfs": RDFS, "void": VOID})
+    body = ox.serialize(
+        await _description(site, endpoint_iri),
+        format=fmt.rdf,
+        prefixes={"sd": SD, "formats": FORMATS, "rdfs": RDFS, "void": VOID},
+    )
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
@@ -194,12 +216,17 @@ async def _description(site: Site, endpoint_iri: str) -> list[ox.Triple]:
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         ox.Triple(service, sd("defaultDataset"), dataset),
-        ox.Triple(service, ox.NamedNode(RDFS + "comment"), ox.Literal(
-            f"Read-only SPARQL 1.1 endpoint. SERVICE is disabled (the query workers have no network); queries "
-            f"are stopped after {limits.timeout:g} s or {limits.max_memory >> 20} MiB of memory (503 and 422); "
-            f"answers are cut at {limits.max_rows} rows (header X-Ecograph-Truncated) and refused beyond "
-            f"{limits.max_response} bytes (422).",
-            language="en")),
+        ox.Triple(
+            service,
+            ox.NamedNode(RDFS + "comment"),
+            ox.Literal(
+                f"Read-only SPARQL 1.1 endpoint. SERVICE is disabled (the query workers have no network); queries "
+                f"are stopped after {limits.timeout:g} s or {limits.max_memory >> 20} MiB of memory (503 and 422); "
+                f"answers are cut at {limits.max_rows} rows (header X-Ecograph-Truncated) and refused beyond "
+                f"{limits.max_response} bytes (422).",
+                language="en",
+            ),
+        ),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(f"{site.base}dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
@@ -208,6 +235,9 @@ async def _description(site: Site, endpoint_iri: str) -> list[ox.Triple]:
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
     for index, graph in enumerate(await site.named_graphs()):
         named = ox.BlankNode(f"g{index}")
-        triples += [ox.Triple(dataset, sd("namedGraph"), named), ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
-                    ox.Triple(named, sd("name"), ox.NamedNode(graph))]
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), ox.NamedNode(graph)),
+        ]
     return triples

@@ -103,10 +103,10 @@ class FairQueue(Generic[W]):
         """How many waiting tickets would be served before a new one from `client`, in round-robin order."""
         mine = self._waiting.get(client.address, OrderedDict())
         queued = len(mine.get(client.connection, ()))
-        rank = queued + sum(min(len(tickets), queued + 1) for key, tickets in mine.items()
-                            if key != client.connection)
-        return rank + sum(min(self.waiting_of(address), rank + 1) for address in self._waiting
-                          if address != client.address)
+        rank = queued + sum(min(len(tickets), queued + 1) for key, tickets in mine.items() if key != client.connection)
+        return rank + sum(
+            min(self.waiting_of(address), rank + 1) for address in self._waiting if address != client.address
+        )
 
     def waiting_of(self, address: str) -> int:
         return sum(len(tickets) for tickets in self._waiting.get(address, {}).values())

@@ -76,10 +76,12 @@ FAST_BUDGET = 0.25  # seconds of CPU a query may use in the fast lane before it 
 TRIAL_SLICES = 4  # a query on trial that uses little CPU (a busy machine) may run this many budgets of wall time
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 HEAVY_NICENESS = 19  # heavy-lane workers run at the lowest CPU priority (see _lower_priority)
-QUERY_CRASHED = ("The query ended the worker process that ran it: it needed more memory than the limit per "
-                 "query, or its syntax tree is too deep for the parser (a very long chain of ||, +, UNION, "
-                 "OPTIONAL or / in a path). The worker was replaced; make the query more selective, split it "
-                 "or use VALUES.")
+QUERY_CRASHED = (
+    "The query ended the worker process that ran it: it needed more memory than the limit per "
+    "query, or its syntax tree is too deep for the parser (a very long chain of ||, +, UNION, "
+    "OPTIONAL or / in a path). The worker was replaced; make the query more selective, split it "
+    "or use VALUES."
+)
 
 
 def default_workers() -> int:
@@ -160,7 +162,8 @@ class _Zygote:
         ours, theirs = socket.socketpair()
         self.control = ours
         self.process: BaseProcess = multiprocessing.get_context("spawn").Process(
-            target=zygote.main, args=(theirs, source, limits), daemon=True, name="ecograph-zygote")
+            target=zygote.main, args=(theirs, source, limits), daemon=True, name="ecograph-zygote"
+        )
         self.process.start()
         theirs.close()
 
@@ -174,8 +177,9 @@ class _Zygote:
         hello = pickle.loads(self.control.recv(HEADER.unpack(header)[0], socket.MSG_WAITALL))
         if not isinstance(hello, zygote.Ready):
             self.stop()
-            raise DistError(f"{hello.message if isinstance(hello, Failure) else hello}: "
-                            "rebuild it with `ecograph build`.")
+            raise DistError(
+                f"{hello.message if isinstance(hello, Failure) else hello}: rebuild it with `ecograph build`."
+            )
         return hello.isolation
 
     def fork(self, sock: socket.socket) -> int:
@@ -196,8 +200,14 @@ class QueryEngine:
     """`workers` processes for slow queries and `fast_workers` for cheap ones, answering on the store that
     `source` describes (see the module's doc for how queries are admitted)."""
 
-    def __init__(self, source: StoreSource, *, workers: int | None = None,
-                 fast_workers: int | None = None, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        source: StoreSource,
+        *,
+        workers: int | None = None,
+        fast_workers: int | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.source = source
         self.limits = limits or Limits()  # the workers' memory and answer size caps
         self.isolation: Isolation | None = None  # known once the store is loaded
@@ -246,8 +256,9 @@ class QueryEngine:
             await asyncio.to_thread(self._zygote.stop)
             self._zygote = None
 
-    async def answer(self, request: QueryRequest, fmt: Format, *, timeout: float, max_rows: int,
-                     prefixes: dict[str, str]) -> Answer:
+    async def answer(
+        self, request: QueryRequest, fmt: Format, *, timeout: float, max_rows: int, prefixes: dict[str, str]
+    ) -> Answer:
         """The answer serialized as `fmt` (the worker writes it, so the web process only forwards bytes)."""
         reply = await self._run(Job(request, max_rows, fmt.name, prefixes), timeout)
         assert isinstance(reply, Answer)
@@ -287,8 +298,16 @@ class QueryEngine:
     def _cheap(self, key: Hashable) -> bool:
         return (self._costs.get(key) or 0.0) < FAST_BUDGET
 
-    async def _call(self, worker: _Worker, lane: str, job: Job | DescribeJob, key: Hashable, timeout: float,
-                    trial: bool, spent: float = 0.0) -> Answer | QueryOutcome | Description:
+    async def _call(
+        self,
+        worker: _Worker,
+        lane: str,
+        job: Job | DescribeJob,
+        key: Hashable,
+        timeout: float,
+        trial: bool,
+        spent: float = 0.0,
+    ) -> Answer | QueryOutcome | Description:
         """`job` (a query of `lane`) on `worker`: on `trial`, stopped with _OverBudget when it proves slow (see
         _on_trial); else stopped with QueryTimedOut when it reaches the time limit `timeout`, of which `spent`
         seconds were used already (by its trial)."""
@@ -315,15 +334,15 @@ class QueryEngine:
             self._retire(worker)
             raise
         wall = time.monotonic() - started
-        self._measured(lane, key, wall, cost=wall if not trial or wall < FAST_BUDGET
-                       else _cpu_seconds(worker.pid) - cpu_before)
+        self._measured(
+            lane, key, wall, cost=wall if not trial or wall < FAST_BUDGET else _cpu_seconds(worker.pid) - cpu_before
+        )
         if worker.retiring:
             self._retire(worker)
         else:
             self._release(worker)
         if isinstance(reply, Failure):
-            raise (QueryRejected(reply.message, reply.status) if reply.status < 500
-                   else EndpointFailure(reply.message))
+            raise (QueryRejected(reply.message, reply.status) if reply.status < 500 else EndpointFailure(reply.message))
         return reply
 
     async def _on_trial(self, worker: _Worker, job: Job | DescribeJob, cpu_before: float, timeout: float) -> Any:
@@ -383,8 +402,10 @@ class QueryEngine:
             if handed.done() and not handed.cancelled() and handed.exception() is None:
                 self._release(handed.result())  # a worker came just as this query gave up: pass it on
             if isinstance(error, TimeoutError):
-                raise EndpointBusy(f"Every query worker stayed busy for {timeout:g} s; try again in a few "
-                                   "seconds.", self._retry_after(lane, queue.size, timeout)) from None
+                raise EndpointBusy(
+                    f"Every query worker stayed busy for {timeout:g} s; try again in a few seconds.",
+                    self._retry_after(lane, queue.size, timeout),
+                ) from None
             raise
 
     def _admit(self, lane: str, client: Client, wait_until: float, timeout: float) -> None:
@@ -395,20 +416,28 @@ class QueryEngine:
         ahead = queue.ahead_of(client)
         expected = self._expected_wait(lane, ahead, timeout)
         if expected > wait_until - asyncio.get_running_loop().time():
-            raise EndpointBusy(f"Every query worker is busy and {ahead} queries would run before this one "
-                               f"(about {expected:.1f} s), longer than the time limit; try again in a few "
-                               "seconds.", self._retry_after(lane, ahead, timeout))
+            raise EndpointBusy(
+                f"Every query worker is busy and {ahead} queries would run before this one "
+                f"(about {expected:.1f} s), longer than the time limit; try again in a few "
+                "seconds.",
+                self._retry_after(lane, ahead, timeout),
+            )
         if queue.size < WAITING_PER_WORKER * self._lane_size(lane):
             return
         busiest = queue.newest_of_busiest()
-        if busiest is None or (queue.waiting_of(busiest.client.address)
-                               <= queue.waiting_of(client.address) + 1):
-            raise EndpointBusy(f"Every query worker is busy and {queue.size} queries are waiting already; "
-                               "try again in a few seconds.", self._retry_after(lane, queue.size, timeout))
+        if busiest is None or (queue.waiting_of(busiest.client.address) <= queue.waiting_of(client.address) + 1):
+            raise EndpointBusy(
+                f"Every query worker is busy and {queue.size} queries are waiting already; try again in a few seconds.",
+                self._retry_after(lane, queue.size, timeout),
+            )
         queue.remove(busiest)
-        busiest.future.set_exception(EndpointBusy(
-            f"This client has {queue.waiting_of(busiest.client.address) + 1} queries waiting, more than its "
-            "share while others wait; send fewer at a time.", self._retry_after(lane, queue.size, timeout)))
+        busiest.future.set_exception(
+            EndpointBusy(
+                f"This client has {queue.waiting_of(busiest.client.address) + 1} queries waiting, more than its "
+                "share while others wait; send fewer at a time.",
+                self._retry_after(lane, queue.size, timeout),
+            )
+        )
 
     def _expected_wait(self, lane: str, ahead: int, timeout: float) -> float:
         """Seconds until a worker is free for a query with `ahead` queries before it. Before anything has been

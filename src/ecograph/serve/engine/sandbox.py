@@ -46,9 +46,12 @@ def isolate_network() -> Isolation:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         code = ctypes.get_errno()
-        why = ("the process had started threads already" if code == errno.EINVAL else
-               "unprivileged user namespaces may be disabled (sysctl user.max_user_namespaces, "
-               "kernel.unprivileged_userns_clone) or a container forbids unshare")
+        why = (
+            "the process had started threads already"
+            if code == errno.EINVAL
+            else "unprivileged user namespaces may be disabled (sysctl user.max_user_namespaces, "
+            "kernel.unprivileged_userns_clone) or a container forbids unshare"
+        )
         return Isolation(False, f"the kernel refused a new user + network namespace ({os.strerror(code)}): {why}")
     _keep_ids(uid, gid)
     return probe_network()
@@ -57,8 +60,11 @@ def isolate_network() -> Isolation:
 def _keep_ids(uid: int, gid: int) -> None:
     """Map our user and group to themselves inside the namespace (as `unshare -r` maps them to root), so that
     files keep their owner as seen from inside; reading the store works either way."""
-    for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
-                       ("/proc/self/gid_map", f"{gid} {gid} 1")):
+    for path, text in (
+        ("/proc/self/setgroups", "deny"),
+        ("/proc/self/uid_map", f"{uid} {uid} 1"),
+        ("/proc/self/gid_map", f"{gid} {gid} 1"),
+    ):
         try:
             with open(path, "w", encoding="ascii") as stream:
                 stream.write(text)

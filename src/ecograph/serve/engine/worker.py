@@ -182,14 +182,18 @@ class MemoryWatch:
 
 
 def too_much_memory(limit: int) -> str:
-    return (f"The query needed more than {_size(limit)} of memory, this endpoint's limit per query; it was "
-            "stopped (its worker replaced). Make it more selective (fewer or shorter intermediate values, a "
-            "LIMIT), or load the dumps (/dumps/) into a local store.")
+    return (
+        f"The query needed more than {_size(limit)} of memory, this endpoint's limit per query; it was "
+        "stopped (its worker replaced). Make it more selective (fewer or shorter intermediate values, a "
+        "LIMIT), or load the dumps (/dumps/) into a local store."
+    )
 
 
 def too_large(limit: int) -> str:
-    return (f"The answer is larger than {_size(limit)}, this endpoint's limit per answer. Ask for less: fewer "
-            "or shorter values (SUBSTR, a LIMIT), or load the dumps (/dumps/) into a local store.")
+    return (
+        f"The answer is larger than {_size(limit)}, this endpoint's limit per answer. Ask for less: fewer "
+        "or shorter values (SUBSTR, a LIMIT), or load the dumps (/dumps/) into a local store."
+    )
 
 
 def _size(count: int) -> str:
@@ -317,8 +321,7 @@ def to_outcome(result: Any, max_rows: int, max_bytes: int | None = None) -> Quer
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         rows, truncated = _take(result, max_rows, max_bytes)
-        return QueryOutcome("solutions", variables=variables, rows=[tuple(r) for r in rows],
-                            truncated=truncated)
+        return QueryOutcome("solutions", variables=variables, rows=[tuple(r) for r in rows], truncated=truncated)
     triples, truncated = _take(result, max_rows, max_bytes)
     return QueryOutcome("graph", triples=triples, truncated=truncated)
 
@@ -335,12 +338,10 @@ def _answer(result: Any, job: Job, max_response: int) -> Answer | Failure:
             return Failure(f"a SELECT query answers a table, which cannot be given as {fmt.media_type}", 406)
         variables = [v.value for v in result.variables]
         rows, truncated = _take(result, job.max_rows, max_response)
-        body = write_solutions(fmt, variables, [tuple(r) for r in rows], truncated=truncated,
-                               limit=job.max_rows)
+        body = write_solutions(fmt, variables, [tuple(r) for r in rows], truncated=truncated, limit=job.max_rows)
         return _sized(Answer(fmt.content_type, body, truncated), max_response)
     if fmt.rdf is None:
-        return Failure(f"a CONSTRUCT/DESCRIBE query answers a graph, which cannot be given as "
-                       f"{fmt.media_type}", 406)
+        return Failure(f"a CONSTRUCT/DESCRIBE query answers a graph, which cannot be given as {fmt.media_type}", 406)
     triples, truncated = _take(result, job.max_rows, max_response)
     body = write_graph(fmt, triples, prefixes=job.prefixes or {}, truncated=truncated, limit=job.max_rows)
     return _sized(Answer(fmt.content_type, body, truncated), max_response)
@@ -376,14 +377,14 @@ def describe(store: ox.Store, job: DescribeJob) -> Description:
     default = ox.DefaultGraph()
     start, end = (job.page - 1) * job.per_page, job.page * job.per_page
     own = [q.triple for q in store.quads_for_pattern(node, None, None, default)] if job.page == 1 else []
-    links = (q.triple for q in store.quads_for_pattern(None, None, node, default)
-             if q.predicate not in CLAIM_LINKS)
+    links = (q.triple for q in store.quads_for_pattern(None, None, node, default) if q.predicate not in CLAIM_LINKS)
     incoming = list(islice(links, start, end + 1))
-    claims = list(islice((q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node, default)),
-                         start, end + 1))
+    claims = list(
+        islice((q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node, default)), start, end + 1)
+    )
     more = len(incoming) > job.per_page or len(claims) > job.per_page
-    triples = own + incoming[:job.per_page]
-    for claim in claims[:job.per_page]:
+    triples = own + incoming[: job.per_page]
+    for claim in claims[: job.per_page]:
         triples.extend(q.triple for q in store.quads_for_pattern(claim, None, None, default))
     if job.page > 1:
         found = bool(triples)

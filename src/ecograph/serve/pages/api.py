@@ -35,15 +35,30 @@ SPARQL_JSON_SCHEMA = {
         "boolean": {"type": "boolean"},
     },
 }
-ERROR_SCHEMA = {"type": "object", "required": ["ok", "status", "error"],
-                "properties": {"ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}}}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["ok", "status", "error"],
+    "properties": {"ok": {"const": False}, "status": {"type": "integer"}, "error": {"type": "string"}},
+}
 
 
 def query_summary(query: StoredQuery) -> dict[str, Any]:
-    return {"name": query.name, "summary": query.summary, "tags": list(query.tags),
-            "url": f"/api/queries/{query.name}",
-            "parameters": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description,
-                            **({"example": p.example} if p.example else {})} for p in query.params]}
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "tags": list(query.tags),
+        "url": f"/api/queries/{query.name}",
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+                **({"example": p.example} if p.example else {}),
+            }
+            for p in query.params
+        ],
+    }
 
 
 def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
@@ -52,8 +67,9 @@ def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
     unknown = sorted(set(args) - known - set(RESERVED))
     if unknown:
         takes = ", ".join(sorted(known)) or "no parameters"
-        raise ParameterError(f"unknown parameter {', '.join(map(repr, unknown))}: {query.name} takes {takes} "
-                             "(and format=json|csv)")
+        raise ParameterError(
+            f"unknown parameter {', '.join(map(repr, unknown))}: {query.name} takes {takes} (and format=json|csv)"
+        )
 
 
 async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str) -> Response:
@@ -64,10 +80,16 @@ async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], 
         return answer(await site.query(query.text, bindings=bindings), media_type, site.base)
     fmt = BY_NAME["csv" if media_type == conneg.CSV else "json"]
     limits = site.limits
-    written = await site.engine.answer(QueryRequest(query.text, bindings=bindings), fmt, timeout=limits.timeout,
-                                       max_rows=limits.max_rows, prefixes=site.prefixes)
-    return Response(written.body, media_type=media_type + "; charset=utf-8",
-                    headers=_headers(written.truncated, limits.max_rows))
+    written = await site.engine.answer(
+        QueryRequest(query.text, bindings=bindings),
+        fmt,
+        timeout=limits.timeout,
+        max_rows=limits.max_rows,
+        prefixes=site.prefixes,
+    )
+    return Response(
+        written.body, media_type=media_type + "; charset=utf-8", headers=_headers(written.truncated, limits.max_rows)
+    )
 
 
 def answer(outcome: Any, media_type: str, base: str) -> Response:
@@ -75,11 +97,11 @@ def answer(outcome: Any, media_type: str, base: str) -> Response:
     limit = len(outcome.triples)
     headers = _headers(outcome.truncated, limit)
     if media_type != conneg.CSV:
-        return Response(serialize(outcome.triples, conneg.JSON_LD, base), media_type=conneg.JSON_LD,
-                        headers=headers)
+        return Response(serialize(outcome.triples, conneg.JSON_LD, base), media_type=conneg.JSON_LD, headers=headers)
     rows = [(t.subject, t.predicate, t.object) for t in outcome.triples]
-    body = write_solutions(BY_NAME["csv"], ["subject", "predicate", "object"], rows, truncated=outcome.truncated,
-                           limit=limit)
+    body = write_solutions(
+        BY_NAME["csv"], ["subject", "predicate", "object"], rows, truncated=outcome.truncated, limit=limit
+    )
     return Response(body, media_type=media_type + "; charset=utf-8", headers=headers)
 
 
@@ -95,12 +117,21 @@ def _headers(truncated: bool, limit: int) -> dict[str, str]:
 
 def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
     """OpenAPI 3.1: one GET operation per stored query, plus the list of queries."""
-    paths: dict[str, Any] = {"/api/queries": {"get": {
-        "operationId": "listQueries", "summary": "List the stored queries", "tags": ["meta"],
-        "responses": {"200": {"description": "The stored queries with their parameters",
-                              "content": {"application/json": {"schema": {"type": "array",
-                                                                          "items": {"type": "object"}}}}}},
-    }}}
+    paths: dict[str, Any] = {
+        "/api/queries": {
+            "get": {
+                "operationId": "listQueries",
+                "summary": "List the stored queries",
+                "tags": ["meta"],
+                "responses": {
+                    "200": {
+                        "description": "The stored queries with their parameters",
+                        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+                    }
+                },
+            }
+        }
+    }
     for query in queries.values():
         paths[f"/api/queries/{query.name}"] = {"get": _operation(query)}
     tags = sorted({tag for q in queries.values() for tag in q.tags} | {"meta"})
@@ -110,9 +141,9 @@ def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
             "title": "Ecosystem Graph stored queries",
             "version": __version__,
             "description": "Each stored SPARQL query (queries/*.rq) as a GET operation. Answers are SPARQL 1.1 "
-                           "JSON results or CSV, chosen by the Accept header or ?format=json|csv. Parameters "
-                           "are bound as RDF terms, never spliced into the query text. An IRI parameter takes "
-                           f"a full IRI or an entity id relative to {base}id/ (e.g. organisation/acme).",
+            "JSON results or CSV, chosen by the Accept header or ?format=json|csv. Parameters "
+            "are bound as RDF terms, never spliced into the query text. An IRI parameter takes "
+            f"a full IRI or an entity id relative to {base}id/ (e.g. organisation/acme).",
             "license": {"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"},
         },
         "servers": [{"url": "/"}],
@@ -124,24 +155,38 @@ def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
 
 def _operation(query: StoredQuery) -> dict[str, Any]:
     parameters = [_parameter(p) for p in query.params]
-    parameters.append({"name": "format", "in": "query", "required": False,
-                       "description": "The answer's format (instead of the Accept header)",
-                       "schema": {"type": "string", "enum": ["json", "csv"]}})
-    error = {"description": "An error",
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    parameters.append(
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "The answer's format (instead of the Accept header)",
+            "schema": {"type": "string", "enum": ["json", "csv"]},
+        }
+    )
+    error = {
+        "description": "An error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     return {
         "operationId": _operation_id(query.name),
         "summary": query.summary or query.name,
-        "description": (f"Not available: {query.problem}" if query.problem
-                        else query.description or f"Runs the stored query {query.name}.rq"),
+        "description": (
+            f"Not available: {query.problem}"
+            if query.problem
+            else query.description or f"Runs the stored query {query.name}.rq"
+        ),
         "tags": list(query.tags) or ["queries"],
         "parameters": parameters,
         "responses": {
-            "200": {"description": "The answer",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
-                                "application/sparql-results+json": {
-                                    "schema": {"$ref": "#/components/schemas/SparqlResults"}},
-                                "text/csv": {"schema": {"type": "string"}}}},
+            "200": {
+                "description": "The answer",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
+                    "application/sparql-results+json": {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
             "400": {**error, "description": "A parameter is missing, unknown or of the wrong type"},
             "406": {"description": "None of the accepted media types is offered"},
             "503": {**error, "description": "The query ran past the time limit"},
@@ -150,8 +195,13 @@ def _operation(query: StoredQuery) -> dict[str, Any]:
 
 
 def _parameter(param: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {"name": param.name, "in": "query", "required": param.required,
-                            "description": param.description or param.name, "schema": SCHEMAS[param.type]}
+    spec: dict[str, Any] = {
+        "name": param.name,
+        "in": "query",
+        "required": param.required,
+        "description": param.description or param.name,
+        "schema": SCHEMAS[param.type],
+    }
     if param.example is not None:
         spec["example"] = param.example
     return spec

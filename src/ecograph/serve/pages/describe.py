@@ -26,24 +26,33 @@ PREFIXES = f"""PREFIX rdf: <{RDF}>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
-OUTGOING = PREFIXES + """SELECT ?e ?p ?o ?label WHERE {
+OUTGOING = (
+    PREFIXES
+    + """SELECT ?e ?p ?o ?label WHERE {
   ?e ?p ?o .
   OPTIONAL { ?o LABELS ?label }
 } LIMIT 5000"""
+)
 
-INCOMING = PREFIXES + """SELECT ?e ?x ?p ?label WHERE {
+INCOMING = (
+    PREFIXES
+    + """SELECT ?e ?x ?p ?label WHERE {
   ?x ?p ?e .
   FILTER NOT EXISTS { ?x a ECO_CLAIM }
   OPTIONAL { ?x LABELS ?label }
 } LIMIT 5000"""
+)
 
-CLAIMS = PREFIXES + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
+CLAIMS = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?quote ?article ?title ?line WHERE {
   { ?c rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o . BIND(?e AS ?s) }
   UNION { ?c rdf:object ?e ; rdf:subject ?s ; rdf:predicate ?p . BIND(?e AS ?o) }
   ?c ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article .
   OPTIONAL { ?c ECO_LINE ?line }
   OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
 } LIMIT 5000"""
+)
 
 GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -63,8 +72,7 @@ class SiteLike(Protocol):
     @property
     def prefixes(self) -> dict[str, str]: ...
 
-    async def query(self, sparql: str, *, timeout: float | None = None,
-                    bindings: Any = None) -> Any: ...
+    async def query(self, sparql: str, *, timeout: float | None = None, bindings: Any = None) -> Any: ...
 
     async def describe(self, iri: str, *, page: int = 1, per_page: int = 100) -> Any: ...
 
@@ -139,7 +147,7 @@ class Linker:
         self.vocab = vocab
 
     def href(self, iri: str) -> str:
-        return "/" + iri[len(self.base):] if iri.startswith(self.base) else iri
+        return "/" + iri[len(self.base) :] if iri.startswith(self.base) else iri
 
     def link(self, iri: str, labels: dict[str, str] | None = None) -> Link:
         label = pick_label(labels or {}) or self.vocab.label(iri)
@@ -151,8 +159,7 @@ class Linker:
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = "" if term.language or datatype.endswith(("#string", "#langString")) else datatype
-            return Value(text=term.value, lang=term.language or "",
-                         datatype=self.vocab.curie(shown) if shown else "")
+            return Value(text=term.value, lang=term.language or "", datatype=self.vocab.curie(shown) if shown else "")
         return Value(text=str(term))
 
 
@@ -161,8 +168,12 @@ class Linker:
 
 def _sparql(template: str, base: str) -> str:
     eco = f"{base}def#"
-    return (template.replace("LABELS", LABELS).replace("ECO_CLAIM", f"<{eco}Claim>")
-            .replace("ECO_QUOTE", f"<{eco}quote>").replace("ECO_LINE", f"<{eco}quoteLine>"))
+    return (
+        template.replace("LABELS", LABELS)
+        .replace("ECO_CLAIM", f"<{eco}Claim>")
+        .replace("ECO_QUOTE", f"<{eco}quote>")
+        .replace("ECO_LINE", f"<{eco}quoteLine>")
+    )
 
 
 async def entity_view(site: SiteLike, iri: str, linker: Linker) -> EntityView | None:
@@ -183,8 +194,15 @@ async def entity_view(site: SiteLike, iri: str, linker: Linker) -> EntityView | 
     title = pick_label({k: v[0] for k, v in labels.items()}) or linker.vocab.label(iri)
     source = f"{site.base}def#sourceArticle"
     graphs = [f.value.link for g in inc if g.predicate.iri == source for f in g.facts if f.value.link]
-    return EntityView(iri=iri, labels=labels, types=types, title=title, graphs=graphs,
-                      outgoing=[g for g in out if g.predicate.iri != RDF + "type"], incoming=inc)
+    return EntityView(
+        iri=iri,
+        labels=labels,
+        types=types,
+        title=title,
+        graphs=graphs,
+        outgoing=[g for g in out if g.predicate.iri != RDF + "type"],
+        incoming=inc,
+    )
 
 
 def _key(term: Any) -> str:
@@ -204,13 +222,22 @@ def _supports(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[tuple[str
         if (key, quote.value, article.value) in seen:
             continue
         seen.add((key, quote.value, article.value))
-        found[key].append(Support(quote=quote.value, article=linker.link(article.value, titles[article.value]),
-                                  line=line.value if line is not None else ""))
+        found[key].append(
+            Support(
+                quote=quote.value,
+                article=linker.link(article.value, titles[article.value]),
+                line=line.value if line is not None else "",
+            )
+        )
     return found
 
 
-def _group(rows: Iterable[tuple[Any, Any, Any]], supports: dict[tuple[str, str, str], list[Support]],
-           linker: Linker, fact_key: Any) -> list[PropertyGroup]:
+def _group(
+    rows: Iterable[tuple[Any, Any, Any]],
+    supports: dict[tuple[str, str, str], list[Support]],
+    linker: Linker,
+    fact_key: Any,
+) -> list[PropertyGroup]:
     """Rows of (predicate, node, label of node) → one group per predicate, one fact per node."""
     labels: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     nodes: dict[str, dict[str, Any]] = defaultdict(dict)
@@ -220,10 +247,14 @@ def _group(rows: Iterable[tuple[Any, Any, Any]], supports: dict[tuple[str, str, 
             labels[(predicate.value, _key(node))].setdefault(label.language or "", label.value)
     groups = []
     for predicate in sorted(nodes, key=lambda p: (p != RDF + "type", linker.vocab.label(p).lower())):
-        facts = [Fact(value=linker.value(node, labels.get((predicate, key))),
-                      supports=supports.get(fact_key(predicate, key), []))
-                 for key, node in nodes[predicate].items()]
-        facts.sort(key=lambda f: (f.value.link.label.lower() if f.value.link else f.value.text.lower()))
+        facts = [
+            Fact(
+                value=linker.value(node, labels.get((predicate, key))),
+                supports=supports.get(fact_key(predicate, key), []),
+            )
+            for key, node in nodes[predicate].items()
+        ]
+        facts.sort(key=lambda f: f.value.link.label.lower() if f.value.link else f.value.text.lower())
         groups.append(PropertyGroup(predicate=linker.link(predicate), facts=facts))
     return groups
 
@@ -231,8 +262,11 @@ def _group(rows: Iterable[tuple[Any, Any, Any]], supports: dict[tuple[str, str, 
 def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
     labels: dict[str, list[str]] = defaultdict(list)
     for _e, predicate, obj, _label in rows:
-        if predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title") and \
-                isinstance(obj, ox.Literal) and obj.value not in labels[obj.language or ""]:
+        if (
+            predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
+            and isinstance(obj, ox.Literal)
+            and obj.value not in labels[obj.language or ""]
+        ):
             labels[obj.language or ""].append(obj.value)
     return dict(sorted(labels.items(), key=lambda kv: (kv[0] != "en", kv[0] == "", kv[0])))
 
@@ -275,29 +309,44 @@ def graph_view(iri: str, triples: list[ox.Triple], linker: Linker) -> GraphView:
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
         by_subject[_key(t.subject)][t.predicate.value].append(t.object)
-    labels = {s: {o.language or "": o.value for p in (RDFS + "label", DCTERMS + "title") for o in props.get(p, [])}
-              for s, props in by_subject.items()}
+    labels = {
+        s: {o.language or "": o.value for p in (RDFS + "label", DCTERMS + "title") for o in props.get(p, [])}
+        for s, props in by_subject.items()
+    }
     claims = [props for props in by_subject.values() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])]
     article = next((_key(o[0]) for o in [by_subject[iri].get(eco + "sourceArticle", [])] if o), None)
     facts = [_graph_fact(c, eco, labels, linker) for c in claims]
     facts.sort(key=lambda f: (f[0].label.lower(), f[1].label.lower()))
     claim_ids = {s for s, props in by_subject.items() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])}
-    entities = sorted((linker.link(s, labels.get(s)) for s in by_subject if s not in claim_ids and s != iri),
-                      key=lambda link: link.label.lower())
-    return GraphView(iri=iri, article=linker.link(article, labels.get(article)) if article else None,
-                     entities=entities, facts=facts, triples=len(triples))
+    entities = sorted(
+        (linker.link(s, labels.get(s)) for s in by_subject if s not in claim_ids and s != iri),
+        key=lambda link: link.label.lower(),
+    )
+    return GraphView(
+        iri=iri,
+        article=linker.link(article, labels.get(article)) if article else None,
+        entities=entities,
+        facts=facts,
+        triples=len(triples),
+    )
 
 
-def _graph_fact(claim: dict[str, list[Any]], eco: str, labels: dict[str, dict[str, str]],
-                linker: Linker) -> tuple[Link, Link, Value, list[Support]]:
+def _graph_fact(
+    claim: dict[str, list[Any]], eco: str, labels: dict[str, dict[str, str]], linker: Linker
+) -> tuple[Link, Link, Value, list[Support]]:
     subject, predicate, obj = (claim[RDF + k][0] for k in ("subject", "predicate", "object"))
     article = _key(claim["http://www.w3.org/ns/prov#wasQuotedFrom"][0])
     quote = claim[eco + "quote"][0].value
     line = claim.get(eco + "quoteLine", [None])[0]
-    support = Support(quote=quote, article=linker.link(article, labels.get(article)),
-                      line=line.value if line is not None else "")
-    return (linker.link(_key(subject), labels.get(_key(subject))), linker.link(predicate.value),
-            linker.value(obj, labels.get(_key(obj))), [support])
+    support = Support(
+        quote=quote, article=linker.link(article, labels.get(article)), line=line.value if line is not None else ""
+    )
+    return (
+        linker.link(_key(subject), labels.get(_key(subject))),
+        linker.link(predicate.value),
+        linker.value(obj, labels.get(_key(obj))),
+        [support],
+    )
 
 
 # ------------------------------------------------------------------------------------- serialisation --
@@ -323,6 +372,6 @@ def serialize(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes
 def _kind(term: Any, base: str) -> str | None:
     start = f"{base}id/"
     if isinstance(term, ox.NamedNode) and term.value.startswith(start):
-        kind = term.value[len(start):].split("/", 1)[0]
+        kind = term.value[len(start) :].split("/", 1)[0]
         return kind if kind.isidentifier() else None
     return None

@@ -96,9 +96,10 @@ async def landing(site: SiteLike, linker: Linker, dist: Path) -> Landing:
     page.triples = int(triples.rows[0][0].value) if triples.rows else 0
     counted = [(row[0].value, int(row[1].value)) for row in classes.rows if isinstance(row[0], ox.NamedNode)]
     page.claims = next((n for iri, n in counted if iri == eco + "Claim"), 0)
-    page.classes = sorted(((linker.link(iri), n) for iri, n in counted
-                           if iri.startswith(eco) and iri != eco + "Claim"),
-                          key=lambda item: (-item[1], item[0].label))
+    page.classes = sorted(
+        ((linker.link(iri), n) for iri, n in counted if iri.startswith(eco) and iri != eco + "Claim"),
+        key=lambda item: (-item[1], item[0].label),
+    )
     page.articles = _articles(articles.rows, linker)
     page.search_example = await search_example(site, dist)
     page.schema_org = schema_org(page, site.base)
@@ -107,16 +108,28 @@ async def landing(site: SiteLike, linker: Linker, dist: Path) -> Landing:
 
 def dataset_title(dist: Path, base: str) -> str:
     """The dct:title of the dataset in dist/void.ttl ("Ecosystem Graph" when it has none)."""
-    titles = [t.object for t in _void(dist) if isinstance(t.subject, ox.NamedNode)
-              and t.subject.value == f"{base}dataset" and t.predicate.value == DCTERMS + "title"]
+    titles = [
+        t.object
+        for t in _void(dist)
+        if isinstance(t.subject, ox.NamedNode)
+        and t.subject.value == f"{base}dataset"
+        and t.predicate.value == DCTERMS + "title"
+    ]
     return _first_getter({"title": titles})("title") or Landing.title
 
 
 async def search_example(site: SiteLike, dist: Path) -> str:
     """What to search for, e.g. "Acme, Utrecht": the labels of the dataset's example resources (void.ttl)."""
-    examples = sorted({t.object.value for t in _void(dist) if t.predicate.value == VOID + "exampleResource"
-                       and isinstance(t.subject, ox.NamedNode) and t.subject.value == f"{site.base}dataset"
-                       and isinstance(t.object, ox.NamedNode)})
+    examples = sorted(
+        {
+            t.object.value
+            for t in _void(dist)
+            if t.predicate.value == VOID + "exampleResource"
+            and isinstance(t.subject, ox.NamedNode)
+            and t.subject.value == f"{site.base}dataset"
+            and isinstance(t.object, ox.NamedNode)
+        }
+    )
     labels = []
     for iri in examples:
         rows = (await site.query(LABEL.replace("IRI", iri))).rows
@@ -146,9 +159,10 @@ def _describe_dataset(page: Landing, triples: list[ox.Triple], base: str, linker
     page.example = first(VOID + "exampleResource")
     page.languages = sorted(_iso_639_1(_value(lang)) for lang in root.get(DCTERMS + "language", []))
     page.publisher = _agent_name(props.get(first(DCTERMS + "publisher"), {}))
-    page.downloads = sorted((_download(props.get(_value(d), {}), props, base, linker)
-                             for d in root.get(DCAT + "distribution", [])),
-                            key=lambda d: ("/" in d.name, d.name))
+    page.downloads = sorted(
+        (_download(props.get(_value(d), {}), props, base, linker) for d in root.get(DCAT + "distribution", [])),
+        key=lambda d: ("/" in d.name, d.name),
+    )
 
 
 def _agent_name(agent: dict[str, list[Any]]) -> str:
@@ -165,20 +179,26 @@ def _first_getter(node: dict[str, list[Any]]) -> Any:
     def first(predicate: str) -> str:
         values = sorted(node.get(predicate, []), key=lambda v: (getattr(v, "language", "") != "en", str(v)))
         return _value(values[0]) if values else ""
+
     return first
 
 
-def _download(node: dict[str, list[Any]], props: dict[str, dict[str, list[Any]]], base: str,
-              linker: Linker) -> Download:
+def _download(
+    node: dict[str, list[Any]], props: dict[str, dict[str, list[Any]]], base: str, linker: Linker
+) -> Download:
     first = _first_getter(node)
     url = first(DCAT + "downloadURL")
     checksum = props.get(first("http://spdx.org/rdf/terms#checksum"), {})
     size = first(DCAT + "byteSize")
-    name = url[len(f"{base}dumps/"):] if url.startswith(f"{base}dumps/") else url.rsplit("/", 1)[-1]
-    return Download(name=name, title=first(DCTERMS + "title"), href=linker.href(url),
-                    media_type=first(DCAT + "mediaType").removeprefix(IANA),
-                    size=int(size) if size.isdigit() else None,
-                    sha256=_first_getter(checksum)(SPDX + "checksumValue"))
+    name = url[len(f"{base}dumps/") :] if url.startswith(f"{base}dumps/") else url.rsplit("/", 1)[-1]
+    return Download(
+        name=name,
+        title=first(DCTERMS + "title"),
+        href=linker.href(url),
+        media_type=first(DCAT + "mediaType").removeprefix(IANA),
+        size=int(size) if size.isdigit() else None,
+        sha256=_first_getter(checksum)(SPDX + "checksumValue"),
+    )
 
 
 def _value(term: Any) -> str:
@@ -190,8 +210,9 @@ def _articles(rows: list[tuple], linker: Linker) -> list[Article]:
     for article, title, graph in rows:
         if article.value not in seen:
             labels = {title.language or "": title.value} if title is not None else None
-            seen[article.value] = Article(link=linker.link(article.value, labels),
-                                          graph=linker.link(graph.value) if graph is not None else None)
+            seen[article.value] = Article(
+                link=linker.link(article.value, labels), graph=linker.link(graph.value) if graph is not None else None
+            )
     return sorted(seen.values(), key=lambda a: a.link.label.lower())
 
 
@@ -212,8 +233,13 @@ def schema_org(page: Landing, base: str) -> str:
         "isAccessibleForFree": True,
         "creator": {"@type": "Organization", "name": page.publisher} if page.publisher else None,
         "distribution": [
-            {"@type": "DataDownload", "name": d.title, "contentUrl": f"{base}dumps/{d.name}",
-             "encodingFormat": d.media_type, "contentSize": d.size_text}
+            {
+                "@type": "DataDownload",
+                "name": d.title,
+                "contentUrl": f"{base}dumps/{d.name}",
+                "encodingFormat": d.media_type,
+                "contentSize": d.size_text,
+            }
             for d in page.main_downloads
         ],
     }
@@ -223,5 +249,7 @@ def schema_org(page: Landing, base: str) -> str:
 
 
 def query_cards(queries: dict[str, StoredQuery]) -> list[dict[str, Any]]:
-    return [{"name": q.name, "summary": q.summary or q.name, "tags": q.tags, "params": q.params,
-             "example": q.example_args} for q in queries.values()]
+    return [
+        {"name": q.name, "summary": q.summary or q.name, "tags": q.tags, "params": q.params, "example": q.example_args}
+        for q in queries.values()
+    ]

@@ -15,8 +15,17 @@ import pyoxigraph as ox
 
 from .describe import Linker, SiteLike
 
-MEMBERSHIP = ("memberOf", "hasMember", "partner", "initiatedBy", "managedBy", "ledBy", "subOrganisationOf",
-              "collaboratesWith", "spinOffOf")
+MEMBERSHIP = (
+    "memberOf",
+    "hasMember",
+    "partner",
+    "initiatedBy",
+    "managedBy",
+    "ledBy",
+    "subOrganisationOf",
+    "collaboratesWith",
+    "spinOffOf",
+)
 
 TYPES = """SELECT ?s ?t ?label WHERE {
   ?s a ?t . FILTER(?t != <ECO#Claim> && ?t != <ECO#Article>)
@@ -122,8 +131,15 @@ def _funding_edges(rows: list[tuple], kinds: dict[str, str]) -> list[Edge]:
             continue
         value = _amount(amount)
         label = f"€{value:,.0f}" if value else ""
-        edges.append(Edge(source=source.value, target=recipient.value, kind="funding", label=label,
-                          weight=1.0 + math.log10(1 + value) / 3 if value else 1.0))
+        edges.append(
+            Edge(
+                source=source.value,
+                target=recipient.value,
+                kind="funding",
+                label=label,
+                weight=1.0 + math.log10(1 + value) / 3 if value else 1.0,
+            )
+        )
     return edges
 
 
@@ -137,15 +153,26 @@ def _amount(term: ox.Literal | None) -> float:
 def _network(edges: list[Edge], kinds: dict[str, str], labels: dict[str, str], linker: Linker) -> Network:
     unique: dict[tuple[str, str, str], Edge] = {}
     for edge in edges:
-        key = (edge.source, edge.target, edge.kind) if edge.kind == "funding" else \
-            (*sorted((edge.source, edge.target)), edge.kind)
+        key = (
+            (edge.source, edge.target, edge.kind)
+            if edge.kind == "funding"
+            else (*sorted((edge.source, edge.target)), edge.kind)
+        )
         unique.setdefault(key, edge)  # type: ignore[arg-type]
     degree: dict[str, int] = defaultdict(int)
     for edge in unique.values():
         degree[edge.source] += 1
         degree[edge.target] += 1
-    nodes = [Node(iri=iri, label=labels.get(iri) or linker.link(iri).label, kind=kinds.get(iri, "other"),
-                  href=linker.href(iri), degree=degree[iri]) for iri in sorted(degree)]
+    nodes = [
+        Node(
+            iri=iri,
+            label=labels.get(iri) or linker.link(iri).label,
+            kind=kinds.get(iri, "other"),
+            href=linker.href(iri),
+            degree=degree[iri],
+        )
+        for iri in sorted(degree)
+    ]
     return Network(nodes=nodes, edges=sorted(unique.values(), key=lambda e: (e.kind, e.source, e.target)))
 
 
@@ -258,10 +285,16 @@ def _place_labels(network: Network) -> None:
 def _candidates(node: Node, width: float, height: float) -> list[tuple[float, float, str]]:
     gap = node.radius + 3
     above, below = node.y - gap, node.y + gap + height
-    return [(node.x, above, "middle"), (node.x, below, "middle"),
-            (node.x + gap, node.y + height / 3, "start"), (node.x - gap, node.y + height / 3, "end"),
-            (node.x + node.radius, above, "end"), (node.x - node.radius, above, "start"),
-            (node.x + node.radius, below, "end"), (node.x - node.radius, below, "start")]
+    return [
+        (node.x, above, "middle"),
+        (node.x, below, "middle"),
+        (node.x + gap, node.y + height / 3, "start"),
+        (node.x - gap, node.y + height / 3, "end"),
+        (node.x + node.radius, above, "end"),
+        (node.x - node.radius, above, "start"),
+        (node.x + node.radius, below, "end"),
+        (node.x - node.radius, below, "start"),
+    ]
 
 
 def _box(x: float, y: float, anchor: str, width: float, height: float) -> Box:
@@ -287,6 +320,15 @@ def _drawn(edge: Edge, a: Node, b: Node) -> DrawnEdge:
     cx, cy = (x1 + x2) / 2 - uy * bend, (y1 + y2) / 2 + ux * bend
     verb = "funds" if edge.kind == "funding" else "is linked to"
     title = f"{a.label} {verb} {b.label}" + (f" ({edge.label})" if edge.label else "")
-    return DrawnEdge(kind=edge.kind, x1=round(x1, 1), y1=round(y1, 1), x2=round(x2, 1), y2=round(y2, 1),
-                     cx=round(cx, 1), cy=round(cy, 1), width=round(1.2 * edge.weight, 2), label=edge.label,
-                     title=title)
+    return DrawnEdge(
+        kind=edge.kind,
+        x1=round(x1, 1),
+        y1=round(y1, 1),
+        x2=round(x2, 1),
+        y2=round(y2, 1),
+        cx=round(cx, 1),
+        cy=round(cy, 1),
+        width=round(1.2 * edge.weight, 2),
+        label=edge.label,
+        title=title,
+    )

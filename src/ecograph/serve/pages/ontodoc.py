@@ -31,9 +31,11 @@ _FETCHING = re.compile(
 )
 
 
-BACK_LINK = ('<nav aria-label="Site" style="font: 14px system-ui, sans-serif; padding: 6px 70px;">'
-             '<a href="/">Ecosystem Graph</a> · <a href="/search">search</a> · '
-             '<a href="/sparql/editor">SPARQL editor</a> · <a href="/def.ttl">ontology as Turtle</a></nav>')
+BACK_LINK = (
+    '<nav aria-label="Site" style="font: 14px system-ui, sans-serif; padding: 6px 70px;">'
+    '<a href="/">Ecosystem Graph</a> · <a href="/search">search</a> · '
+    '<a href="/sparql/editor">SPARQL editor</a> · <a href="/def.ttl">ontology as Turtle</a></nav>'
+)
 
 
 class OntologyDocError(EcographError):

@@ -44,8 +44,13 @@ STATIC = HERE / "static"
 YASGUI = HERE / "web" / "node_modules" / "@zazuko" / "yasgui" / "build"
 VENDOR_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
 LANGUAGE_NAMES = {**{code: name for code, (_eu, name) in LANGUAGES.items()}, "": "no language"}
-FORMAT_NAMES = {conneg.HTML: "HTML", conneg.TURTLE: "Turtle", conneg.JSON_LD: "JSON-LD",
-                conneg.N_TRIPLES: "N-Triples", conneg.RDF_XML: "RDF/XML"}
+FORMAT_NAMES = {
+    conneg.HTML: "HTML",
+    conneg.TURTLE: "Turtle",
+    conneg.JSON_LD: "JSON-LD",
+    conneg.N_TRIPLES: "N-Triples",
+    conneg.RDF_XML: "RDF/XML",
+}
 EXTENSION_OF = {media: ext for ext, media in conneg.EXTENSIONS.items()}
 OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 DESCRIPTION_CACHE_BYTES = 64 << 20  # recent serialized entity descriptions kept by the web process
@@ -78,11 +83,16 @@ class Pages:
 
     def __init__(self, site: SiteLike) -> None:
         self.site = site
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
-                               trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html", "svg"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self._cache: dict[str, Any] = {}
         self._described: LRUCache[tuple[str, str, int], tuple[bytes, bool]] = LRUCache(
-            DESCRIPTION_CACHE_BYTES, getsizeof=lambda made: len(made[0]))
+            DESCRIPTION_CACHE_BYTES, getsizeof=lambda made: len(made[0])
+        )
         self._locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -114,28 +124,29 @@ class Pages:
                     self._cache[key] = await make()
         return self._cache[key]
 
-    def render(self, template: str, status: int = 200, headers: dict[str, str] | None = None,
-               **context: Any) -> Response:
-        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title,
-                                                      **context)
+    def render(
+        self, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+    ) -> Response:
+        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title, **context)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
     # ---------------------------------------------------------------------------------------- errors --
 
-    def error(self, request: Request, status: int, message: str, offered: tuple[str, ...] = (),
-              chosen: str | None = None) -> Response:
+    def error(
+        self, request: Request, status: int, message: str, offered: tuple[str, ...] = (), chosen: str | None = None
+    ) -> Response:
         """An error by Accept (errors.error_response): for pages HTML (the default) or text; for APIs
         (`offered`) JSON (the default), HTML for browsers, or text."""
         return error_response(request, status, message, offered=offered, chosen=chosen, page=self._error_page)
 
     def _error_page(self, status: int, message: str, headers: dict[str, str]) -> Response:
-        return self.render("error.html", status=status, headers=headers, code=status,
-                           reason=HTTPStatus(status).phrase, message=message)
+        return self.render(
+            "error.html", status=status, headers=headers, code=status, reason=HTTPStatus(status).phrase, message=message
+        )
 
     def not_acceptable(self, request: Request, offered: tuple[str, ...]) -> Response:
         """406 as text: whatever the client accepts, it is not among `offered`."""
-        return error_response(request, 406, "this resource is available as " + ", ".join(offered),
-                              chosen=conneg.TEXT)
+        return error_response(request, 406, "this resource is available as " + ", ".join(offered), chosen=conneg.TEXT)
 
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
@@ -149,9 +160,16 @@ class Pages:
         except EcographError as error:  # a query failed or timed out: say so, keep serving
             return self.failed(request, error)
         cards = [self._card(card) for card in query_cards(self.queries)]
-        return self.render("landing.html", active="/", page=page, net=network, edges=edges, queries=cards,
-                           entity_total=sum(n for _l, n in page.classes),
-                           example_href=self.linker.href(page.example) if page.example else "")
+        return self.render(
+            "landing.html",
+            active="/",
+            page=page,
+            net=network,
+            edges=edges,
+            queries=cards,
+            entity_total=sum(n for _l, n in page.classes),
+            example_href=self.linker.href(page.example) if page.example else "",
+        )
 
     async def _landing(self) -> tuple[Any, Any, Any]:
         page = await landing(self.site, self.linker, self.dist)
@@ -162,8 +180,11 @@ class Pages:
 
     def _card(self, card: dict[str, Any]) -> dict[str, Any]:
         example = card["example"]
-        return {**card, "example_query": f"?{urlencode(example)}" if example else "",
-                "example_query_csv": f"?{urlencode({**example, 'format': 'csv'})}"}
+        return {
+            **card,
+            "example_query": f"?{urlencode(example)}" if example else "",
+            "example_query_csv": f"?{urlencode({**example, 'format': 'csv'})}",
+        }
 
     # ------------------------------------------------------------------------------ resources (IRIs) --
 
@@ -178,12 +199,18 @@ class Pages:
         slug, extension = conneg.split_extension(request.path_params["slug"])
         return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf)
 
-    async def _resource(self, request: Request, local: str, extension: str | None,
-                        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
-                        rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
-                        page: int = 1) -> Response:
-        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
-                                    extension or request.query_params.get("_format"))
+    async def _resource(
+        self,
+        request: Request,
+        local: str,
+        extension: str | None,
+        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
+        rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
+        page: int = 1,
+    ) -> Response:
+        decision = conneg.negotiate(
+            request.headers.get("accept"), conneg.RESOURCE_TYPES, extension or request.query_params.get("_format")
+        )
         if decision.media_type is None:
             return self.not_acceptable(request, conneg.RESOURCE_TYPES)
         iri = self.site.base + local
@@ -205,8 +232,11 @@ class Pages:
                     response = self._rdf_body(body, decision.media_type, headers)
         except EcographError as error:  # query errors: the status they carry (timeout 503, ...)
             return self.failed(request, error)
-        missing = (f"There is no page {page} of <{iri}>: its description has fewer pages (start at /{local})."
-                   if page > 1 else f"There is no resource <{iri}> in this dataset.")
+        missing = (
+            f"There is no page {page} of <{iri}>: its description has fewer pages (start at /{local})."
+            if page > 1
+            else f"There is no resource <{iri}> in this dataset."
+        )
         return response or self.error(request, 404, missing, chosen=decision.media_type)
 
     def _rdf_response(self, triples: list[ox.Triple], media_type: str, headers: dict[str, str]) -> Response:
@@ -224,8 +254,9 @@ class Pages:
         view = await entity_view(self.site, iri, self.linker)
         if view is None:
             return None
-        return self.render("entity.html", headers=headers, view=view,
-                           alternates=_alternate_links(self.linker.href(iri)))
+        return self.render(
+            "entity.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri))
+        )
 
     async def _entity_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         """The serialized description (and whether a next page exists), from the cache of recent ones (the data
@@ -246,8 +277,7 @@ class Pages:
         if not triples:
             return None
         view = graph_view(iri, triples, self.linker)
-        return self.render("graph.html", headers=headers, view=view,
-                           alternates=_alternate_links(self.linker.href(iri)))
+        return self.render("graph.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri)))
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         triples = await graph_triples(self.site, iri, self.dist)
@@ -261,8 +291,9 @@ class Pages:
             return self.error(request, 404, f"There is no ontology version {version!r}; see /def.")
         if extension is not None and conneg.EXTENSIONS.get(extension) not in conneg.RESOURCE_TYPES:
             return self.error(request, 404, "No such file; try /def.ttl, /def.jsonld, /def.nt or /def.rdf.")
-        decision = conneg.negotiate(request.headers.get("accept"), conneg.RESOURCE_TYPES,
-                                    extension or request.query_params.get("_format"))
+        decision = conneg.negotiate(
+            request.headers.get("accept"), conneg.RESOURCE_TYPES, extension or request.query_params.get("_format")
+        )
         if decision.media_type is None:
             return self.not_acceptable(request, conneg.RESOURCE_TYPES)
         headers = {"Vary": "Accept", "Link": _alternates("/def")}
@@ -304,19 +335,31 @@ class Pages:
             return self.failed(request, error, (conneg.JSON,))
         headers = {"Vary": "Accept"}
         if decision.media_type == conneg.JSON:
-            return JSONResponse({"query": text, "results": [r.as_json() for r in results],
-                                 "truncated": truncated}, headers=headers)
+            return JSONResponse(
+                {"query": text, "results": [r.as_json() for r in results], "truncated": truncated}, headers=headers
+            )
         example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
-        return self.render("search.html", headers=headers, active="/search", query=text, results=results,
-                           truncated=truncated, example=example)
+        return self.render(
+            "search.html",
+            headers=headers,
+            active="/search",
+            query=text,
+            results=results,
+            truncated=truncated,
+            example=example,
+        )
 
     # --------------------------------------------------------------------------------------- editor --
 
     async def editor(self, request: Request) -> Response:
-        queries = [{"name": q.name, "summary": q.summary or q.name, "query": q.text}
-                   for q in self.queries.values()]
-        return self.render("editor.html", active="/sparql/editor", wide=True, queries=queries,
-                           installed=(YASGUI / "yasgui.min.js").is_file())
+        queries = [{"name": q.name, "summary": q.summary or q.name, "query": q.text} for q in self.queries.values()]
+        return self.render(
+            "editor.html",
+            active="/sparql/editor",
+            wide=True,
+            queries=queries,
+            installed=(YASGUI / "yasgui.min.js").is_file(),
+        )
 
     async def vendor(self, request: Request) -> Response:
         name = request.path_params["file"]
@@ -337,8 +380,9 @@ class Pages:
         query = self.queries.get(request.path_params["name"])
         offered = conneg.API_TYPES
         if query is None:
-            return self.error(request, 404, f"There is no stored query {request.path_params['name']!r}; "
-                                            "see /api/queries.", offered)
+            return self.error(
+                request, 404, f"There is no stored query {request.path_params['name']!r}; see /api/queries.", offered
+            )
         if query.problem:
             return self.error(request, 500, f"The stored query cannot be served: {query.problem}", offered)
         hint = request.query_params.get("format")
@@ -346,11 +390,13 @@ class Pages:
         if decision.media_type is None:
             return self.not_acceptable(request, offered)
         args = {k: v for k, v in request.query_params.items() if k != "format"}
-        repeated = sorted({k for k, _ in request.query_params.multi_items()
-                           if len(request.query_params.getlist(k)) > 1})
+        repeated = sorted(
+            {k for k, _ in request.query_params.multi_items() if len(request.query_params.getlist(k)) > 1}
+        )
         if repeated:
-            return self.error(request, 400, f"The parameter {repeated[0]!r} is given more than once; give it once.",
-                              offered)
+            return self.error(
+                request, 400, f"The parameter {repeated[0]!r} is given more than once; give it once.", offered
+            )
         try:
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
@@ -371,12 +417,14 @@ def _page(value: str | None) -> int | None:
 
 
 def _alternate_links(href: str) -> list[dict[str, str]]:
-    return [{"href": f"{href}.{EXTENSION_OF[media]}", "type": media, "name": FORMAT_NAMES[media]}
-            for media in conneg.RESOURCE_TYPES if media != conneg.HTML]
+    return [
+        {"href": f"{href}.{EXTENSION_OF[media]}", "type": media, "name": FORMAT_NAMES[media]}
+        for media in conneg.RESOURCE_TYPES
+        if media != conneg.HTML
+    ]
 
 
 def _alternates(href: str) -> str:
     links = [f'<{href}>; rel="alternate"; type="{conneg.HTML}"']
     links += [f'<{link["href"]}>; rel="alternate"; type="{link["type"]}"' for link in _alternate_links(href)]
     return ", ".join(links)
-

@@ -32,8 +32,7 @@ class Result:
     types: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"iri": self.iri, "href": self.href, "label": self.label, "matched": self.matched,
-                "types": self.types}
+        return {"iri": self.iri, "href": self.href, "label": self.label, "matched": self.matched, "types": self.types}
 
 
 async def search_labels(site: SiteLike, text: str, linker: Linker) -> tuple[list[Result], bool]:
@@ -51,8 +50,16 @@ async def search_labels(site: SiteLike, text: str, linker: Linker) -> tuple[list
             names[iri].setdefault(name.language or "", name.value)
         if isinstance(kind, ox.NamedNode):
             types[iri].add(linker.vocab.label(kind.value))
-    results = [Result(iri=iri, href=linker.href(iri), label=pick_label(names[iri]) or matched[iri],
-                      matched=matched[iri], types=sorted(types[iri])) for iri in matched]
+    results = [
+        Result(
+            iri=iri,
+            href=linker.href(iri),
+            label=pick_label(names[iri]) or matched[iri],
+            matched=matched[iri],
+            types=sorted(types[iri]),
+        )
+        for iri in matched
+    ]
     results.sort(key=lambda r: _rank(r, text.lower()))
     return results[:MAX_RESULTS], len(results) > MAX_RESULTS or outcome.truncated
 

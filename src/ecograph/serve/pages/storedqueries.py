@@ -20,8 +20,17 @@ from ...queries import (
     to_term,
 )
 
-__all__ = ["PARAM_TYPES", "Param", "ParameterError", "StoredQuery", "StoredQueryError", "bind_arguments",
-           "load_queries", "parse_query", "to_term"]
+__all__ = [
+    "PARAM_TYPES",
+    "Param",
+    "ParameterError",
+    "StoredQuery",
+    "StoredQueryError",
+    "bind_arguments",
+    "load_queries",
+    "parse_query",
+    "to_term",
+]
 
 
 def load_queries(folder: Path) -> dict[str, StoredQuery]:
