@@ -90,13 +90,18 @@ def strict_server(
         yield url
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextlib.contextmanager
 def running_server(dist: Path, log: Path, *options: str, python: Sequence[str] = (sys.executable,)) -> Iterator[str]:
     """Run `ecograph serve` in a subprocess until the block ends; wait until it answers a query first.
     `python`: the command that runs Python (e.g. inside `unshare`)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
         *python,

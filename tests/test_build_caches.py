@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph
 import pyshacl
 import pytest
-from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
+from test_mapping_errors import write_one_article_project
 
 from ecograph import project as project_module
 from ecograph.build import mapcache
@@ -27,15 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A one-article project with the real ontology, shapes and queries, and a cache folder of its own."""
-    root = tmp_path / "project"
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
-    for folder in ("seeds", "mappings"):
-        (root / folder).mkdir()
-    (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
-    (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
-    (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return Project.open(root, cache_dir=tmp_path / "cache")
+    return Project.open(write_one_article_project(tmp_path / "project"), cache_dir=tmp_path / "cache")
 
 
 def digests(folder: Path) -> dict[str, str]:

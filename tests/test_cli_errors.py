@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import wait_until_serving
-from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA, fingerprint
+from conftest import free_port, wait_until_serving
+from test_mapping_errors import ARTICLE, GOOD_MAPPING, fingerprint, write_one_article_project
 
 from ecograph import scaffold
 from ecograph.build import dumps
@@ -30,15 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A one-article project with the real ontology, shapes and queries."""
-    project = tmp_path / "project"
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(REPO / folder, project / folder)
-    for folder in ("seeds", "mappings"):
-        (project / folder).mkdir()
-    (project / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
-    (project / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
-    (project / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return project
+    return write_one_article_project(tmp_path / "project")
 
 
 def run(root: Path, *args: str) -> Result:
@@ -381,9 +372,7 @@ def test_a_file_the_library_cannot_read_exits_2_naming_it(
 
 def test_ctrl_c_exits_130_not_1_which_means_violations(pages_dist: Path, tmp_path: Path) -> None:
     """SIGINT (what Ctrl-C sends) to a running `ecograph serve`: it stops, says so in one line, exits 130."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         sys.executable,
         "-m",

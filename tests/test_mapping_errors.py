@@ -59,17 +59,24 @@ entities:
 """
 
 
+def write_one_article_project(root: Path, *, queries: bool = True) -> Path:
+    """`root` as a project of the one article above, with the real ontology and shapes (and stored queries,
+    or an empty queries/)."""
+    copied = ("ontology", "shapes", "queries") if queries else ("ontology", "shapes")
+    for folder in copied:
+        shutil.copytree(REPO / folder, root / folder)
+    for folder in ("seeds", "mappings", "queries"):
+        (root / folder).mkdir(exist_ok=True)
+    (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
+    (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A one-article project with the real ontology and shapes."""
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    for folder in ("seeds", "mappings", "queries"):
-        (tmp_path / folder).mkdir()
-    (tmp_path / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
-    (tmp_path / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
-    (tmp_path / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return Project.open(tmp_path)
+    return Project.open(write_one_article_project(tmp_path, queries=False))
 
 
 def write_mapping(project: Project, text: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 from rdflib import RDF, SH, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID, XSD
-from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
+from test_mapping_errors import write_one_article_project
 
 from ecograph import __version__
 from ecograph.build.dumps import build_dist
@@ -257,14 +257,7 @@ def test_two_clones_of_one_commit_publish_the_same_void(tmp_path: Path, monkeypa
 
 def test_outside_git_the_date_is_the_newest_the_seeds_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    root = tmp_path / "project"
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
-    for folder in ("seeds", "mappings"):
-        (root / folder).mkdir()
-    (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
-    (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")  # published 2023-12-19
-    (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
+    root = write_one_article_project(tmp_path / "project")  # its article was published 2023-12-19
     touch_all(root, dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
     void = Graph().parse(build_dist(Project.open(root), root / "dist").out / "void.ttl", format="turtle")
     assert set(void.objects(None, DCTERMS.modified)) == {Literal("2023-12-19", datatype=XSD.date)}

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_mapping_errors import ARTICLE, GOOD_MAPPING, METADATA
+from test_mapping_errors import write_one_article_project
 
 from ecograph.build.dumps import build_dist
 from ecograph.project import Project
@@ -46,15 +46,7 @@ dumps.build_dist(Project.open(root), root / "dist")
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A one-article project with the real ontology, shapes and queries."""
-    root = tmp_path / "project"
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
-    for folder in ("seeds", "mappings"):
-        (root / folder).mkdir()
-    (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
-    (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
-    (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
-    return Project.open(root)
+    return Project.open(write_one_article_project(tmp_path / "project"))
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import free_port
 
 from ecograph.cli import main
 
@@ -87,8 +87,6 @@ def test_syntax_error(dist: Path, tmp_path: Path) -> None:
 
 
 def test_unreachable_endpoint(dist: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     code, output = run("query", "demo-labels", "--dist", str(dist), "--endpoint", f"http://127.0.0.1:{port}/sparql")
     assert code == 2 and "did not answer" in output

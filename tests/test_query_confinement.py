@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import NamedTuple
 import click
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, running_server
+from conftest import REPO, free_port, running_server
 from loopback import Listener, listening
 from test_endpoint_safety import ASK, assert_error, sparql
 
@@ -159,9 +158,7 @@ def no_namespaces() -> None:
 
 
 def test_serve_refuses_to_run_without_isolation(no_namespaces: None, live_dist: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         sys.executable,
         "-m",

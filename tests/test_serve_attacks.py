@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import REPO, running_server
+from conftest import REPO, free_port, running_server
 from test_endpoint_safety import ASK, CARTESIAN, assert_error, sparql
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -236,9 +236,7 @@ def test_a_corrupt_dist_is_refused(live_dist: Path, tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "ecograph.trig").write_text("this is { not TriG", encoding="utf-8")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     result = _serve("--dist", str(dist), "--port", str(port))
     assert result.returncode == 2
     assert "ecograph.trig cannot be loaded" in result.stderr and "ecograph build" in result.stderr
