@@ -25,6 +25,7 @@ DEFAULT_TITLE = "Ecosystem Graph dataset"
 CACHE_FOLDER = ".ecograph-cache"  # the default cache folder's name, in the project (or beside a served dist/)
 CACHE_ENV = "ECOGRAPH_CACHE_DIR"
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
+MAPPING_SUFFIXES = (".yaml", ".ttl", ".jsonld")  # mappings/<stem>.<suffix>: the facts of seeds/<stem>.txt
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
 _STATED_DATE = re.compile(r"\bdate:\s*[\"']?(\d{4}-\d{2}-\d{2})\b")
 
@@ -103,7 +104,8 @@ class Project:
         return sorted(self.shapes_dir.glob("*.ttl"))
 
     def mapping_files(self) -> list[Path]:
-        return sorted(self.mappings_dir.glob("*.yaml"))
+        """One file per article: a YAML mapping, or its facts and claims written by hand in Turtle or JSON-LD."""
+        return sorted(p for p in self.mappings_dir.glob("*") if p.suffix in MAPPING_SUFFIXES)
 
     def query_files(self) -> list[Path]:
         return sorted(self.queries_dir.glob("*.rq"))

@@ -44,8 +44,9 @@ from .graph import (
     write_rdf,
 )
 from .mapcache import map_article_cached
-from .mapping import ArticleGraph, mapping_problems
+from .mapping import ArticleGraph
 from .metadata import write_void
+from .rdfmapping import file_problems
 from .shacl import validate_articles
 
 BUILD_MARKERS = ("void.ttl", "ecograph.trig")  # files only a build writes: the folder may be replaced
@@ -82,19 +83,20 @@ class MappingErrors(BuildError):
 
 
 def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
-    """Map every mappings/*.yaml; raise MappingErrors listing every problem of every file that does not map."""
+    """Map every mappings/*.yaml (and hand-written *.ttl, *.jsonld); raise MappingErrors listing every problem of
+    every file that does not map."""
     articles: list[ArticleGraph] = []
     problems: list[Finding] = []
     for path in project.mapping_files():
         try:
             articles.append(map_article_cached(project, vocabulary, path))
         except InputError:  # map it again collecting its problems: all of them, not only the first
-            problems.extend(mapping_problems(project, vocabulary, path))
+            problems.extend(file_problems(project, vocabulary, path))
     if problems:
         raise MappingErrors(problems)
     if not articles:
         raise BuildError(
-            f"{project.mappings_dir} holds no mapping (*.yaml): add one per article "
+            f"{project.mappings_dir} holds no mapping (*.yaml, *.ttl, *.jsonld): add one per article "
             "(ecograph new seeds/ARTICLE.txt writes a first version)"
         )
     _check_unique_slugs(project, articles)

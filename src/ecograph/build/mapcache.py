@@ -1,6 +1,6 @@
 """A per-article cache of mapped articles, so an unchanged article is not mapped again.
 
-`map_article_cached(project, vocabulary, mapping_path)` returns exactly what `mapping.map_article` returns. Its
+`map_article_cached(project, vocabulary, mapping_path)` returns exactly what `rdfmapping.map_file` returns. Its
 result is kept in <cache>/mapping/<key> (Project.cache_dir), where the key is the SHA-256 of everything the
 mapping of one article reads: the mapping file, the seed text and metadata, the ontology files, the base IRI,
 and the source code of the mapping engine. A changed input gives another key, so a stale entry is never used;
@@ -28,22 +28,24 @@ from ..ontology import Vocabulary
 from ..project import Project
 from ..shapefacts import shape_facts
 from . import mapping as mapping_module
-from .mapping import ArticleGraph, map_article
+from . import rdfmapping
+from .mapping import ArticleGraph
+from .rdfmapping import map_file
 
 FORMAT = b"ecograph-mapcache-1"
 
 
 def map_article_cached(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:
-    """`map_article`, answered from the cache when none of the article's inputs changed."""
+    """`map_file` (YAML or hand-written RDF), answered from the cache when none of the article's inputs changed."""
     folder = project.cache_dir / "mapping"
     try:
         key = _key(project, mapping_path)
     except OSError:  # an input is unreadable: let the mapping say so, with its own error
-        return map_article(project, vocabulary, mapping_path)
+        return map_file(project, vocabulary, mapping_path)
     cached = _read(folder / key, mapping_path)
     if cached is not None:
         return cached
-    article = map_article(project, vocabulary, mapping_path)
+    article = map_file(project, vocabulary, mapping_path)
     _write(folder / key, article)
     return article
 
@@ -53,7 +55,7 @@ def _key(project: Project, mapping_path: Path) -> str:
     digest.update(_context(project))
     raw = mapping_path.read_bytes()
     digest.update(len(raw).to_bytes(8, "big") + raw)
-    stem = _stem(raw) or mapping_path.stem
+    stem = (_stem(raw) if mapping_path.suffix == ".yaml" else None) or mapping_path.stem  # RDF: <stem>.ttl
     for path in (project.seed_text(stem), project.seed_metadata(stem)):
         data = path.read_bytes() if path.is_file() else b"\0missing"
         digest.update(str(path.name).encode() + len(data).to_bytes(8, "big") + data)
@@ -84,7 +86,7 @@ def _context_of(settings: str, ontology_files: tuple[Path, ...], _mtimes: tuple[
     digest = hashlib.sha256(settings.encode())
     for path in ontology_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for module in (mapping_module, ontology, project_module, projectfacts, shapefacts, text, yamlfile):
+    for module in (mapping_module, rdfmapping, ontology, project_module, projectfacts, shapefacts, text, yamlfile):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
 

@@ -123,6 +123,17 @@ def open_article(project: Project, mapping_path: Path, document: Map) -> tuple[A
     return text, metadata, _required(document, "entities", mapping_path, "")
 
 
+def open_seed(project: Project, stem: str, where: Location) -> tuple[ArticleText, Map]:
+    """The text and metadata of the article seeds/<stem>.txt, which the file at `where` maps."""
+    if not project.seed_text(stem).is_file():
+        raise InputError(
+            where,
+            f"no seed article '{stem}' in {project.seeds_dir}",
+            f"name the file after its article: seeds/{stem}.txt with its metadata in seeds/{stem}.yaml",
+        )
+    return ArticleText.read(project.seed_text(stem)), _read_metadata(project, stem)
+
+
 class MappingEngine:
     """Maps one article's entities and metadata to RDF, under a policy for its problems.
 
