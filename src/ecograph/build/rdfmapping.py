@@ -206,7 +206,7 @@ class RdfMapping(MappingEngine):
         assert claim.fact is not None
         subject, predicate, obj = claim.fact
         quote = self.text.locate(claim.quote, statements.at(subject, _curie(self, predicate)))
-        obj = _normal_value(self.vocabulary, predicate, obj)
+        obj = normal_value(self.vocabulary, predicate, obj)
         assert not isinstance(obj, BlankNode)
         self._fact(subject, predicate, obj, quote)
         if predicate == RDF_TYPE and isinstance(obj, NamedNode) and obj.value in self.schemes:
@@ -221,10 +221,9 @@ def _curie(engine: MappingEngine, term: Term) -> str:
     return Compactor(prefixes).iri(term.value)
 
 
-def _normal_value(vocabulary: Vocabulary, predicate: NamedNode, obj: Term) -> Term:
+def normal_value(vocabulary: Vocabulary, predicate: NamedNode, obj: Term) -> Term:
     """A number written for a decimal property (Turtle writes 2000000 as an xsd:integer) as the build writes it."""
-    prop = next((p for p in vocabulary.properties.values() if str(p.iri) == predicate.value), None)
-    if prop is None or str(prop.range) != XSD_NS + "decimal" or not isinstance(obj, Literal):
+    if _range(vocabulary, predicate) != XSD_NS + "decimal" or not isinstance(obj, Literal):
         return obj
     if obj.datatype.value not in NUMBER_TYPES:
         return obj
@@ -259,7 +258,7 @@ def completeness_problems(statements: Statements, engine: MappingEngine) -> list
     stated = set(statements.facts)
     for claim in statements.claims:
         problems.extend(_claim_problems(claim, statements, engine, stated))
-    problems.extend(_unknown_terms(statements, engine))
+    problems.extend(_term_problems(statements, engine))
     for node in dict.fromkeys(statements.blank_subjects):
         problems.append(
             InputError(
@@ -304,12 +303,23 @@ def _claim_problems(
     return []
 
 
-def _unknown_terms(statements: Statements, engine: MappingEngine) -> list[InputError]:
-    """Properties and classes in the ontology's namespace that it does not define (as a YAML mapping is checked)."""
+def _term_problems(statements: Statements, engine: MappingEngine) -> list[InputError]:
+    """Properties and classes in the ontology's namespace that it does not define, and amounts that are not
+    numbers (as a YAML mapping is checked)."""
     vocab, vocabulary = engine.project.vocab, engine.vocabulary
     problems = []
     for s, p, o in statements.facts:
         where = statements.at(s, _curie(engine, p))
+        if _not_a_number(vocabulary, p, o):
+            problems.append(
+                InputError(
+                    where,
+                    f"'{o.value}' is not a number",
+                    "write the amount in digits without currency or words, e.g. eco:amount 8710000",
+                    code=Code.INVALID_VALUE,
+                    value=o.value,
+                )
+            )
         if p.value.startswith(vocab) and p.value not in _property_iris(vocabulary):
             try:
                 vocabulary.property_named(p.value[len(vocab) :], where)
@@ -321,6 +331,20 @@ def _unknown_terms(statements: Statements, engine: MappingEngine) -> list[InputE
             except InputError as error:
                 problems.append(error)
     return problems
+
+
+def _not_a_number(vocabulary: Vocabulary, predicate: NamedNode, obj: Term) -> bool:
+    if not isinstance(obj, Literal) or _range(vocabulary, predicate) != XSD_NS + "decimal":
+        return False
+    try:
+        return not Decimal(obj.value).is_finite()
+    except InvalidOperation:
+        return True
+
+
+def _range(vocabulary: Vocabulary, predicate: NamedNode) -> str | None:
+    prop = next((p for p in vocabulary.properties.values() if str(p.iri) == predicate.value), None)
+    return str(prop.range) if prop is not None else None
 
 
 def _property_iris(vocabulary: Vocabulary) -> set[str]:

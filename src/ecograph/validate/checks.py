@@ -103,8 +103,13 @@ class Context:
 
     @cached_property
     def claims(self) -> set[Node]:
-        graph = self.contribution.graph
-        return set(graph.subjects(RDF.type, URIRef(self.eco + "Claim"))) | set(graph.subjects(RDF.subject, None))
+        """The claims as written, and as normalised for the shapes (see Contribution.normalised)."""
+        return self.written_claims | _claims_in(self.contribution.normalised or Graph(), self.eco)
+
+    @cached_property
+    def written_claims(self) -> set[Node]:
+        """The claims as the contributor wrote them (or the mapping engine made them)."""
+        return _claims_in(self.contribution.graph, self.eco)
 
     @cached_property
     def articles(self) -> set[Node]:
@@ -146,6 +151,10 @@ class Context:
 
     def prop(self, key: str) -> URIRef:
         return URIRef(self.eco + key)
+
+
+def _claims_in(graph: Graph, eco: str) -> set[Node]:
+    return set(graph.subjects(RDF.type, URIRef(eco + "Claim"))) | set(graph.subjects(RDF.subject, None))
 
 
 def _local(iri: object) -> str:
@@ -459,7 +468,7 @@ def provenance(ctx: Context) -> list[Finding]:
         if (s, p, o) not in claims:
             missing[(s, p)].append(o)
     found = [_unclaimed(ctx, s, p, objects) for (s, p), objects in sorted(missing.items())]
-    for claim in sorted(ctx.claims, key=str):
+    for claim in sorted(ctx.written_claims, key=str):
         found.extend(_claim_problems(ctx, claim))
     return found
 
@@ -467,7 +476,8 @@ def provenance(ctx: Context) -> list[Finding]:
 def _claims_by_fact(ctx: Context) -> set[tuple[Node | None, Node | None, Node | None]]:
     graph = ctx.contribution.graph
     return {
-        (graph.value(c, RDF.subject), graph.value(c, RDF.predicate), graph.value(c, RDF.object)) for c in ctx.claims
+        (graph.value(c, RDF.subject), graph.value(c, RDF.predicate), graph.value(c, RDF.object))
+        for c in ctx.written_claims
     }
 
 
@@ -563,7 +573,7 @@ def _ox(iri: URIRef) -> NamedNode:
 
 def unchecked_articles(ctx: Context) -> list[str]:
     """Source articles whose text is not at hand, so their quotes could not be checked."""
-    articles = {ctx.contribution.graph.value(c, PROV.wasQuotedFrom) for c in ctx.claims}
+    articles = {ctx.contribution.graph.value(c, PROV.wasQuotedFrom) for c in ctx.written_claims}
     return sorted(str(a) for a in articles if a is not None and _article_text(ctx, a) is None)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +20,8 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..build.mapping import MappingEngine, Policy, open_article
+from ..build.mapping import MappingEngine, Policy, open_article, open_seed
+from ..build.rdfmapping import RdfMapping, Statements, article_stems, normal_value, split, subject_lines
 from ..errors import Code, InputError, Location
 from ..findings import Check, Finding, Severity
 from ..ontology import Vocabulary
@@ -74,6 +74,8 @@ class Contribution:
     locations: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     texts: dict[str, ArticleText] = field(default_factory=dict)  # article IRI -> its seed text
+    hand_written: list[Statements] = field(default_factory=list)  # the facts and claims of each RDF file
+    normalised: Graph | None = None  # the RDF files' triples as the build would publish them (None: no RDF file)
 
 
 def read_contribution(
@@ -101,13 +103,15 @@ def read_contribution(
         if suffix in MAPPING_SUFFIXES:
             _read_mapping(path, project, vocabulary, published, contribution)
         elif suffix in RDF_FORMATS:
-            _read_rdf(path, RDF_FORMATS[suffix], contribution)
+            _read_rdf(path, RDF_FORMATS[suffix], contribution, project)
         else:
             raise UnreadableInput(
                 Location(path),
                 f"cannot tell the format of '{path.name}' from its name",
                 f"name the file with one of these endings: {ACCEPTED}",
             )
+    if contribution.hand_written:
+        _normalise(contribution, project, vocabulary)
     return contribution
 
 
@@ -142,7 +146,7 @@ def _checked_text(path: Path) -> bytes:
     return raw
 
 
-def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution) -> None:
+def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution, project: Project) -> None:
     raw = _checked_text(path)
     if fmt == RdfFormat.RDF_XML:
         _check_xml(path, raw)
@@ -163,6 +167,42 @@ def _read_rdf(path: Path, fmt: RdfFormat, contribution: Contribution) -> None:
         ) from error
     _add(contribution.graph, triples)
     _locate_subjects(path, raw.decode("utf-8"), contribution)
+    contribution.hand_written.append(split(path, [q.triple for q in triples], raw.decode("utf-8"), project.vocab))
+
+
+def _normalise(contribution: Contribution, project: Project, vocabulary: Vocabulary) -> None:
+    """The hand-written claims of every article whose text seeds/ holds, as the build writes them (claim IRIs,
+    quote lines, the article's metadata). The contributor's own claims are checked in their written form by the
+    provenance check; here only the problems of the article's metadata (in seeds/) are added."""
+    stems = article_stems(project)
+    normalised = Graph()
+    for triple in contribution.graph:
+        normalised.add(triple)
+    for statements in contribution.hand_written:
+        for s, p, o in statements.facts:
+            if (value := normal_value(vocabulary, p, o)) != o:
+                normalised.remove((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
+                normalised.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(value)))
+        for article in dict.fromkeys(c.article.value for c in statements.claims if c.article):
+            if article not in stems:
+                continue  # its quotes cannot be checked (validate says so); the claims stay as written
+            try:
+                text, metadata = open_seed(project, stems[article], Location(statements.path))
+            except InputError as error:
+                contribution.findings.append(Finding.from_error(error))
+                continue
+            engine = RdfMapping(project, vocabulary, statements.path, text, metadata, Policy.COLLECT)
+            _add(normalised, engine.state(statements).quads)
+            contribution.texts[article] = text
+            contribution.findings.extend(f for f in engine.findings if _in_seeds(f, statements))
+            for claim in statements.claims:
+                if claim.article and claim.article.value == article:
+                    normalised.remove((to_rdflib_term(claim.node), None, None))
+    contribution.normalised = normalised
+
+
+def _in_seeds(finding: Finding, statements: Statements) -> bool:
+    return finding.location is not None and finding.location.path != statements.path
 
 
 def _check_xml(path: Path, raw: bytes) -> None:
@@ -248,24 +288,12 @@ def to_rdflib_term(term: Any) -> Node:
 
 
 def _locate_subjects(path: Path, text: str, contribution: Contribution) -> None:
-    """Where each subject is first written: by its full IRI (in <> or quotes), or by its last segment as a prefixed
-    name. One pass over the text: each IRI or prefixed name written is looked up among the subjects."""
+    """Where each subject is written as a subject (see `subject_lines`)."""
     unplaced = {str(s) for s in contribution.graph.subjects() if isinstance(s, URIRef)} - contribution.locations.keys()
-    by_local: dict[str, list[str]] = defaultdict(list)
-    for subject in unplaced:
-        by_local[re.split(r"[/#]", subject)[-1]].append(subject)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not unplaced:
-            return
-        for match in _WRITTEN_NAME.finditer(line):
-            iri = match.group("iri") or match.group("quoted")
-            for subject in [iri] if iri else by_local.pop(match.group("local").rstrip("."), []):
-                if subject in unplaced:
-                    unplaced.remove(subject)
-                    contribution.locations[subject] = Location(path, number)
+    for subject, line in subject_lines(text, unplaced).items():
+        contribution.locations[subject] = Location(path, line)
 
 
-_WRITTEN_NAME = re.compile(r"<(?P<iri>[^<>\s]*)>|\"(?P<quoted>[^\"\s]+)\"|:(?P<local>[\w.%-]+)")
 _PARSER_LINE_SUFFIX = re.compile(r" \(line \d+\)$")
 
 

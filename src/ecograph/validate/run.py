@@ -71,7 +71,7 @@ def validate(
     vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
-    ctx.data = _with_context(contribution.graph, published)
+    ctx.data = _with_context(contribution.normalised or contribution.graph, published)
     notes: list[str] = []
     if published.built_store is not None:
         notes.append(
@@ -197,7 +197,7 @@ def _shape_finding(ctx: Context, report: Graph, result: Node) -> Finding:
 
     focus = get(SH.focusNode)
     if focus in ctx.claims:
-        focus = ctx.contribution.graph.value(focus, RDF.subject) or focus
+        focus = ctx.data.value(focus, RDF.subject) or focus
     path = get(SH.resultPath)
     value = get(SH.value) if get(SH.value) != get(SH.focusNode) else None
     severity = Severity(str(get(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1])
