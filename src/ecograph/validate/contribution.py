@@ -184,21 +184,32 @@ def _normalise(contribution: Contribution, project: Project, vocabulary: Vocabul
                 normalised.remove((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
                 normalised.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(value)))
         for article in dict.fromkeys(c.article.value for c in statements.claims if c.article):
-            if article not in stems:
-                continue  # its quotes cannot be checked (validate says so); the claims stay as written
-            try:
-                text, metadata = open_seed(project, stems[article], Location(statements.path))
-            except InputError as error:
-                contribution.findings.append(Finding.from_error(error))
-                continue
-            engine = RdfMapping(project, vocabulary, statements.path, text, metadata, Policy.COLLECT)
-            _add(normalised, engine.state(statements).quads)
-            contribution.texts[article] = text
-            contribution.findings.extend(f for f in engine.findings if _in_seeds(f, statements))
-            for claim in statements.claims:
-                if claim.article and claim.article.value == article:
-                    normalised.remove((to_rdflib_term(claim.node), None, None))
+            if article in stems:  # else its quotes cannot be checked (validate says so): the claims stay as written
+                _normal_claims(contribution, normalised, statements, article, (project, vocabulary, stems[article]))
     contribution.normalised = normalised
+
+
+def _normal_claims(
+    contribution: Contribution,
+    normalised: Graph,
+    statements: Statements,
+    article: str,
+    where: tuple[Project, Vocabulary, str],
+) -> None:
+    """Replace the written claims from `article` with the build's (the mapping engine's) claims."""
+    project, vocabulary, stem = where
+    try:
+        text, metadata = open_seed(project, stem, Location(statements.path))
+    except InputError as error:
+        contribution.findings.append(Finding.from_error(error))
+        return
+    for claim in statements.claims:
+        if claim.article and claim.article.value == article:
+            normalised.remove((to_rdflib_term(claim.node), None, None))
+    engine = RdfMapping(project, vocabulary, statements.path, text, metadata, Policy.COLLECT)
+    _add(normalised, engine.state(statements).quads)
+    contribution.texts[article] = text
+    contribution.findings.extend(f for f in engine.findings if _in_seeds(f, statements))
 
 
 def _in_seeds(finding: Finding, statements: Statements) -> bool:
