@@ -315,7 +315,7 @@ def _own_and_unique(ctx: Context, findings: list[Finding]) -> list[Finding]:
     """Findings about the contribution's own nodes (or the files), each problem once, by check order."""
     own = {str(n) for n in ctx.own}
     kept: dict[tuple, Finding] = {}
-    for finding in sorted(findings, key=lambda f: CHECK_ORDER.index(f.check)):
+    for finding in sorted(findings, key=_precedence):
         if (
             finding.focus
             and finding.focus not in own
@@ -330,6 +330,11 @@ def _own_and_unique(ctx: Context, findings: list[Finding]) -> list[Finding]:
         if key not in kept:
             kept[key] = finding
     return list(kept.values())
+
+
+def _precedence(finding: Finding) -> tuple[int, bool]:
+    """By check order; of two shape results for one value, a wrong datatype first (not "too small" for "2 million")."""
+    return CHECK_ORDER.index(finding.check), not (finding.component or "").endswith("#DatatypeConstraintComponent")
 
 
 def _report(
