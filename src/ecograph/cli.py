@@ -205,8 +205,9 @@ class ByteSize(click.ParamType):
 def build(ctx: click.Context, out: Path | None) -> None:
     """Map every article, validate the graph, and write the dumps atomically.
 
-    Reads mappings/*.yaml with their seeds, checks them and the stored queries, validates the graph with the
-    SHACL shapes, and writes the dumps (TriG, Turtle, N-Triples, JSON-LD, VoID/DCAT) into --out. A failing
+    Reads mappings/*.yaml (and hand-written *.ttl, *.jsonld) with their seeds, checks them and the stored queries,
+    validates the graph with the SHACL shapes, and writes the dumps (TriG, Turtle, N-Triples, JSON-LD,
+    VoID/DCAT) and the mapping format's JSON Schema into --out. A failing
     or interrupted build leaves the previous output as it was: the output is a link to a complete build,
     replaced in one step.
 
@@ -528,6 +529,32 @@ def validate(
     shown = to_text(report, infos=infos) if fmt == "text" else (to_json if fmt == "json" else to_turtle)(report)
     click.echo(shown, nl=False)
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.option("--reference", is_flag=True, help="Print the reference of the mapping format as Markdown instead.")
+@click.pass_context
+def schema(ctx: click.Context, reference: bool) -> None:
+    """Print the JSON Schema (draft 2020-12) of a mapping file, made from the ontology and the mapping engine.
+
+    Editors check mappings against it as you type (mappings/mapping.schema.json, named by the first line of
+    a scaffold); the build writes it into dist/ too.
+
+    \b
+    Exit codes:
+      0  printed
+      2  bad input or environment: the project, its ontology or shapes (says what to do)
+      3  internal error (one line; the details are in the log file it names)
+
+    \b
+    Examples:
+      ecograph schema > mappings/mapping.schema.json
+      ecograph schema --reference > mappings/README.md
+    """
+    from .mappingformat import mapping_reference, schema_text
+
+    project = _project(ctx)
+    click.echo(mapping_reference(project) if reference else schema_text(project), nl=False)
 
 
 @main.command()

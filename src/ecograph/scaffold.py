@@ -385,6 +385,7 @@ def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = 
 
 def mapping_yaml(result: ScaffoldResult, published: Published, project: Project) -> str:
     lines = [
+        "# yaml-language-server: $schema=mapping.schema.json",
         f"# Mapping for seeds/{result.seed.name} — written by `ecograph new`; fill it in, then run",
         f"#   ecograph validate mappings/{result.mapping.name}",
         "# The entities below are published ones the text mentions: keep those the article really talks about",

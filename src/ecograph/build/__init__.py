@@ -1,6 +1,7 @@
 """The build pipeline, one module per stage: seeds and mappings → graph → SHACL → dumps.
 
     mapping.py    an article's YAML mapping and seed text → its named graph (quads), every fact with its quote
+    rdfmapping.py an article's facts and claims written by hand in Turtle or JSON-LD → the same named graph
     mapcache.py   the per-article cache of mapping.py's results
     graph.py      the article graphs joined into one dataset, and the writers of its RDF formats
     shacl.py      every article graph validated against the project's shapes (cached per article)

@@ -31,6 +31,7 @@ from pyoxigraph import RdfFormat, Triple
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, InputError, Location
 from ..findings import Finding
+from ..mappingformat import SCHEMA_FILE, schema_text
 from ..namespaces import dump_prefixes
 from ..ontology import Vocabulary
 from ..project import FOLDERS, Project
@@ -211,6 +212,7 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
             (folder / "queries" / query.name).write_text(
                 project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8"
             )
+        (folder / SCHEMA_FILE).write_text(schema_text(project), encoding="utf-8")
     with progress.step("describing the dataset (VoID, DCAT)"):
         write_void(project, dataset, folder, triple_count=len(triples), quad_count=len(quads))
     return BuildResult(

@@ -46,6 +46,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 ENTITY_KEYS = {"id", "type", "label", "alt", "quote", "facts"}
 METADATA_KEYS = {"slug", "title", "languages", "published", "publisher", "author"}
+INTEGER_RANGES = (XSD.nonNegativeInteger, XSD.positiveInteger, XSD.integer)  # counts: whole numbers, not negative
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 @dataclass
@@ -536,7 +538,7 @@ def _typed_literal(prop: Property, value: Any, where: Location) -> NamedNode | L
     kind = prop.range
     if kind == XSD.decimal:
         return Literal(_decimal(value, where), datatype=NamedNode(XSD_NS + "decimal"))
-    if kind in (XSD.nonNegativeInteger, XSD.positiveInteger, XSD.integer):
+    if kind in INTEGER_RANGES:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InputError(
                 where,
@@ -547,7 +549,7 @@ def _typed_literal(prop: Property, value: Any, where: Location) -> NamedNode | L
             )
         return Literal(str(value), datatype=NamedNode(str(kind)))
     if kind == XSD.anyURI:
-        if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+        if not isinstance(value, str) or not WEB_ADDRESS.match(value):
             raise InputError(
                 where,
                 f"{value!r} is not a web address",
