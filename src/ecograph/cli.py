@@ -535,10 +535,11 @@ def validate(
 @click.option("--reference", is_flag=True, help="Print the reference of the mapping format as Markdown instead.")
 @click.pass_context
 def schema(ctx: click.Context, reference: bool) -> None:
-    """Print the JSON Schema (draft 2020-12) of a mapping file, made from the ontology and the mapping engine.
+    """Print the mapping format: the JSON Schema of a mapping file, or its reference.
 
-    Editors check mappings against it as you type (mappings/mapping.schema.json, named by the first line of
-    a scaffold); the build writes it into dist/ too.
+    The JSON Schema (draft 2020-12) and the Markdown reference are made from the ontology and the mapping
+    engine's rules. Editors check mappings against the schema as you type (mappings/mapping.schema.json,
+    named by the first line of a scaffold); the build writes it into dist/ too.
 
     \b
     Exit codes:
