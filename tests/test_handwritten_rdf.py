@@ -182,3 +182,13 @@ def test_a_handwritten_article_without_a_mapping_is_served(tmp_path: Path) -> No
     assert [(r["amount"]["value"], r["quote"]["value"], r["line"]["value"]) for r in rows] == [
         ("2000000", "received €2 million", "5")
     ]
+
+
+def test_the_build_names_the_line_of_the_entity_in_json_ld(tmp_path: Path) -> None:
+    project = example_project(tmp_path / "project")
+    path = project.mappings_dir / f"{STEM}.jsonld"
+    path.write_text(documented_files()[f"mappings/{STEM}.jsonld"].replace("2000000", '"2 million"'), encoding="utf-8")
+    result = ecograph(project, "build", "--out", tmp_path / "dist")
+    assert result.exit_code == 1, result.output
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"@id": "funding:' in text)
+    assert f"{STEM}.jsonld:{line}: eco:amount: '2 million' is not a number" in result.output

@@ -28,7 +28,6 @@ from ..namespaces import XSD as XSD_NS
 from ..ontology import Vocabulary
 from ..project import Project
 from ..shapefacts import shape_facts
-from ..text import ArticleText
 from ..userfile import parser_message
 from ..yamlfile import Map, load_yaml
 from .mapping import ArticleGraph, MappingEngine, Policy, map_article, mapping_problems, open_seed
@@ -151,8 +150,8 @@ def _first_lines(pieces_by_line: Iterable[list[str]]) -> dict[str, int]:
             for match in _WRITTEN_NAME.finditer(piece):
                 name = match.group("iri") or match.group("quoted") or match.group("local").rstrip(".")
                 first.setdefault(name, number)
-            if not _WRITTEN_NAME.search(piece):
-                first.setdefault(piece.split(":")[-1].strip(), number)
+                if ":" in name and "://" not in name:  # a compact IRI in JSON-LD, "organisation:acme"
+                    first.setdefault(name.split(":", 1)[1], number)
     return first
 
 
@@ -412,9 +411,3 @@ def file_problems(project: Project, vocabulary: Vocabulary, path: Path) -> list[
     if path.suffix.lower() in RDF_MAPPING_FORMATS:
         return rdf_mapping_problems(project, vocabulary, path)
     return mapping_problems(project, vocabulary, path)
-
-
-def article_text(project: Project, stems: dict[str, str], article: str) -> ArticleText | None:
-    """The seed text of the article IRI, or None when seeds/ does not describe it."""
-    stem = stems.get(article)
-    return ArticleText.read(project.seed_text(stem)) if stem else None
