@@ -39,7 +39,10 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-@pytest.mark.parametrize("mapping", sorted((REPO / "mappings").glob("*.yaml")), ids=lambda p: p.name)
+YAML_MAPPINGS = [p for p in Project.open(REPO).mapping_files() if p.suffix == ".yaml"]
+
+
+@pytest.mark.parametrize("mapping", YAML_MAPPINGS, ids=lambda p: p.name)
 def test_every_mapping_validates_against_the_schema(mapping: Path, validator: Draft202012Validator) -> None:
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(as_an_editor_reads_it(mapping))]
     assert errors == []
