@@ -325,10 +325,9 @@ def build(ctx: click.Context, out: Path | None) -> None:
     "a 16 MB TriG (about 280k triples).",
 )
 @click.option(
-    "--access-log/--no-access-log",
-    default=True,
-    show_default=True,
-    help="Write one line per request to stderr: method, path, status and milliseconds.",
+    "--no-access-log",
+    is_flag=True,
+    help="Do not write the access log (one line per request on stderr: method, path, status, milliseconds).",
 )
 @click.pass_context
 def serve(
@@ -346,7 +345,7 @@ def serve(
     fast_workers: int | None,
     forwarded_allow_ips: str | None,
     store: str,
-    access_log: bool,
+    no_access_log: bool,
 ) -> None:
     """Serve the SPARQL endpoint, dumps and pages of a built dist/.
 
@@ -396,7 +395,7 @@ def serve(
         store=store,
         forwarded_allow_ips=forwarded_allow_ips,
         allow_network=allow_network_in_queries,
-        access_log=access_log,
+        access_log=not no_access_log,
     )
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")
