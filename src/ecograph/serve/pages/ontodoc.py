@@ -32,6 +32,14 @@ _FETCHING = re.compile(
 
 
 SITE_STYLE = '<link rel="stylesheet" href="/static/style.css">'  # before pyLODE's own styles, which win
+# after pyLODE's styles: the site's header spans the page above pyLODE's padding, and the table of contents
+# (fixed at the right) starts below it; on a phone the contents come first, in the page's flow
+HEADER_FIT = (
+    "<style>body { padding-top: 0; } header.site { margin: 0 -70px 1.5rem; } "
+    "#toc { top: 3rem; height: calc(100% - 3rem); } "
+    "@media (max-width: 50rem) { body { padding: 0 1rem; } header.site { margin: 0 -1rem 1rem; } "
+    "#toc { position: static; width: auto; height: auto; } #content { width: auto; } #pylode { display: none; } }</style>"
+)
 
 
 class OntologyDocError(EcographError):
@@ -68,7 +76,7 @@ def make_html(ontology: Path, base: str, header: str = "") -> str:
     if external:
         raise OntologyDocError(f"pyLODE's page would load {', '.join(external[:3])} from the internet")
     html = html.replace(f'href="{base}', 'href="/')
-    html = html.replace("<head>", "<head>\n" + SITE_STYLE, 1)
+    html = html.replace("<head>", "<head>\n" + SITE_STYLE, 1).replace("</head>", HEADER_FIT + "\n</head>", 1)
     return html.replace("<body>", "<body>\n" + header, 1)
 
 
