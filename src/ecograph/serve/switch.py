@@ -30,7 +30,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import DistError, EcographError
+from ..errors import DistError
 from .app import create_app
 from .site import Site
 
@@ -153,7 +153,7 @@ class Switcher:
             except BaseException:
                 await snapshot.stop()
                 raise
-        except (EcographError, OSError) as error:
+        except Exception as error:  # noqa: BLE001 - whatever fails, the old build stays served and it is said why
             self._failed = target
             log.warning("the new build %s could not be loaded, still serving %s: %s", target, self.current.name, error)
             return
