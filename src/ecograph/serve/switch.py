@@ -6,7 +6,7 @@ Site (store, query workers and their zygote, VoID, base IRI) and the app whose r
 Site. Every request takes the current snapshot once, at its start, and is answered from it to the end, so it
 never sees a mix of two builds.
 
-Each request notices a new build cheaply (the real path of dist, a few lstat calls). The new build is then loaded
+Each request notices a new build cheaply (a readlink of dist). The new build is then loaded
 in the background (its store, a new zygote and workers) while the old one keeps answering; once it is ready, new
 requests get it, and the old snapshot's workers stop and its pin is released when its last request has been
 answered. A build that cannot be loaded (e.g. a corrupt TriG) is logged and skipped: the old build stays served
@@ -113,6 +113,7 @@ class Switcher:
     current: Snapshot
     open_site: Opener
     _failed: str | None = None  # the folder that last failed to load: not tried again
+    _link: str | None = None  # what dist linked to when last checked
     _loading: asyncio.Task[None] | None = None
     _retiring: set[asyncio.Task[None]] = field(default_factory=set)
     _old: set[Snapshot] = field(default_factory=set)
@@ -138,10 +139,20 @@ class Switcher:
             self._retire_if_done(snapshot)
 
     def _notice_new_build(self) -> None:
+        """Start loading the build dist names when it is new. A readlink (about 1 µs) per request; the real path
+        only when the link changed (a plain folder dist changes only by becoming a build's link)."""
         if self._loading is not None:
             return
+        try:
+            link: str | None = os.readlink(self.dist)
+        except OSError:
+            link = None
+        if link == self._link:
+            return
         target = os.path.realpath(self.dist)
-        if target not in (str(self.current.pin.folder), self._failed):
+        if target in (str(self.current.pin.folder), self._failed):
+            self._link = link
+        else:
             self._loading = asyncio.create_task(self._switch(target))
 
     async def _switch(self, target: str) -> None:
