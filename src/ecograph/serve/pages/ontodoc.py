@@ -38,7 +38,8 @@ HEADER_FIT = (
     "<style>body { padding-top: 0; } header.site { margin: 0 -70px 1.5rem; } "
     "#toc { top: 3rem; height: calc(100% - 3rem); } "
     "@media (max-width: 50rem) { body { padding: 0 1rem; } header.site { margin: 0 -1rem 1rem; } "
-    "#toc { position: static; width: auto; height: auto; } #content { width: auto; } #pylode { display: none; } }</style>"
+    "#toc { position: static; width: auto; height: auto; } #content { width: auto; } "
+    "#pylode { display: none; } }</style>"
 )
 
 
