@@ -119,7 +119,6 @@ def raw_get(url: str, path: str) -> int:
         "/dumps/.ecograph-cache",
         "/dumps/../.ecograph-cache",
         "/dumps/articles",
-        "/dumps/",
         "/dumps/%00void.ttl",
     ],
 )

@@ -65,7 +65,7 @@ NEGOTIATION = [
     ("/id/organisation/micronit.rdf", None, 200, "application/rdf+xml"),
     ("/id/organisation/micronit.html", "text/turtle", 200, "text/html"),
     ("/id/organisation/micronit?_format=ttl", BROWSER, 200, "text/turtle"),
-    ("/id/organisation/micronit?_format=pdf", BROWSER, 406, "text/plain"),
+    ("/id/organisation/micronit?_format=pdf", BROWSER, 406, "text/html"),
     ("/graph/micronit-funding", BROWSER, 200, "text/html"),
     ("/graph/micronit-funding", "text/turtle", 200, "text/turtle"),
     ("/graph/micronit-funding.nt", None, 200, "application/n-triples"),

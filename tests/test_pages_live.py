@@ -47,7 +47,11 @@ def test_openapi_lists_every_stored_query(http: httpx.Client) -> None:
         operation = document["paths"][f"/api/queries/{query.name}"]["get"]
         assert operation["summary"] == query.summary
         assert operation["tags"] == list(query.tags)
-        assert {p["name"] for p in operation["parameters"]} == {p.name for p in query.params} | {"format"}
+        assert {p["name"] for p in operation["parameters"]} == {p.name for p in query.params} | {
+            "format",
+            "limit",
+            "offset",
+        }
 
 
 def test_landing_counts_agree_with_the_void(http: httpx.Client, live_dist: Path) -> None:

@@ -16,6 +16,7 @@ from test_mapping_errors import write_one_article_project
 
 from ecograph.build.dumps import build_dist
 from ecograph.project import Project
+from ecograph.serve.switch import pin_build
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,3 +130,14 @@ def test_concurrent_builds_take_turns(project: Project) -> None:
     assert [build.returncode for build in builds] == [0, 0, 0], outputs
     assert digests(project.default_dist) == clean
     assert not [name for name in beside_dist(project) if name.startswith(".dist.link-")]
+
+
+def test_a_build_keeps_an_earlier_build_that_a_server_still_reads(project: Project) -> None:
+    build_dist(project, project.default_dist)
+    pin = pin_build(project.default_dist)  # as `ecograph serve` pins the build it serves
+    build_dist(project, project.default_dist)
+    build_dist(project, project.default_dist)
+    assert pin.folder.is_dir() and (pin.folder / "void.ttl").is_file()
+    pin.release()
+    build_dist(project, project.default_dist)
+    assert not pin.folder.exists()

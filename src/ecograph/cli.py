@@ -325,6 +325,11 @@ def build(ctx: click.Context, out: Path | None) -> None:
     help="Hold the data in memory (fast) or in the on-disk store (large data); auto: memory up to "
     "a 16 MB TriG (about 280k triples).",
 )
+@click.option(
+    "--no-access-log",
+    is_flag=True,
+    help="Do not write the access log (one line per request on stderr: method, path, status, milliseconds).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -341,8 +346,12 @@ def serve(
     fast_workers: int | None,
     forwarded_allow_ips: str | None,
     store: str,
+    no_access_log: bool,
 ) -> None:
     """Serve the SPARQL endpoint, dumps and pages of a built dist/.
+
+    While it runs, each new `ecograph build` of dist/ is loaded and served in its place: requests under way
+    finish on the build they started on, and no answer mixes two builds.
 
     The query workers run without any network (a Linux user + network namespace); where that is not
     possible, serve says why and exits with 2 unless --allow-network-in-queries is given.
@@ -387,6 +396,7 @@ def serve(
         store=store,
         forwarded_allow_ips=forwarded_allow_ips,
         allow_network=allow_network_in_queries,
+        access_log=not no_access_log,
     )
     for name, url in server.urls.items():
         click.echo(f"{name:>7}: {url}")

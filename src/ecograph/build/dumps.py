@@ -5,7 +5,7 @@ complete, dist becomes a symbolic link to that folder in one step: a new link is
 dist/ is always a whole build, the previous one or the new one, whenever the build stops (an error, Ctrl-C,
 SIGKILL, a full disk). Builds into the same output take turns (a lock file beside it, `.dist.lock`), and each
 removes what killed builds left behind and the builds that dist no longer points to; the current one is
-never removed.
+never removed, nor one that a running server still reads (it pins the folder with a shared flock).
 """
 
 from __future__ import annotations
@@ -284,17 +284,34 @@ def _published_folder(out: Path) -> str | None:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Remove killed builds' folders and links, and earlier builds that `out` no longer points to."""
+    """Remove killed builds' folders and links, and earlier builds that `out` no longer points to, except those
+    a running server still reads (see _remove_unpinned)."""
     current = _published_folder(out)
     pattern = _leftover_pattern(out)
     for entry in out.parent.iterdir():
         if entry.name == current or not pattern.fullmatch(entry.name):
             continue
         if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
+            _remove_unpinned(entry)
         else:
             with contextlib.suppress(OSError):
                 entry.unlink()
+
+
+def _remove_unpinned(folder: Path) -> None:
+    """Remove `folder` unless a server pins it: `ecograph serve` holds a shared flock on the directory of each
+    build it serves (serve/switch.py), so the folder is removed only under an exclusive one, by a later build."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder, ignore_errors=True)
+    except BlockingIOError:
+        return  # a server still answers from it
+    finally:
+        os.close(handle)
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -312,12 +329,12 @@ def _publish(staging: Path, out: Path) -> None:
 def _replace_folder(link: Path, out: Path) -> None:
     """Put `link` where the folder `out` is, atomically where the kernel can exchange two names."""
     if _exchange(link, out):
-        shutil.rmtree(link, ignore_errors=True)  # the name `link` now holds the old folder
+        _remove_unpinned(link)  # the name `link` now holds the old folder
         return
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
     out.rename(retired)
     os.replace(link, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_unpinned(retired)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -1,4 +1,5 @@
-"""The web application: B's endpoint routes (/sparql, /dumps/, /.well-known/void) plus C's pages."""
+"""The web application: the endpoint's routes (/sparql, /dumps/, /.well-known/void) plus the pages; every route
+of the app is listed here or in pages.routes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from .endpoint import files, sparql
 from .engine.admission import ClientIdentity
 from .errors import HANDLERS
 from .headers import SiteHeaders
+from .pages.dumps import dumps_page
+from .pages.pages import Pages
 from .pages.pages import routes as page_routes
 from .replay import ReplayCache
 from .site import Site
@@ -32,11 +35,13 @@ def create_app(site: Site) -> Starlette:
         finally:
             await site.engine.stop()
 
+    pages = Pages(site)
     routes = [
         Route("/sparql", sparql.endpoint, methods=["GET", "POST"]),
+        Route("/dumps/", dumps_page(pages), methods=["GET"], name="dumps"),
         Route("/dumps/{path:path}", files.dump, methods=["GET"]),
         Route("/.well-known/void", files.void, methods=["GET"]),
-        *page_routes(site),
+        *page_routes(site, pages),
     ]
     cors = Middleware(
         CORSMiddleware,
@@ -54,4 +59,5 @@ def create_app(site: Site) -> Starlette:
         lifespan=lifespan,
     )
     app.state.site = site
+    app.state.error_page = pages.error_page  # errors for browsers are pages (errors.py)
     return app

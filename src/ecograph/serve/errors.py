@@ -1,6 +1,6 @@
 """One error responder for every route: an error becomes a response by Accept — the JSON shape
-`{"ok": false, "status": N, "error": "..."}`, an HTML page where the route has pages, or text — and a 503 always
-says when to come back (Retry-After)."""
+`{"ok": false, "status": N, "error": "..."}`, an HTML page in the site's style for a client that accepts HTML
+(the app's `state.error_page`, see app.py), or text — and a 503 always says when to come back (Retry-After)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,11 @@ def error_response(
     page: ErrorPage | None = None,
 ) -> Response:
     """The error in the representation the client accepts best: of `offered` (JSON types give the JSON shape;
-    the first is the default), then an HTML page (when `page` renders one), then text; when the client accepts
-    none of them, the first of `offered`, else text. When a representation was negotiated already (`chosen`, not
-    among `offered`), an HTML page only if that was HTML, else text."""
+    the first is the default), then an HTML page (rendered by `page`, else by the app's error page), then text;
+    when the client accepts none of them, the first of `offered`, else text. When a representation was
+    negotiated already (`chosen`, not among `offered`), an HTML page only if that was HTML, else text."""
     headers = {"Vary": "Accept", **(headers or {})}
+    page = page or getattr(getattr(request.scope.get("app"), "state", None), "error_page", None)
     if status == 503:
         headers.setdefault("Retry-After", str(RETRY_AFTER))
     order = (*offered, conneg.HTML, conneg.TEXT) if page else (*offered, conneg.TEXT)

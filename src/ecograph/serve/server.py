@@ -1,25 +1,30 @@
 """`ecograph serve`: prepare a site over a built dist/ and run it on uvicorn.
 
 One web process (uvicorn with httptools and uvloop) forwards bytes; the queries run in the engine's worker
-processes, which are where the CPU goes and where a runaway query can be killed.
+processes, which are where the CPU goes and where a runaway query can be killed. The server follows rebuilds of
+dist (switch.py) and writes one access-log line per request (accesslog.py) unless told not to.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import socket
+import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from ..errors import EcographError
-from .app import create_app
+from .accesslog import AccessLog
 from .engine.sandbox import Isolation
 from .model import Limits
 from .protocol import with_client_timeout
 from .site import Site
+from .switch import Switcher, open_snapshot
 
 
 class ListenError(EcographError):
@@ -43,11 +48,17 @@ def check_isolation(isolation: Isolation, *, allow_network: bool) -> None:
 
 @dataclass(frozen=True)
 class Server:
-    site: Site
+    switcher: Switcher  # the build being served, and the next one once dist changes
     host: str
     port: int
     listener: socket.socket
     forwarded_allow_ips: str | None = None  # proxies trusted to say the client's address (X-Forwarded-For)
+    access_log: bool = True  # one line per request on stderr (method, path, status, milliseconds)
+
+    @property
+    def site(self) -> Site:
+        """The site of the build served now."""
+        return self.switcher.current.site
 
     @property
     def urls(self) -> dict[str, str]:
@@ -77,11 +88,18 @@ class Server:
         )
 
     def run(self) -> None:
-        """Serve until interrupted (Ctrl-C)."""
-        config = uvicorn_config(
-            create_app(self.site), self.host, self.port, self.forwarded_allow_ips, self.site.limits.client_timeout
-        )
-        uvicorn.Server(config).run(sockets=[self.listener])
+        """Serve until interrupted (Ctrl-C); the server's messages (and the access log) go to stderr."""
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger = logging.getLogger("ecograph.serve")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        app = AccessLog(self.switcher) if self.access_log else self.switcher
+        config = uvicorn_config(app, self.host, self.port, self.forwarded_allow_ips, self.site.limits.client_timeout)
+        try:
+            uvicorn.Server(config).run(sockets=[self.listener])
+        finally:
+            logger.removeHandler(handler)
 
 
 def uvicorn_config(
@@ -114,17 +132,21 @@ def prepare_server(
     store: str = "auto",
     forwarded_allow_ips: str | None = None,
     allow_network: bool = False,
+    access_log: bool = True,
 ) -> Server:
-    """A server over the built `dist` on `listener` (from `listen(host, port)`), which is closed on failure.
+    """A server over the built `dist` on `listener` (from `listen(host, port)`), which is closed on failure; it
+    switches to each new build of `dist` while it runs (switch.py).
 
     Taking the port first (listen) says a port in use at once, before any building or loading. Raises DistError
     when dist/ has no ecograph.trig, and NetworkIsolationUnavailable when the query workers could not be cut off
     from the network, unless `allow_network`."""
+    open_site = partial(Site.open, limits=limits, workers=workers, fast_workers=fast_workers, store=store)
     try:
-        site = Site.open(dist, limits=limits, workers=workers, fast_workers=fast_workers, store=store)
-        assert site.engine.isolation is not None  # known once the store is loaded
-        check_isolation(site.engine.isolation, allow_network=allow_network)
-        return Server(site, host, port, listener, forwarded_allow_ips)
+        snapshot = open_snapshot(dist, open_site)
+        isolation = snapshot.site.engine.isolation
+        assert isolation is not None  # known once the store is loaded
+        check_isolation(isolation, allow_network=allow_network)
+        return Server(Switcher(dist, snapshot, open_site), host, port, listener, forwarded_allow_ips, access_log)
     except BaseException:
         listener.close()
         raise

@@ -257,15 +257,23 @@ class QueryEngine:
             self._zygote = None
 
     async def answer(
-        self, request: QueryRequest, fmt: Format, *, timeout: float, max_rows: int, prefixes: dict[str, str]
+        self,
+        request: QueryRequest,
+        fmt: Format,
+        *,
+        timeout: float,
+        max_rows: int,
+        prefixes: dict[str, str],
+        offset: int = 0,
     ) -> Answer:
-        """The answer serialized as `fmt` (the worker writes it, so the web process only forwards bytes)."""
-        reply = await self._run(Job(request, max_rows, fmt.name, prefixes), timeout)
+        """The answer serialized as `fmt` (the worker writes it, so the web process only forwards bytes): at most
+        `max_rows` rows or triples, after the first `offset`."""
+        reply = await self._run(Job(request, max_rows, fmt.name, prefixes, offset), timeout)
         assert isinstance(reply, Answer)
         return reply
 
-    async def outcome(self, request: QueryRequest, *, timeout: float, max_rows: int) -> QueryOutcome:
-        reply = await self._run(Job(request, max_rows), timeout)
+    async def outcome(self, request: QueryRequest, *, timeout: float, max_rows: int, offset: int = 0) -> QueryOutcome:
+        reply = await self._run(Job(request, max_rows, offset=offset), timeout)
         assert isinstance(reply, QueryOutcome)
         return reply
 

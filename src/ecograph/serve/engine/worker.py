@@ -44,12 +44,13 @@ JOB_RECURSION = 100_000  # Python frames on a JOB_STACK stack (rdflib's parser r
 @dataclass(frozen=True)
 class Job:
     """One query for a worker. `format_name` None: answer with a QueryOutcome (terms); else with bytes in
-    that format (see formats.BY_NAME)."""
+    that format (see formats.BY_NAME). The answer leaves out its first `offset` rows or triples."""
 
     request: QueryRequest
     max_rows: int
     format_name: str | None = None
     prefixes: dict[str, str] | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ def execute(store: ox.Store, job: Job, limits: Limits) -> QueryOutcome | Answer 
     try:
         result = store.query(job.request.sparql, **dataset_options(job.request))
         if job.format_name is None:
-            return to_outcome(result, job.max_rows, limits.max_response)
+            return to_outcome(result, job.max_rows, limits.max_response, offset=job.offset)
         return _answer(result, job, limits.max_response)
     except SyntaxError as error:
         return Failure(f"SPARQL syntax error: {error}", 400)
@@ -289,12 +290,12 @@ def dataset_options(request: QueryRequest) -> dict[str, Any]:
     return options
 
 
-def _take(iterator: Any, limit: int, max_bytes: int | None = None) -> tuple[list[Any], bool]:
-    """Up to `limit` items, and whether there were more; AnswerTooLarge as soon as their values hold more
-    than `max_bytes` characters, before anything is written."""
+def _take(iterator: Any, limit: int, max_bytes: int | None = None, offset: int = 0) -> tuple[list[Any], bool]:
+    """Up to `limit` items after the first `offset`, and whether there were more; AnswerTooLarge as soon as
+    their values hold more than `max_bytes` characters, before anything is written."""
     items: list[Any] = []
     size = 0
-    for item in iterator:
+    for item in islice(iterator, offset, None):
         if len(items) == limit:
             return items, True
         items.append(item)
@@ -314,15 +315,16 @@ def _term_size(term: Any) -> int:
     return len(term.value)
 
 
-def to_outcome(result: Any, max_rows: int, max_bytes: int | None = None) -> QueryOutcome:
-    """A pyoxigraph result as terms, at most `max_rows` rows or triples (AnswerTooLarge past `max_bytes`)."""
+def to_outcome(result: Any, max_rows: int, max_bytes: int | None = None, *, offset: int = 0) -> QueryOutcome:
+    """A pyoxigraph result as terms, at most `max_rows` rows or triples after the first `offset`
+    (AnswerTooLarge past `max_bytes`)."""
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("boolean", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows, truncated = _take(result, max_rows, max_bytes)
+        rows, truncated = _take(result, max_rows, max_bytes, offset)
         return QueryOutcome("solutions", variables=variables, rows=[tuple(r) for r in rows], truncated=truncated)
-    triples, truncated = _take(result, max_rows, max_bytes)
+    triples, truncated = _take(result, max_rows, max_bytes, offset)
     return QueryOutcome("graph", triples=triples, truncated=truncated)
 
 
@@ -337,12 +339,12 @@ def _answer(result: Any, job: Job, max_response: int) -> Answer | Failure:
         if fmt.rdf is not None:
             return Failure(f"a SELECT query answers a table, which cannot be given as {fmt.media_type}", 406)
         variables = [v.value for v in result.variables]
-        rows, truncated = _take(result, job.max_rows, max_response)
+        rows, truncated = _take(result, job.max_rows, max_response, job.offset)
         body = write_solutions(fmt, variables, [tuple(r) for r in rows], truncated=truncated, limit=job.max_rows)
         return _sized(Answer(fmt.content_type, body, truncated), max_response)
     if fmt.rdf is None:
         return Failure(f"a CONSTRUCT/DESCRIBE query answers a graph, which cannot be given as {fmt.media_type}", 406)
-    triples, truncated = _take(result, job.max_rows, max_response)
+    triples, truncated = _take(result, job.max_rows, max_response, job.offset)
     body = write_graph(fmt, triples, prefixes=job.prefixes or {}, truncated=truncated, limit=job.max_rows)
     return _sized(Answer(fmt.content_type, body, truncated), max_response)
 

@@ -4,6 +4,7 @@ document that lists every query with its summary, tags and parameters."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -17,7 +18,8 @@ from ..model import QueryRequest, Term
 from .describe import SiteLike, serialize
 from .storedqueries import ParameterError, StoredQuery
 
-RESERVED = ("format",)
+RESERVED = ("format", "limit", "offset")
+MAX_OFFSET = 1_000_000_000
 SCHEMAS = {
     "iri": {"type": "string", "format": "iri-reference"},
     "string": {"type": "string"},
@@ -61,6 +63,35 @@ def query_summary(query: StoredQuery) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Paging:
+    """Which rows of an answer to give: at most `limit` (None: the server's limit) after the first `offset`."""
+
+    limit: int | None = None
+    offset: int = 0
+
+
+def paging(args: Mapping[str, str], max_rows: int) -> Paging:
+    """?limit=N (1 to `max_rows`) and ?offset=M (0 or more); ParameterError saying what to give instead."""
+    limit = _whole_number(args, "limit", 1, max_rows)
+    offset = _whole_number(args, "offset", 0, MAX_OFFSET)
+    return Paging(limit, offset or 0)
+
+
+def _whole_number(args: Mapping[str, str], name: str, lowest: int, highest: int) -> int | None:
+    value = args.get(name)
+    if value is None:
+        return None
+    if not (
+        value.isascii() and value.isdigit() and len(value) <= len(str(highest)) and lowest <= int(value) <= highest
+    ):
+        raise ParameterError(
+            f"{name}={value!r} is not a whole number from {lowest} to {highest} (e.g. limit=100&offset=200 "
+            "gives rows 201 to 300)"
+        )
+    return int(value)
+
+
 def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
     """Unknown URL parameters are an error (a typo would otherwise silently return everything)."""
     known = {p.name for p in query.params}
@@ -68,28 +99,33 @@ def check_arguments(query: StoredQuery, args: dict[str, str]) -> None:
     if unknown:
         takes = ", ".join(sorted(known)) or "no parameters"
         raise ParameterError(
-            f"unknown parameter {', '.join(map(repr, unknown))}: {query.name} takes {takes} (and format=json|csv)"
+            f"unknown parameter {', '.join(map(repr, unknown))}: {query.name} takes {takes} "
+            "(and format=json|csv, limit=N, offset=N)"
         )
 
 
-async def run(site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str) -> Response:
-    """The stored query's answer in the negotiated media type. Tables and true/false are written by the query
-    worker, so the web process only forwards the bytes (as for /sparql); graphs come back as terms and are
-    written here (JSON-LD with the site's prefixes, or CSV triples)."""
-    if analyse(query.text).kind == "graph":
-        return answer(await site.query(query.text, bindings=bindings), media_type, site.base)
-    fmt = BY_NAME["csv" if media_type == conneg.CSV else "json"]
+async def run(
+    site: SiteLike, query: StoredQuery, bindings: Mapping[str, Term], media_type: str, page: Paging = Paging()
+) -> Response:
+    """The stored query's answer in the negotiated media type, the rows `page` asks for. Tables and true/false
+    are written by the query worker, so the web process only forwards the bytes (as for /sparql); graphs come
+    back as terms and are written here (JSON-LD with the site's prefixes, or CSV triples)."""
     limits = site.limits
+    rows = min(page.limit or limits.max_rows, limits.max_rows)
+    request = QueryRequest(query.text, bindings=bindings)
+    if analyse(query.text).kind == "graph":
+        outcome = await site.engine.outcome(request, timeout=limits.timeout, max_rows=rows, offset=page.offset)
+        return answer(outcome, media_type, site.base)
+    fmt = BY_NAME["csv" if media_type == conneg.CSV else "json"]
     written = await site.engine.answer(
-        QueryRequest(query.text, bindings=bindings),
+        request,
         fmt,
         timeout=limits.timeout,
-        max_rows=limits.max_rows,
+        max_rows=rows,
         prefixes=site.prefixes,
+        offset=page.offset,
     )
-    return Response(
-        written.body, media_type=media_type + "; charset=utf-8", headers=_headers(written.truncated, limits.max_rows)
-    )
+    return Response(written.body, media_type=media_type + "; charset=utf-8", headers=_headers(written.truncated, rows))
 
 
 def answer(outcome: Any, media_type: str, base: str) -> Response:
@@ -115,7 +151,7 @@ def _headers(truncated: bool, limit: int) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------ OpenAPI --
 
 
-def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
+def document(queries: dict[str, StoredQuery], base: str, max_rows: int = 10_000) -> dict[str, Any]:
     """OpenAPI 3.1: one GET operation per stored query, plus the list of queries."""
     paths: dict[str, Any] = {
         "/api/queries": {
@@ -133,7 +169,7 @@ def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
         }
     }
     for query in queries.values():
-        paths[f"/api/queries/{query.name}"] = {"get": _operation(query)}
+        paths[f"/api/queries/{query.name}"] = {"get": _operation(query, max_rows)}
     tags = sorted({tag for q in queries.values() for tag in q.tags} | {"meta"})
     return {
         "openapi": "3.1.0",
@@ -153,7 +189,7 @@ def document(queries: dict[str, StoredQuery], base: str) -> dict[str, Any]:
     }
 
 
-def _operation(query: StoredQuery) -> dict[str, Any]:
+def _operation(query: StoredQuery, max_rows: int) -> dict[str, Any]:
     parameters = [_parameter(p) for p in query.params]
     parameters.append(
         {
@@ -164,6 +200,7 @@ def _operation(query: StoredQuery) -> dict[str, Any]:
             "schema": {"type": "string", "enum": ["json", "csv"]},
         }
     )
+    parameters += _paging_parameters(max_rows)
     error = {
         "description": "An error",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -187,11 +224,36 @@ def _operation(query: StoredQuery) -> dict[str, Any]:
                     "text/csv": {"schema": {"type": "string"}},
                 },
             },
-            "400": {**error, "description": "A parameter is missing, unknown or of the wrong type"},
+            "400": {
+                **error,
+                "description": "A parameter is missing, unknown or of the wrong type, or limit or "
+                "offset is not a whole number in its range",
+            },
             "406": {"description": "None of the accepted media types is offered"},
             "503": {**error, "description": "The query ran past the time limit"},
         },
     }
+
+
+def _paging_parameters(max_rows: int) -> list[dict[str, Any]]:
+    """?limit= and ?offset=: a page of the answer (an answer cut at `limit` says so: X-Ecograph-Truncated)."""
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": f"At most this many rows (default and at most {max_rows}); a cut answer says so in "
+            "X-Ecograph-Truncated",
+            "schema": {"type": "integer", "minimum": 1, "maximum": max_rows},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "Leave out this many rows first (with limit: the next page)",
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        },
+    ]
 
 
 def _parameter(param: Any) -> dict[str, Any]:

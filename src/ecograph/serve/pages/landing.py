@@ -36,10 +36,22 @@ class Download:
     media_type: str
     size: int | None
     sha256: str
+    format: str = ""  # the EU file type (RDF_TURTLE, JSON_LD, ...) that dct:format names
 
     @property
     def size_text(self) -> str:
         return human_size(self.size) if self.size is not None else "?"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "url": self.href,
+            "title": self.title,
+            "format": self.format,
+            "media_type": self.media_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
 
 
 @dataclass
@@ -104,6 +116,13 @@ async def landing(site: SiteLike, linker: Linker, dist: Path) -> Landing:
     page.search_example = await search_example(site, dist)
     page.schema_org = schema_org(page, site.base)
     return page
+
+
+def downloads(dist: Path, base: str, linker: Linker) -> list[Download]:
+    """Every dump that dist/void.ttl describes (the whole graph first, then one file per article)."""
+    page = Landing()
+    _describe_dataset(page, _void(dist), base, linker)
+    return page.downloads
 
 
 def dataset_title(dist: Path, base: str) -> str:
@@ -198,6 +217,7 @@ def _download(
         media_type=first(DCAT + "mediaType").removeprefix(IANA),
         size=int(size) if size.isdigit() else None,
         sha256=_first_getter(checksum)(SPDX + "checksumValue"),
+        format=first(DCTERMS + "format").rsplit("/", 1)[-1],
     )
 
 

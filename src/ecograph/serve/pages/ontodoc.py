@@ -31,10 +31,15 @@ _FETCHING = re.compile(
 )
 
 
-BACK_LINK = (
-    '<nav aria-label="Site" style="font: 14px system-ui, sans-serif; padding: 6px 70px;">'
-    '<a href="/">Ecosystem Graph</a> · <a href="/search">search</a> · '
-    '<a href="/sparql/editor">SPARQL editor</a> · <a href="/def.ttl">ontology as Turtle</a></nav>'
+SITE_STYLE = '<link rel="stylesheet" href="/static/style.css">'  # before pyLODE's own styles, which win
+# after pyLODE's styles: the site's header spans the page above pyLODE's padding, and the table of contents
+# (fixed at the right) starts below it; on a phone the contents come first, in the page's flow
+HEADER_FIT = (
+    "<style>body { padding-top: 0; } header.site { margin: 0 -70px 1.5rem; } "
+    "#toc { top: 3rem; height: calc(100% - 3rem); } "
+    "@media (max-width: 50rem) { body { padding: 0 1rem; } header.site { margin: 0 -1rem 1rem; } "
+    "#toc { position: static; width: auto; height: auto; } #content { width: auto; } "
+    "#pylode { display: none; } }</style>"
 )
 
 
@@ -56,8 +61,9 @@ def _logging_kept() -> Iterator[None]:
                 root.removeHandler(handler)
 
 
-def make_html(ontology: Path, base: str) -> str:
-    """pyLODE's HTML for the ontology, with links to our own IRIs made local (raises OntologyDocError)."""
+def make_html(ontology: Path, base: str, header: str = "") -> str:
+    """pyLODE's HTML for the ontology, with links to our own IRIs made local and the site's `header` (HTML) at
+    the top of the page in the site's style (raises OntologyDocError)."""
     if not ontology.is_file():
         raise OntologyDocError(f"{ontology} does not exist: run `ecograph build` to write dist/ontology.ttl")
     with _logging_kept():
@@ -71,7 +77,8 @@ def make_html(ontology: Path, base: str) -> str:
     if external:
         raise OntologyDocError(f"pyLODE's page would load {', '.join(external[:3])} from the internet")
     html = html.replace(f'href="{base}', 'href="/')
-    return html.replace("<body>", "<body>" + BACK_LINK, 1)
+    html = html.replace("<head>", "<head>\n" + SITE_STYLE, 1).replace("</head>", HEADER_FIT + "\n</head>", 1)
+    return html.replace("<body>", "<body>\n" + header, 1)
 
 
 def bilingual_labels(ontology: Path) -> rdflib.Graph:

@@ -1,7 +1,8 @@
 """Pages and APIs of the server: the landing page, resource pages for every IRI (with content negotiation),
 label search, the SPARQL editor, the ontology documentation, and the stored queries as a web API.
 
-`routes(site)` gives the Starlette routes; app.py mounts them next to /sparql and /dumps.
+`routes(site, pages)` gives the Starlette routes; app.py mounts them next to /sparql and /dumps, and renders every
+error for browsers with `Pages.error_page`.
 Handlers are thin: they negotiate, call describe/landing/network/storedqueries, and render a template
 (Jinja2 with autoescaping, so text from the data is always HTML-escaped).
 """
@@ -58,9 +59,9 @@ MAX_PAGE = 1_000_000
 LICENCES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 
 
-def routes(site: SiteLike) -> list[BaseRoute]:
-    """The Starlette routes for the pages and APIs of `site`."""
-    pages = Pages(site)
+def routes(site: SiteLike, pages: Pages | None = None) -> list[BaseRoute]:
+    """The Starlette routes for the pages and APIs of `site`, answered by `pages` (made here when not given)."""
+    pages = pages or Pages(site)
     return [
         Route("/", pages.landing, name="landing"),
         Route("/search", pages.search, name="search"),
@@ -137,20 +138,22 @@ class Pages:
     ) -> Response:
         """An error by Accept (errors.error_response): for pages HTML (the default) or text; for APIs
         (`offered`) JSON (the default), HTML for browsers, or text."""
-        return error_response(request, status, message, offered=offered, chosen=chosen, page=self._error_page)
+        return error_response(request, status, message, offered=offered, chosen=chosen, page=self.error_page)
 
-    def _error_page(self, status: int, message: str, headers: dict[str, str]) -> Response:
+    def error_page(self, status: int, message: str, headers: dict[str, str]) -> Response:
+        """The error as a page in the site's style (the message HTML-escaped)."""
         return self.render(
             "error.html", status=status, headers=headers, code=status, reason=HTTPStatus(status).phrase, message=message
         )
 
     def not_acceptable(self, request: Request, offered: tuple[str, ...]) -> Response:
-        """406 as text: whatever the client accepts, it is not among `offered`."""
-        return error_response(request, 406, "this resource is available as " + ", ".join(offered), chosen=conneg.TEXT)
+        """406 as a page for a client that accepts HTML, else as text: what it accepts is not among `offered`."""
+        message = "this resource is available as " + ", ".join(offered)
+        return error_response(request, 406, message, offered=(), page=self.error_page)
 
     def failed(self, request: Request, error: EcographError, offered: tuple[str, ...] = ()) -> Response:
         """A library error (query rejected or timed out, engine busy, no ontology) with the status it carries."""
-        return error_for(request, error, offered=offered, page=self._error_page)
+        return error_for(request, error, offered=offered, page=self.error_page)
 
     # --------------------------------------------------------------------------------- the landing page --
 
@@ -309,7 +312,8 @@ class Pages:
         return self._rdf_response(triples, decision.media_type, headers)
 
     async def _ontology_html(self) -> str:
-        return await asyncio.to_thread(make_html, self.dist / "ontology.ttl", self.site.base)
+        header = self.env.get_template("header.html").render(site_title=self.title, active="/def")
+        return await asyncio.to_thread(make_html, self.dist / "ontology.ttl", self.site.base, header)
 
     async def _ontology_triples(self) -> list[ox.Triple]:
         path = self.dist / "ontology.ttl"
@@ -374,7 +378,7 @@ class Pages:
         return JSONResponse([api.query_summary(q) for q in self.queries.values()])
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(api.document(self.queries, self.site.base))
+        return JSONResponse(api.document(self.queries, self.site.base, self.site.limits.max_rows))
 
     async def stored_query(self, request: Request) -> Response:
         query = self.queries.get(request.path_params["name"])
@@ -389,7 +393,7 @@ class Pages:
         decision = conneg.negotiate(request.headers.get("accept"), offered, hint)
         if decision.media_type is None:
             return self.not_acceptable(request, offered)
-        args = {k: v for k, v in request.query_params.items() if k != "format"}
+        args = {k: v for k, v in request.query_params.items() if k not in api.RESERVED}
         repeated = sorted(
             {k for k, _ in request.query_params.multi_items() if len(request.query_params.getlist(k)) > 1}
         )
@@ -398,9 +402,10 @@ class Pages:
                 request, 400, f"The parameter {repeated[0]!r} is given more than once; give it once.", offered
             )
         try:
+            page = api.paging(request.query_params, self.site.limits.max_rows)
             api.check_arguments(query, args)
             bindings = bind_arguments(query, args, self.site.base)
-            return await api.run(self.site, query, bindings, decision.media_type)
+            return await api.run(self.site, query, bindings, decision.media_type, page)
         except ParameterError as error:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:
