@@ -139,7 +139,10 @@ def test_the_seed_shapes_name_the_kinds_of_ids(seed_project: Project) -> None:
     eco = seed_project.vocab
     assert facts.kinds["organisation"] == (eco + "Organisation",)
     assert facts.kinds["programme"] == (eco + "Programme", eco + "EducationProgramme")
-    assert facts.schemes == {eco + "TechnologyDomain": seed_project.entity_iri("scheme/technology-domains")}
+    assert facts.schemes == {
+        eco + "TechnologyDomain": seed_project.entity_iri("scheme/technology-domains"),
+        eco + "ApplicationArea": seed_project.entity_iri("scheme/application-areas"),
+    }
     assert {eco + "amount", eco + "budget", eco + "horizonYears"} <= facts.non_negative
 
 
