@@ -74,12 +74,12 @@ def test_full_names_show_on_hover(svg: str) -> None:
 
 
 def test_amounts_keep_clear_of_arrowheads() -> None:
-    """Micronit's arrow ends where the middle of the Province's arrow to Demcon is: that amount moves along."""
+    """Micronit's arrowhead is where the amount of the Province's arrow to Demcon would go: the amount moves."""
     nodes = [
         Node("province", "Province", "organisation", x=100, y=300, degree=1),
         Node("demcon", "Demcon", "organisation", x=500, y=300, degree=1),
         Node("funder", "Funder", "organisation", x=300, y=100, degree=1),
-        Node("micronit", "Micronit", "organisation", x=300, y=246, degree=1),
+        Node("micronit", "Micronit", "organisation", x=300, y=356, degree=1),
     ]
     edges = [
         Edge("province", "demcon", "funding", label="€1,500,000"),
@@ -111,9 +111,11 @@ def landing(two_ecosystems: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith(url + "/")
-            else (seen["outside"].append(route.request.url), route.abort()),
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(url + "/")
+                else (seen["outside"].append(route.request.url), route.abort())
+            ),
         )
         page.on("pageerror", lambda error: seen["errors"].append(str(error)))
         page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
