@@ -32,6 +32,7 @@ MEMBERSHIP = (
     "spinOffOf",
 )
 SEED = 20240601  # the layout's seed: change it and every picture changes
+MAX_NODES = 250  # a picture with more is unreadable (and slow to lay out): the most connected are kept
 ARROW = 8.0  # arrowhead length in picture units (userSpaceOnUse in templates/network.svg)
 
 TYPES = """SELECT ?s ?t ?label WHERE {
@@ -92,6 +93,7 @@ class Network:
     edges: list[Edge] = field(default_factory=list)
     width: int = 900
     height: int = 640
+    omitted: int = 0  # nodes left out past MAX_NODES
 
     def node(self, iri: str) -> Node:
         return next(n for n in self.nodes if n.iri == iri)
@@ -222,6 +224,8 @@ def _network(edges: list[Edge], kinds: dict[str, str], labels: dict[str, str], l
     for edge in unique.values():
         degree[edge.source] += 1
         degree[edge.target] += 1
+    ranked = sorted(degree, key=lambda iri: (kinds.get(iri) != "ecosystem", -degree[iri], iri))
+    kept = set(ranked[:MAX_NODES])
     nodes = [
         Node(
             iri=iri,
@@ -230,9 +234,13 @@ def _network(edges: list[Edge], kinds: dict[str, str], labels: dict[str, str], l
             href=linker.href(iri),
             degree=degree[iri],
         )
-        for iri in sorted(degree)
+        for iri in sorted(kept)
     ]
-    return Network(nodes=nodes, edges=sorted(unique.values(), key=lambda e: (e.kind, e.source, e.target)))
+    edges = sorted(
+        (e for e in unique.values() if e.source in kept and e.target in kept),
+        key=lambda e: (e.kind, e.source, e.target),
+    )
+    return Network(nodes=nodes, edges=edges, omitted=len(degree) - len(kept))
 
 
 def _describe_fundings(network: Network, fundings: dict[str, Funding]) -> None:
@@ -302,7 +310,7 @@ def _part_layout(part: nx.Graph[str], seed: int) -> dict[str, tuple[float, float
     if part.number_of_nodes() <= 2:
         nodes = sorted(part.nodes)
         return {iri: (0.5 * i, 0.5) for i, iri in enumerate(nodes)}
-    positions = nx.spring_layout(part, iterations=200, seed=seed)
+    positions = nx.spring_layout(part, iterations=200, seed=seed, method="force")
     xs = [float(p[0]) for p in positions.values()]
     ys = [float(p[1]) for p in positions.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
