@@ -294,7 +294,7 @@ def layout(network: Network, seed: int = SEED) -> None:
         side = math.sqrt(len(part))
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y + row_height + GAP, 0.0
-        for iri, (px, py) in _part_layout(graph.subgraph(part), seed).items():
+        for iri, (px, py) in _part_layout(_ordered(graph, part), seed).items():
             positions[iri] = (x + px * side, y + py * side)
         x, row_height = x + side + GAP, max(row_height, side)
     for node in network.nodes:
@@ -305,12 +305,21 @@ def layout(network: Network, seed: int = SEED) -> None:
 GAP = 0.6  # between the parts of the picture, in the units of a part's side (the square root of its size)
 
 
+def _ordered(graph: nx.Graph[str], part: list[str]) -> nx.Graph[str]:
+    """The part as a graph of its own, nodes and edges in sorted order (a subgraph view would iterate over a set,
+    in an order that changes with Python's hash seed, and so would the layout)."""
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(part)
+    ordered.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in graph.subgraph(part).edges))
+    return ordered
+
+
 def _part_layout(part: nx.Graph[str], seed: int) -> dict[str, tuple[float, float]]:
     """A connected part laid out in the unit square."""
     if part.number_of_nodes() <= 2:
         nodes = sorted(part.nodes)
         return {iri: (0.5 * i, 0.5) for i, iri in enumerate(nodes)}
-    positions = nx.spring_layout(part, iterations=200, seed=seed, method="force")
+    positions = nx.spring_layout(part, iterations=100, seed=seed, method="force")
     xs = [float(p[0]) for p in positions.values()]
     ys = [float(p[1]) for p in positions.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
@@ -380,24 +389,24 @@ def text_box(x: float, y: float, anchor: str, text: str, size: float) -> Box:
 def _place_labels(network: Network, placed: list[Box]) -> None:
     """Greedy: fundings' amounts and the most important nodes first, each label above, below, right or left of
     its node where it overlaps nothing placed before and stays inside the picture; else no label (the node
-    keeps its tooltip), but an amount is always shown."""
+    keeps its tooltip), except that an amount and an ecosystem's name are always shown (where they overlap least)."""
     order = sorted(network.nodes, key=lambda n: (n.kind != "funding", n.kind != "ecosystem", -n.degree, n.label))
     for node in order:
         node.show_label = False
         size = 13.0 if node.kind == "ecosystem" else 11.0
         if not node.short_label:
             continue
-        candidates = _candidates(node, len(node.short_label) * size * 0.58, size)
-        for x, y, anchor in candidates:
+        own = _own(node)
+        spots: list[tuple[int, tuple[float, float, str], Box]] = []
+        for x, y, anchor in _candidates(node, len(node.short_label) * size * 0.58, size):
             box = text_box(x, y, anchor, node.short_label, size)
-            own = _own(node)
-            if _inside(box, network) and not any(_overlap(box, other) for other in placed if other != own):
-                node.label_x, node.label_y, node.anchor, node.show_label = x, y, anchor, True
-                placed.append(box)
-                break
-        if node.kind == "funding" and not node.show_label:
-            node.label_x, node.label_y, node.anchor = candidates[0]
-            node.show_label = True
+            overlaps = sum(_overlap(box, other) for other in placed if other != own)
+            spots.append((overlaps + (0 if _inside(box, network) else 1000), (x, y, anchor), box))
+        best = min(spots, key=lambda spot: spot[0])  # the first of the best: candidates are in order of preference
+        if best[0] == 0 or node.kind in ("funding", "ecosystem"):
+            _, (x, y, anchor), box = best
+            node.label_x, node.label_y, node.anchor, node.show_label = x, y, anchor, True
+            placed.append(box)
 
 
 def _place_amount(edge: DrawnEdge, placed: list[Box]) -> None:
