@@ -20,10 +20,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def make_pages_dist(out: Path) -> Path:
-    """Copy the fixture TriG and queries, the project's ontology, and describe the files in void.ttl."""
+def make_pages_dist(out: Path, more_trig: str = "") -> Path:
+    """Copy the fixture TriG (with `more_trig` added) and queries, the project's ontology, and describe the files
+    in void.ttl."""
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURE / "ecograph.trig", out / "ecograph.trig")
+    (out / "ecograph.trig").write_text((FIXTURE / "ecograph.trig").read_text(encoding="utf-8") + more_trig, "utf-8")
     shutil.copytree(FIXTURE / "queries", out / "queries", dirs_exist_ok=True)
     shutil.copy(REPO / "ontology" / "ecograph.ttl", out / "ontology.ttl")
     _write_article_dump(out, "micronit-funding")  # tricky-names gets none: its graph page uses the store

@@ -355,14 +355,22 @@ def test_openapi_document(http: httpx.Client, pages_dist: Path) -> None:
 
 def test_editor_page_has_every_stored_query(http: httpx.Client, pages_dist: Path) -> None:
     html = http.get("/sparql/editor").text
-    data = re.search(r'<script type="application/json" id="stored-queries">(.*?)</script>', html, re.DOTALL)
+    data = re.search(r'<script type="application/json" id="editor-config">(.*?)</script>', html, re.DOTALL)
     assert data
-    queries = json.loads(data[1])
+    queries = json.loads(data[1])["queries"]
     assert sorted(q["name"] for q in queries) == sorted(p.stem for p in (pages_dist / "queries").glob("*.rq"))
     assert '<script src="/static/vendor/yasgui/yasgui.min.js"></script>' in html
     assert http.get("/static/vendor/yasgui/yasgui.min.js").status_code == 200
     assert http.get("/static/vendor/yasgui/../../pages.py").status_code == 404
     assert http.get("/static/editor.js").status_code == 200
+
+
+def test_editor_completes_from_the_served_ontology_and_prefixes(http: httpx.Client) -> None:
+    html = http.get("/sparql/editor").text
+    config = json.loads(re.search(r'id="editor-config">(.*?)</script>', html, re.DOTALL)[1])  # type: ignore[index]
+    assert {"iri": f"{BASE}def#Company", "label": "company"} in config["classes"]
+    assert f"{BASE}def#recipient" in [term["iri"] for term in config["properties"]]
+    assert config["prefixes"]["eco"] == f"{BASE}def#" and config["base"] == BASE
 
 
 def test_editor_says_how_to_install_yasgui_when_it_is_missing(

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -121,3 +122,119 @@ def test_pages_forbid_remote_loads(browser_page: tuple[Any, dict], pages_server:
     assert seen["outside"] == []
     assert any("example.org" in text for text in seen["csp"])
     seen["csp"].clear()
+
+
+# ---------------------------------------------------------------------------------------- the editor --
+
+FUNDING_TOTALS = """PREFIX eco: <https://w3id.org/ecograph/def#>
+SELECT ?recipient (SUM(?amount) AS ?total) WHERE {
+  ?funding a eco:Funding ; eco:recipient ?recipient ; eco:amount ?amount .
+} GROUP BY ?recipient"""
+
+
+def stayed_home(seen: dict) -> bool:
+    """Nothing left 127.0.0.1, nothing broke the Content-Security-Policy, no script failed."""
+    return seen["outside"] == [] and seen["csp"] == [] and seen["errors"] == []
+
+
+def open_editor(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".yasqe .CodeMirror")
+
+
+def active_tab(page: Any) -> list[str]:
+    return page.evaluate("[window.ecographYasgui.getTab().getName(), window.ecographYasgui.getTab().getQuery()]")
+
+
+def run_query(page: Any, query: str) -> None:
+    page.evaluate("query => window.ecographYasgui.getTab().getYasqe().setValue(query)", query)
+    page.locator(".yasqe_queryButton").first.click()
+    page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+
+
+def test_editor_permalink_opens_its_query(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor?" + urlencode({"query": FUNDING_TOTALS}))
+    assert active_tab(page)[1] == FUNDING_TOTALS
+    assert stayed_home(seen)
+
+
+def test_editor_share_link_opens_its_query(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor")
+    page.evaluate("query => window.ecographYasgui.getTab().getYasqe().setValue(query)", FUNDING_TOTALS)
+    link = page.evaluate("window.ecographYasgui.getTab().getShareableLink()")
+    page.goto("about:blank")
+    open_editor(page, link)
+    assert active_tab(page)[1] == FUNDING_TOTALS
+    assert stayed_home(seen)
+
+
+def test_editor_completes_the_ontologys_classes(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor")
+    start = "PREFIX eco: <https://w3id.org/ecograph/def#>\nSELECT * WHERE { ?x a "
+    page.evaluate(
+        "text => { const y = window.ecographYasgui.getTab().getYasqe(); y.setValue(text); y.focus();"
+        " y.setCursor(y.lineCount(), 0); }",
+        start,
+    )
+    page.keyboard.type("eco:Com")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li")
+    assert page.locator(".CodeMirror-hints li").first.inner_text().startswith("eco:Company")
+    page.keyboard.press("Enter")
+    assert active_tab(page)[1] == start + "eco:Company"
+    assert stayed_home(seen)
+
+
+def test_editor_shows_numbers_as_values_and_links_to_local_pages(
+    browser_page: tuple[Any, dict], pages_server: str
+) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor")
+    run_query(page, FUNDING_TOTALS)
+    cells = page.locator(".yasr table tbody tr").first.locator("td")
+    assert cells.nth(2).inner_text().strip() == "1,500,000"  # not "1500000.0"^^xsd:decimal
+    link = cells.nth(1).locator("a")
+    assert link.get_attribute("href") == "/id/organisation/micronit"  # this server, not w3id.org
+    assert stayed_home(seen)
+
+
+def test_editor_draws_aggregates_as_bars(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor")
+    run_query(page, FUNDING_TOTALS)
+    page.locator(".yasr .select_chart").click()
+    bar = page.locator(".yasr svg.ecograph-chart .bar")
+    assert bar.count() == 1
+    assert "1,500,000" in (bar.first.text_content() or "") and float(bar.locator("rect").get_attribute("width")) > 100
+    assert stayed_home(seen)
+
+
+def test_editor_results_download_as_csv_and_json(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    open_editor(page, pages_server + "/sparql/editor")
+    run_query(page, FUNDING_TOTALS)
+    csv_href = page.locator("#download-csv").get_attribute("href")
+    json_href = page.locator("#download-json").get_attribute("href")
+    csv_text = page.evaluate("href => fetch(href).then(r => r.text())", csv_href)
+    answer = page.evaluate("href => fetch(href).then(r => r.json())", json_href)
+    assert csv_text.splitlines()[1] == "https://w3id.org/ecograph/id/organisation/micronit,1500000"
+    assert float(answer["results"]["bindings"][0]["total"]["value"]) == 1_500_000
+    assert stayed_home(seen)
+
+
+def test_editor_wide_results_scroll_inside_their_panel(browser_page: tuple[Any, dict], pages_server: str) -> None:
+    page, seen = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        open_editor(page, pages_server + "/sparql/editor")
+        columns = " ".join(f'("{"wide-value-" * 6}{i}" AS ?column{i})' for i in range(8))
+        run_query(page, f"SELECT {columns} WHERE {{}}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        panel = page.locator(".yasr .yasr_results")
+        assert panel.evaluate("r => r.scrollWidth > r.clientWidth")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert stayed_home(seen)

@@ -1,7 +1,11 @@
-"""The ecosystem picture: organisations, ecosystems and funding flows as a network, laid out in Python.
+"""The ecosystem picture: organisations, ecosystems and funding flows as a network, laid out with networkx.
 
-The layout is a Fruchterman–Reingold force layout started from a circle in a fixed order, so the same data
-always gives the same picture. The SVG itself is written by a template (templates/network.svg).
+A funding with one funder and one recipient is an arrow carrying its amount; a funding with several funders (or
+recipients, or one side unknown) is a node of its own that carries the amount once, with arrows from its funders
+and to its recipients, so a co-funded amount is never drawn twice. The layout is networkx's spring layout
+(Fruchterman–Reingold) with a fixed seed over nodes and edges in a fixed order, so the same data always gives
+the same picture, byte for byte. Each node and edge names the ecosystems it belongs to, for the page's filter
+(static/network.js). The SVG itself is written by a template (templates/network.svg).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import networkx as nx
 import pyoxigraph as ox
 
 from .describe import Linker, SiteLike
@@ -26,6 +31,9 @@ MEMBERSHIP = (
     "collaboratesWith",
     "spinOffOf",
 )
+SEED = 20240601  # the layout's seed: change it and every picture changes
+MAX_NODES = 250  # a picture with more is unreadable (and slow to lay out): the most connected are kept
+ARROW = 8.0  # arrowhead length in picture units (userSpaceOnUse in templates/network.svg)
 
 TYPES = """SELECT ?s ?t ?label WHERE {
   ?s a ?t . FILTER(?t != <ECO#Claim> && ?t != <ECO#Article>)
@@ -33,7 +41,8 @@ TYPES = """SELECT ?s ?t ?label WHERE {
 }"""
 LINKS = """SELECT ?a ?p ?b WHERE { ?a ?p ?b VALUES ?p { PROPERTIES } }"""
 FUNDING = """SELECT ?f ?funder ?instrument ?recipient ?amount WHERE {
-  ?f a <ECO#Funding> ; <ECO#recipient> ?recipient .
+  ?f a <ECO#Funding> .
+  OPTIONAL { ?f <ECO#recipient> ?recipient }
   OPTIONAL { ?f <ECO#funder> ?funder }
   OPTIONAL { ?f <ECO#instrument> ?instrument }
   OPTIONAL { ?f <ECO#amount> ?amount }
@@ -44,7 +53,7 @@ FUNDING = """SELECT ?f ?funder ?instrument ?recipient ?amount WHERE {
 class Node:
     iri: str
     label: str
-    kind: str  # "ecosystem", "organisation" or "other" (a funding instrument, programme, ...)
+    kind: str  # "ecosystem", "organisation", "funding" (a funding drawn as a node) or "other" (an instrument, ...)
     href: str = ""
     x: float = 0.0
     y: float = 0.0
@@ -54,17 +63,26 @@ class Node:
     label_x: float = 0.0
     label_y: float = 0.0
     anchor: str = "middle"
+    amount: str = ""  # a funding node's amount, shown as its label
+    title: str = ""  # the full text on hover (defaults to the label)
+    ecosystems: list[str] = field(default_factory=list)
 
     @property
     def short_label(self) -> str:
+        if self.kind == "funding":
+            return self.amount
         return self.label if len(self.label) <= 30 else self.label[:28].rstrip() + "…"
+
+    @property
+    def hover(self) -> str:
+        return self.title or f"{self.label} ({self.kind})"
 
 
 @dataclass
 class Edge:
     source: str
     target: str
-    kind: str  # "member" or "funding"
+    kind: str  # "member", "funding" (funder → recipient, or → a funding node → recipient)
     label: str = ""
     weight: float = 1.0
 
@@ -75,9 +93,30 @@ class Network:
     edges: list[Edge] = field(default_factory=list)
     width: int = 900
     height: int = 640
+    omitted: int = 0  # nodes left out past MAX_NODES
 
     def node(self, iri: str) -> Node:
         return next(n for n in self.nodes if n.iri == iri)
+
+    @property
+    def ecosystems(self) -> list[Node]:
+        """The ecosystems the filter offers, by label."""
+        return sorted((n for n in self.nodes if n.kind == "ecosystem"), key=lambda n: n.label)
+
+
+@dataclass
+class Funding:
+    """One eco:Funding as the picture needs it: who gives, who gets, how much."""
+
+    iri: str
+    sources: set[str] = field(default_factory=set)
+    instruments: set[str] = field(default_factory=set)
+    recipients: set[str] = field(default_factory=set)
+    amount: float = 0.0
+
+    @property
+    def givers(self) -> list[str]:
+        return sorted(self.sources or self.instruments)
 
 
 async def ecosystem_network(site: SiteLike, linker: Linker) -> Network:
@@ -88,9 +127,12 @@ async def ecosystem_network(site: SiteLike, linker: Linker) -> Network:
     links = await site.query(LINKS.replace("PROPERTIES", properties))
     funding = await site.query(FUNDING.replace("ECO#", eco))
     kinds, labels = _kinds(types.rows, linker, eco)
-    edges = _membership_edges(links.rows, kinds) + _funding_edges(funding.rows, kinds)
+    fundings = _fundings(funding.rows)
+    edges = _membership_edges(links.rows, kinds) + _funding_edges(fundings)
     network = _network(edges, kinds, labels, linker)
-    await asyncio.to_thread(layout, network)  # ~0.2 s of arithmetic for 40 nodes: off the event loop
+    _describe_fundings(network, fundings)
+    _assign_ecosystems(network)
+    await asyncio.to_thread(layout, network)
     return network
 
 
@@ -123,24 +165,43 @@ def _membership_edges(rows: list[tuple], kinds: dict[str, str]) -> list[Edge]:
     return edges
 
 
-def _funding_edges(rows: list[tuple], kinds: dict[str, str]) -> list[Edge]:
+def _fundings(rows: list[tuple]) -> dict[str, Funding]:
+    """The rows of FUNDING (one per combination of funder, instrument and recipient) grouped by funding."""
+    fundings: dict[str, Funding] = {}
+    for f, funder, instrument, recipient, amount in rows:
+        funding = fundings.setdefault(f.value, Funding(f.value))
+        for term, found in (
+            (funder, funding.sources),
+            (instrument, funding.instruments),
+            (recipient, funding.recipients),
+        ):
+            if isinstance(term, ox.NamedNode):
+                found.add(term.value)
+        funding.amount = max(funding.amount, _amount(amount))
+    return fundings
+
+
+def _funding_edges(fundings: dict[str, Funding]) -> list[Edge]:
+    """One arrow with the amount for one giver → one recipient; else arrows through the funding's own node."""
     edges = []
-    for _f, funder, instrument, recipient, amount in rows:
-        source = funder or instrument
-        if source is None or not isinstance(recipient, ox.NamedNode):
-            continue
-        value = _amount(amount)
-        label = f"€{value:,.0f}" if value else ""
-        edges.append(
-            Edge(
-                source=source.value,
-                target=recipient.value,
-                kind="funding",
-                label=label,
-                weight=1.0 + math.log10(1 + value) / 3 if value else 1.0,
-            )
-        )
+    for funding in fundings.values():
+        givers, recipients = funding.givers, sorted(funding.recipients)
+        if len(givers) == 1 and len(recipients) == 1:
+            edges.append(Edge(givers[0], recipients[0], "funding", money(funding.amount), _weight(funding.amount)))
+        elif (givers and recipients) or funding.amount:
+            edges += [Edge(giver, funding.iri, "funding") for giver in givers]
+            edges += [
+                Edge(funding.iri, recipient, "funding", weight=_weight(funding.amount)) for recipient in recipients
+            ]
     return edges
+
+
+def money(value: float) -> str:
+    return f"€{value:,.0f}" if value else ""
+
+
+def _weight(value: float) -> float:
+    return 1.0 + math.log10(1 + value) / 3 if value else 1.0
 
 
 def _amount(term: ox.Literal | None) -> float:
@@ -163,6 +224,8 @@ def _network(edges: list[Edge], kinds: dict[str, str], labels: dict[str, str], l
     for edge in unique.values():
         degree[edge.source] += 1
         degree[edge.target] += 1
+    ranked = sorted(degree, key=lambda iri: (kinds.get(iri) != "ecosystem", -degree[iri], iri))
+    kept = set(ranked[:MAX_NODES])
     nodes = [
         Node(
             iri=iri,
@@ -171,60 +234,96 @@ def _network(edges: list[Edge], kinds: dict[str, str], labels: dict[str, str], l
             href=linker.href(iri),
             degree=degree[iri],
         )
-        for iri in sorted(degree)
+        for iri in sorted(kept)
     ]
-    return Network(nodes=nodes, edges=sorted(unique.values(), key=lambda e: (e.kind, e.source, e.target)))
+    edges = sorted(
+        (e for e in unique.values() if e.source in kept and e.target in kept),
+        key=lambda e: (e.kind, e.source, e.target),
+    )
+    return Network(nodes=nodes, edges=edges, omitted=len(degree) - len(kept))
 
 
-def layout(network: Network, iterations: int = 120) -> None:
-    """Fruchterman–Reingold from a circle (fixed order), then scaled into the picture with a margin."""
-    nodes, count = network.nodes, len(network.nodes)
-    if not count:
+def _describe_fundings(network: Network, fundings: dict[str, Funding]) -> None:
+    """A funding drawn as a node shows its amount, and on hover who gives it to whom."""
+    labels = {node.iri: node.label for node in network.nodes}
+    for node in network.nodes:
+        funding = fundings.get(node.iri)
+        if funding is None:
+            continue
+        node.kind, node.amount = "funding", money(funding.amount)
+        givers = ", ".join(labels.get(g, g) for g in funding.givers) or "unknown funders"
+        recipients = ", ".join(labels.get(r, r) for r in sorted(funding.recipients)) or "a recipient not named"
+        node.title = f"{node.label}: {node.amount or 'an amount not given'} from {givers} to {recipients}"
+
+
+def _assign_ecosystems(network: Network) -> None:
+    """Each node's ecosystems: an ecosystem, the nodes linked to it, and the funding chains that reach them."""
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    funding: dict[str, set[str]] = defaultdict(set)
+    for edge in network.edges:
+        neighbours[edge.source].add(edge.target)
+        neighbours[edge.target].add(edge.source)
+        if edge.kind == "funding":
+            funding[edge.source].add(edge.target)
+            funding[edge.target].add(edge.source)
+    members: dict[str, set[str]] = defaultdict(set)
+    for ecosystem in network.ecosystems:
+        group = {ecosystem.iri} | neighbours[ecosystem.iri]
+        for _ in range(2):  # giver → funding node → recipient
+            group |= {other for iri in group for other in funding[iri]}
+        for iri in group:
+            members[iri].add(ecosystem.href.rsplit("/", 1)[-1])
+    for node in network.nodes:
+        node.ecosystems = sorted(members[node.iri])
+
+
+def layout(network: Network, seed: int = SEED) -> None:
+    """networkx's spring layout (seeded, nodes and edges in a fixed order) for each connected part, the parts
+    packed in rows (largest first, each in a square as large as its number of nodes asks), scaled into the
+    picture. One layout of the whole would push the parts to the corners and crowd each into a dot."""
+    if not network.nodes:
         return
-    for index, node in enumerate(nodes):
-        angle = 2 * math.pi * index / count
-        node.x, node.y = math.cos(angle), math.sin(angle)
-    index_of = {node.iri: i for i, node in enumerate(nodes)}
-    pairs = [(index_of[e.source], index_of[e.target]) for e in network.edges]
-    k = math.sqrt(4.0 / count)
-    temperature = 0.2
-    for _ in range(iterations):
-        _step(nodes, pairs, k, temperature)
-        temperature *= 0.97
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(node.iri for node in network.nodes)
+    graph.add_edges_from((edge.source, edge.target) for edge in network.edges)
+    parts = sorted((sorted(part) for part in nx.connected_components(graph)), key=lambda p: (-len(p), p[0]))
+    row_width = math.sqrt(len(network.nodes) * network.width / network.height) + 1
+    x = y = row_height = 0.0
+    positions: dict[str, tuple[float, float]] = {}
+    for part in parts:
+        side = math.sqrt(len(part))
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y + row_height + GAP, 0.0
+        for iri, (px, py) in _part_layout(_ordered(graph, part), seed).items():
+            positions[iri] = (x + px * side, y + py * side)
+        x, row_height = x + side + GAP, max(row_height, side)
+    for node in network.nodes:
+        node.x, node.y = positions[node.iri]
     _fit(network)
 
 
-def _step(nodes: list[Node], pairs: list[tuple[int, int]], k: float, temperature: float) -> None:
-    count = len(nodes)
-    dx = [0.0] * count
-    dy = [0.0] * count
-    xs = [n.x for n in nodes]
-    ys = [n.y for n in nodes]
-    for i in range(count):
-        for j in range(i + 1, count):
-            ddx, ddy = xs[i] - xs[j], ys[i] - ys[j]
-            distance2 = ddx * ddx + ddy * ddy or 1e-6
-            force = k * k / distance2
-            dx[i] += ddx * force
-            dy[i] += ddy * force
-            dx[j] -= ddx * force
-            dy[j] -= ddy * force
-    for i, j in pairs:
-        ddx, ddy = xs[i] - xs[j], ys[i] - ys[j]
-        distance = math.sqrt(ddx * ddx + ddy * ddy) or 1e-3
-        force = distance / k
-        dx[i] -= ddx * force
-        dy[i] -= ddy * force
-        dx[j] += ddx * force
-        dy[j] += ddy * force
-    for i, node in enumerate(nodes):
-        # a weak pull to the centre keeps unconnected parts from drifting away
-        dx[i] -= xs[i] * 0.05 * count
-        dy[i] -= ys[i] * 0.05 * count
-        length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]) or 1e-9
-        step = min(length, temperature)
-        node.x = xs[i] + dx[i] / length * step
-        node.y = ys[i] + dy[i] / length * step
+GAP = 0.6  # between the parts of the picture, in the units of a part's side (the square root of its size)
+
+
+def _ordered(graph: nx.Graph[str], part: list[str]) -> nx.Graph[str]:
+    """The part as a graph of its own, nodes and edges in sorted order (a subgraph view would iterate over a set,
+    in an order that changes with Python's hash seed, and so would the layout)."""
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(part)
+    ordered.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in graph.subgraph(part).edges))
+    return ordered
+
+
+def _part_layout(part: nx.Graph[str], seed: int) -> dict[str, tuple[float, float]]:
+    """A connected part laid out in the unit square."""
+    if part.number_of_nodes() <= 2:
+        nodes = sorted(part.nodes)
+        return {iri: (0.5 * i, 0.5) for i, iri in enumerate(nodes)}
+    positions = nx.spring_layout(part, iterations=100, seed=seed, method="force")
+    xs = [float(p[0]) for p in positions.values()]
+    ys = [float(p[1]) for p in positions.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    return {iri: ((float(p[0]) - min(xs)) / span, (float(p[1]) - min(ys)) / span) for iri, p in positions.items()}
 
 
 def _fit(network: Network, margin: float = 70.0) -> None:
@@ -238,7 +337,8 @@ def _fit(network: Network, margin: float = 70.0) -> None:
 
 @dataclass
 class DrawnEdge:
-    """An edge in picture coordinates: a line, or for funding a curve (control point cx, cy) with an arrow."""
+    """An edge in picture coordinates: a line, or for funding a curve (control point cx, cy) with an arrow, and
+    its amount's place (lx, ly) clear of every arrowhead."""
 
     kind: str
     x1: float
@@ -250,36 +350,91 @@ class DrawnEdge:
     width: float
     label: str
     title: str
-
-
-def draw(network: Network) -> list[DrawnEdge]:
-    """Sizes the nodes (by kind and degree), places labels where they fit, and places every edge."""
-    for node in network.nodes:
-        node.radius = {"ecosystem": 11.0, "organisation": 4.0 + min(node.degree, 6)}.get(node.kind, 6.0)
-    _place_labels(network)
-    by_iri = {node.iri: node for node in network.nodes}
-    return [_drawn(edge, by_iri[edge.source], by_iri[edge.target]) for edge in network.edges]
+    ecosystems: list[str] = field(default_factory=list)
+    lx: float = 0.0
+    ly: float = 0.0
 
 
 Box = tuple[float, float, float, float]
 
 
-def _place_labels(network: Network) -> None:
-    """Greedy: most important nodes first, each label above, below, right or left of its node where it
-    overlaps no label placed before and stays inside the picture; else no label (the node keeps its tooltip)."""
-    placed: list[Box] = [(n.x - n.radius, n.y - n.radius, n.x + n.radius, n.y + n.radius) for n in network.nodes]
-    order = sorted(network.nodes, key=lambda n: (n.kind != "ecosystem", -n.degree, n.label))
+def draw(network: Network) -> list[DrawnEdge]:
+    """Sizes the nodes (by kind and degree), places every edge, then the labels where they fit: node labels and
+    amounts clear of the nodes, of each other and of the arrowheads."""
+    for node in network.nodes:
+        node.radius = {"ecosystem": 11.0, "organisation": 4.0 + min(node.degree, 6), "funding": 5.0}.get(node.kind, 6.0)
+    by_iri = {node.iri: node for node in network.nodes}
+    drawn = [_drawn(edge, by_iri[edge.source], by_iri[edge.target]) for edge in network.edges]
+    arrows = [arrowhead(e) for e in drawn if e.kind == "funding"]
+    placed = [_own(n) for n in network.nodes] + arrows
+    _place_labels(network, placed)
+    for edge in drawn:
+        if edge.label:
+            _place_amount(edge, placed)
+    return drawn
+
+
+def arrowhead(edge: DrawnEdge) -> Box:
+    """The box an arrowhead covers at the end of a funding edge."""
+    return (edge.x2 - ARROW, edge.y2 - ARROW, edge.x2 + ARROW, edge.y2 + ARROW)
+
+
+def text_box(x: float, y: float, anchor: str, text: str, size: float) -> Box:
+    """The box a line of text covers (its width estimated from the number of characters)."""
+    width = len(text) * size * 0.58
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return (left, y - size, left + width, y + 2)
+
+
+def _place_labels(network: Network, placed: list[Box]) -> None:
+    """Greedy: fundings' amounts and the most important nodes first, each label above, below, right or left of
+    its node where it overlaps nothing placed before and stays inside the picture; else no label (the node
+    keeps its tooltip), except that an amount and an ecosystem's name are always shown (where they overlap least)."""
+    order = sorted(network.nodes, key=lambda n: (n.kind != "funding", n.kind != "ecosystem", -n.degree, n.label))
     for node in order:
         node.show_label = False
         size = 13.0 if node.kind == "ecosystem" else 11.0
-        width, height = len(node.short_label) * size * 0.58, size
-        for x, y, anchor in _candidates(node, width, height):
-            box = _box(x, y, anchor, width, height)
-            inside = box[0] >= 2 and box[2] <= network.width - 2 and box[1] >= 2 and box[3] <= network.height - 2
-            if inside and not any(_overlap(box, other) for other in placed if other != _own(node)):
-                node.label_x, node.label_y, node.anchor, node.show_label = x, y, anchor, True
-                placed.append(box)
-                break
+        if not node.short_label:
+            continue
+        own = _own(node)
+        spots: list[tuple[int, tuple[float, float, str], Box]] = []
+        for x, y, anchor in _candidates(node, len(node.short_label) * size * 0.58, size):
+            box = text_box(x, y, anchor, node.short_label, size)
+            overlaps = sum(_overlap(box, other) for other in placed if other != own)
+            spots.append((overlaps + (0 if _inside(box, network) else 1000), (x, y, anchor), box))
+        best = min(spots, key=lambda spot: spot[0])  # the first of the best: candidates are in order of preference
+        if best[0] == 0 or node.kind in ("funding", "ecosystem"):
+            _, (x, y, anchor), box = best
+            node.label_x, node.label_y, node.anchor, node.show_label = x, y, anchor, True
+            placed.append(box)
+
+
+def _place_amount(edge: DrawnEdge, placed: list[Box]) -> None:
+    """The amount beside its curve, at the first point along it (middle first) clear of arrowheads and labels."""
+    spots = []
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        x, y, nx_, ny_ = _on_curve(edge, t)
+        for side in (1, -1):
+            spots.append((x + nx_ * 9 * side, y + ny_ * 9 * side + 4))
+    for x, y in spots:
+        box = text_box(x, y, "middle", edge.label, 10.0)
+        if not any(_overlap(box, other) for other in placed):
+            break
+    else:
+        x, y = spots[0]
+        box = text_box(x, y, "middle", edge.label, 10.0)
+    edge.lx, edge.ly = round(x, 1), round(y, 1)
+    placed.append(box)
+
+
+def _on_curve(edge: DrawnEdge, t: float) -> tuple[float, float, float, float]:
+    """The point of the quadratic curve at t and the unit normal there."""
+    x = (1 - t) ** 2 * edge.x1 + 2 * (1 - t) * t * edge.cx + t**2 * edge.x2
+    y = (1 - t) ** 2 * edge.y1 + 2 * (1 - t) * t * edge.cy + t**2 * edge.y2
+    dx = 2 * (1 - t) * (edge.cx - edge.x1) + 2 * t * (edge.x2 - edge.cx)
+    dy = 2 * (1 - t) * (edge.cy - edge.y1) + 2 * t * (edge.y2 - edge.cy)
+    length = math.hypot(dx, dy) or 1.0
+    return x, y, -dy / length, dx / length
 
 
 def _candidates(node: Node, width: float, height: float) -> list[tuple[float, float, str]]:
@@ -297,9 +452,8 @@ def _candidates(node: Node, width: float, height: float) -> list[tuple[float, fl
     ]
 
 
-def _box(x: float, y: float, anchor: str, width: float, height: float) -> Box:
-    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return (left, y - height, left + width, y + 2)
+def _inside(box: Box, network: Network) -> bool:
+    return box[0] >= 2 and box[2] <= network.width - 2 and box[1] >= 2 and box[3] <= network.height - 2
 
 
 def _own(node: Node) -> Box:
@@ -331,4 +485,5 @@ def _drawn(edge: Edge, a: Node, b: Node) -> DrawnEdge:
         width=round(1.2 * edge.weight, 2),
         label=edge.label,
         title=title,
+        ecosystems=sorted(set(a.ecosystems) & set(b.ecosystems)),
     )

@@ -32,6 +32,7 @@ from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
+from .editor import editor_config
 from .landing import dataset_title, landing, query_cards, search_example
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
@@ -355,13 +356,16 @@ class Pages:
 
     # --------------------------------------------------------------------------------------- editor --
 
+    @cached_property
+    def editor_config(self) -> dict[str, Any]:
+        return editor_config(self.dist / "ontology.ttl", self.vocab, self.queries.values())
+
     async def editor(self, request: Request) -> Response:
-        queries = [{"name": q.name, "summary": q.summary or q.name, "query": q.text} for q in self.queries.values()]
         return self.render(
             "editor.html",
             active="/sparql/editor",
             wide=True,
-            queries=queries,
+            config=self.editor_config,
             installed=(YASGUI / "yasgui.min.js").is_file(),
         )
 
