@@ -225,7 +225,7 @@ def test_landing_draws_the_ecosystem_network(http: httpx.Client) -> None:
 
 def test_search_html_and_json(http: httpx.Client) -> None:
     html = http.get("/search", params={"q": "micro"}, headers={"Accept": BROWSER}).text
-    assert '<a href="/id/organisation/micronit">Micronit</a>' in html
+    assert '<a class="result-title" href="/id/organisation/micronit">Micronit</a>' in html
     answer = http.get("/search", params={"q": "MICRO", "format": "json"}).json()
     assert answer["results"][0]["iri"] == MICRONIT
     assert answer["results"][0]["href"] == "/id/organisation/micronit"

@@ -27,14 +27,16 @@ from starlette.staticfiles import StaticFiles
 
 from ...errors import EcographError
 from ...projectfacts import LANGUAGES
+from ...searchindex import MAX_QUERY, fold
 from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
 from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
 from .landing import dataset_title, landing, query_cards, search_example
+from .language import choose
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
-from .search import search_labels
+from .search import Found, find
 from .storedqueries import ParameterError, StoredQuery, bind_arguments, load_queries
 from .vocab import Vocabulary
 
@@ -129,6 +131,10 @@ class Pages:
     ) -> Response:
         body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title, **context)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+    def language(self, request: Request) -> str:
+        """The page's language: ?lang=, else Accept-Language, else English."""
+        return choose(request.query_params.get("lang"), request.headers.get("accept-language"))
 
     # ---------------------------------------------------------------------------------------- errors --
 
@@ -324,29 +330,34 @@ class Pages:
     # --------------------------------------------------------------------------------------- search --
 
     async def search(self, request: Request) -> Response:
-        text = request.query_params.get("q", "").strip()[:200]
+        text = " ".join(request.query_params.get("q", "").split())
+        kind = request.query_params.get("type") or None
+        lang = self.language(request)
         hint = request.query_params.get("format") or request.query_params.get("_format")
         decision = conneg.negotiate(request.headers.get("accept"), (conneg.HTML, conneg.JSON), hint)
         if decision.media_type is None:
             return self.not_acceptable(request, (conneg.HTML, conneg.JSON))
+        problem = _search_problem(text)
         try:
-            results, truncated = await search_labels(self.site, text, self.linker) if text else ([], False)
+            found = await find(self.dist, text, kind, lang, self.linker) if not problem else None
         except EcographError as error:
             return self.failed(request, error, (conneg.JSON,))
-        headers = {"Vary": "Accept"}
+        headers = {"Vary": "Accept, Accept-Language"}
         if decision.media_type == conneg.JSON:
-            return JSONResponse(
-                {"query": text, "results": [r.as_json() for r in results], "truncated": truncated}, headers=headers
-            )
+            return JSONResponse(_search_json(text, kind, found, problem), headers=headers)
         example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
         return self.render(
             "search.html",
             headers=headers,
             active="/search",
             query=text,
-            results=results,
-            truncated=truncated,
+            kind=kind,
+            lang=lang,
+            found=found,
+            problem=problem,
             example=example,
+            all_href=_search_href(text, lang=lang),
+            json_href=_search_href(text, kind=kind, format="json"),
         )
 
     # --------------------------------------------------------------------------------------- editor --
@@ -405,6 +416,34 @@ class Pages:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:
             return self.failed(request, error, offered)
+
+
+def _search_problem(text: str) -> str:
+    """Why the text cannot be searched for ("" when it can)."""
+    if not text:
+        return "Type a name, or part of one."
+    if len(text) > MAX_QUERY:
+        return f"That is {len(text)} characters long; names are shorter. Search for at most {MAX_QUERY} characters."
+    if not fold(text):
+        return "That holds no letters or digits to look for; type a name, or part of one."
+    return ""
+
+
+def _search_href(text: str, *, lang: str = "en", **more: str | None) -> str:
+    params = {"q": text, **({"lang": lang} if lang != "en" else {}), **{k: v for k, v in more.items() if v}}
+    return "/search?" + urlencode(params)
+
+
+def _search_json(text: str, kind: str | None, found: Found | None, problem: str) -> dict[str, Any]:
+    return {
+        "query": text,
+        "type": kind,
+        "results": [r.as_json() for r in found.results] if found else [],
+        "facets": [f.as_json() for f in found.facets] if found else [],
+        "total": found.total if found else 0,
+        "truncated": found.truncated if found else False,
+        **({"problem": problem} if problem else {}),
+    }
 
 
 def _page(value: str | None) -> int | None:
