@@ -31,11 +31,13 @@ from ...searchindex import MAX_QUERY, fold
 from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
-from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
+from .describe import Linker, SiteLike, entity_triples, graph_triples, graph_view, serialize
+from .entitypage import entity_view
 from .landing import dataset_title, landing, query_cards, search_example
 from .language import choose
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
+from .present import WORDS
 from .search import Found, find
 from .storedqueries import ParameterError, StoredQuery, bind_arguments, load_queries
 from .vocab import Vocabulary
@@ -129,7 +131,9 @@ class Pages:
     def render(
         self, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
     ) -> Response:
-        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title, **context)
+        body = self.env.get_template(template).render(
+            language_names=LANGUAGE_NAMES, site_title=self.title, words=WORDS, **context
+        )
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
     def language(self, request: Request) -> str:
@@ -203,14 +207,17 @@ class Pages:
 
     async def graph(self, request: Request) -> Response:
         slug, extension = conneg.split_extension(request.path_params["slug"])
-        return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf)
+        page = _page(request.query_params.get("page"))
+        if page is None:
+            return self.error(request, 404, "There is no such page: ?page= takes a whole number from 1 on.")
+        return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf, page)
 
     async def _resource(
         self,
         request: Request,
         local: str,
         extension: str | None,
-        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
+        html: Callable[[Request, str, dict[str, str], int], Awaitable[Response | None]],
         rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
         page: int = 1,
     ) -> Response:
@@ -227,7 +234,8 @@ class Pages:
             return self.error(request, 404, f"There is no resource <{iri}>.")
         try:
             if decision.media_type == conneg.HTML:
-                response = await html(iri, headers, page)
+                headers["Vary"] = "Accept, Accept-Language"
+                response = await html(request, iri, headers, page)
             else:
                 described = await rdf(iri, decision.media_type, page)
                 response = None
@@ -252,16 +260,17 @@ class Pages:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
         return Response(body, media_type=media_type + charset, headers=headers)
 
-    async def _entity_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+    async def _entity_html(self, request: Request, iri: str, headers: dict[str, str], page: int) -> Response | None:
         """The entity's page, which shows its whole description: the same for every ?page= that the RDF
         description has, and None (404) past its last page."""
         if page > 1 and not (await entity_triples(self.site, iri, page))[0]:
             return None
-        view = await entity_view(self.site, iri, self.linker)
+        lang = self.language(request)
+        view = await entity_view(self.site, iri, Linker(self.site.base, self.vocab, lang), self.dist)
         if view is None:
             return None
         return self.render(
-            "entity.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri))
+            "entity.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
         )
 
     async def _entity_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
@@ -278,12 +287,18 @@ class Pages:
             self._described[key] = made
         return made
 
-    async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+    async def _graph_html(self, request: Request, iri: str, headers: dict[str, str], page: int) -> Response | None:
+        """A page of the article graph's facts (GRAPH_PAGE a page); None (404) past the last page."""
         triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None
-        view = graph_view(iri, triples, self.linker)
-        return self.render("graph.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri)))
+        lang = self.language(request)
+        view = graph_view(iri, triples, Linker(self.site.base, self.vocab, lang), page)
+        if view is None:
+            return None
+        return self.render(
+            "graph.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
+        )
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         triples = await graph_triples(self.site, iri, self.dist)

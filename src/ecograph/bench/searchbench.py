@@ -1,0 +1,107 @@
+"""How fast the search index answers on a large graph: build it for a synthetic corpus and time queries.
+
+Usage: python -m ecograph.bench.searchbench [--articles 5000] [--queries 200] [--workdir DIR]
+5,000 synthetic articles give about 1.09M triples. The articles are mapped (no SHACL: the index does not
+depend on it), the index is written as the build writes it, and four kinds of query are timed through
+`searchindex.search` (which opens the file read-only for every query, as the server does): a whole name
+(exact), the first letters of a name (prefix), one word from inside a name (word), and text no name holds
+(miss). Prints a Markdown table of p50/p95/max in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..build.dumps import map_all
+from ..build.graph import Dataset
+from ..namespaces import RDFS
+from ..ontology import Vocabulary
+from ..project import Project
+from ..searchindex import INDEX_FILE, search, write_index
+from .synthetic import generate_corpus
+
+LABEL = ox.NamedNode(RDFS + "label")
+MISSES = ("zqxwvy", "qqqq zzzz", "xylophonist", "jjjjjj", "vvxq")
+
+
+@dataclass
+class IndexBench:
+    triples: int
+    names: int
+    build_seconds: float
+    index_bytes: int
+    latencies: dict[str, list[float]]  # milliseconds per kind of query
+
+
+def bench_index(workdir: Path, articles: int, queries: int, seed: int = 1) -> IndexBench:
+    """Generate a corpus of `articles`, write its index into `workdir`, and time `queries` of each kind."""
+    corpus = workdir / f"corpus-{articles}"
+    generate_corpus(corpus, articles, seed=seed)
+    project = Project.open(corpus)
+    dataset = Dataset(map_all(project, Vocabulary.of(project)))
+    triples = dataset.triples()
+    index = workdir / INDEX_FILE
+    started = time.perf_counter()
+    write_index(triples, index)
+    build_seconds = time.perf_counter() - started
+    names = sorted({t.object.value for t in triples if isinstance(t.object, ox.Literal) and t.predicate == LABEL})
+    pick = random.Random(seed)
+    texts: dict[str, Callable[[], str]] = {
+        "exact": lambda: pick.choice(names),
+        "prefix": lambda: pick.choice(names)[:4],
+        "word": lambda: pick.choice(pick.choice(names).split()),
+        "miss": lambda: pick.choice(MISSES),
+    }
+    latencies = {kind: _time(index, make, queries) for kind, make in texts.items()}
+    return IndexBench(len(triples), len(names), build_seconds, index.stat().st_size, latencies)
+
+
+def _time(index: Path, make: Callable[[], str], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        text = make()
+        started = time.perf_counter()
+        search(index, text)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def table(result: IndexBench) -> str:
+    """The measurements as a Markdown table."""
+    lines = [
+        f"Index of {result.triples:,} triples ({result.names:,} distinct labels): written in "
+        f"{result.build_seconds:.1f} s, {result.index_bytes / 1e6:.1f} MB.",
+        "",
+        "| query | n | p50 ms | p95 ms | max ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for kind, times in result.latencies.items():
+        ordered = sorted(times)
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        lines.append(f"| {kind} | {len(times)} | {statistics.median(times):.1f} | {p95:.1f} | {max(times):.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ecograph.bench.searchbench", description=__doc__)
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ecograph-bench-search")
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print(table(bench_index(args.workdir, args.articles, args.queries)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
