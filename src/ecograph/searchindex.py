@@ -47,11 +47,11 @@ SCHEMA = """
 PRAGMA page_size = 4096;
 PRAGMA journal_mode = OFF;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, labels TEXT NOT NULL, snippets TEXT NOT NULL);
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, labels TEXT NOT NULL, snippets TEXT NOT NULL,
+                     types TEXT NOT NULL, sortkey TEXT NOT NULL);
 CREATE TABLE name (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, name TEXT NOT NULL, lang TEXT NOT NULL,
                    alias INTEGER NOT NULL, folded TEXT NOT NULL);
 CREATE INDEX name_folded ON name (folded);
-CREATE TABLE entity_type (type TEXT NOT NULL, entity INTEGER NOT NULL, PRIMARY KEY (type, entity)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE name_words USING fts5 (folded, content='name', content_rowid='id',
                                             tokenize="unicode61 remove_diacritics 2");
 """
@@ -124,16 +124,17 @@ def _insert(connection: sqlite3.Connection, entities: dict[str, _Entity]) -> Non
         for name, lang, alias in sorted(entity.names, key=lambda n: (n[2], n[1], n[0])):
             if not alias:
                 labels.setdefault(lang, name)
+        sortkey = fold(labels.get("en") or next(iter(labels.values()), "") or min(entity.names)[0])
+        types = " ".join(sorted(entity.types))
         connection.execute(
-            "INSERT INTO entity VALUES (?, ?, ?, ?)",
-            (number, iri, _json(labels), _json(entity.snippets)),
+            "INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)",
+            (number, iri, _json(labels), _json(entity.snippets), types, sortkey),
         )
         for name, lang, alias in sorted(entity.names):
             name_id += 1
             connection.execute(
                 "INSERT INTO name VALUES (?, ?, ?, ?, ?, ?)", (name_id, number, name, lang, alias, fold(name))
             )
-        connection.executemany("INSERT INTO entity_type VALUES (?, ?)", [(t, number) for t in sorted(entity.types)])
 
 
 def _json(value: dict[str, str]) -> str:
@@ -180,28 +181,32 @@ def search(path: Path, text: str, *, kind: str | None = None, limit: int = 100) 
         connection.close()
 
 
-def _scores(connection: sqlite3.Connection, query: str) -> tuple[dict[int, tuple[float, int]], bool]:
-    """The best score of every entity found, with the name that gave it."""
+Scores = dict[int, tuple[float, int, str, str]]  # entity → (score, name id, types, sort key)
+FOUND = "SELECT name.entity, name.id, name.alias, name.folded, entity.types, entity.sortkey FROM "
+
+
+def _scores(connection: sqlite3.Connection, query: str) -> tuple[Scores, bool]:
+    """The best score of every entity found, with the name that gave it, its types and sort key."""
     exact = connection.execute(
-        "SELECT entity, id, alias, folded FROM name WHERE folded = ? LIMIT ?", (query, CANDIDATES)
+        FOUND + "name JOIN entity ON entity.id = name.entity WHERE folded = ? LIMIT ?", (query, CANDIDATES)
     )
     prefix = connection.execute(
-        "SELECT entity, id, alias, folded FROM name WHERE folded > ? AND folded < ? ORDER BY folded LIMIT ?",
+        FOUND + "name JOIN entity ON entity.id = name.entity WHERE folded > ? AND folded < ? ORDER BY folded LIMIT ?",
         (query, query + "\U0010ffff", CANDIDATES),
     )
     words = connection.execute(
-        "SELECT name.entity, name.id, name.alias, name.folded FROM name_words JOIN name ON name.id = name_words.rowid"
+        FOUND + "name_words JOIN name ON name.id = name_words.rowid JOIN entity ON entity.id = name.entity"
         " WHERE name_words MATCH ? LIMIT ?",
         (_match_expression(query), CANDIDATES),
     )
-    best: dict[int, tuple[float, int]] = {}
+    best: Scores = {}
     truncated = False
     for tier, rows in ((EXACT, exact.fetchall()), (PREFIX, prefix.fetchall()), (WORDS, words.fetchall())):
         truncated = truncated or len(rows) == CANDIDATES
-        for entity, name_id, alias, folded in rows:
+        for entity, name_id, alias, folded, types, sortkey in rows:
             score = round(tier + 0.5 * len(query) / max(len(folded), len(query)) + (0 if alias else 0.01), 3)
-            if score > best.get(entity, (0.0, 0))[0]:
-                best[entity] = (score, name_id)
+            if entity not in best or score > best[entity][0]:
+                best[entity] = (score, name_id, types, sortkey)
     return best, truncated
 
 
@@ -211,29 +216,28 @@ def _match_expression(query: str) -> str:
     return " ".join(words) + "*"
 
 
-def _answer(
-    connection: sqlite3.Connection, best: dict[int, tuple[float, int]], kind: str | None, limit: int, truncated: bool
-) -> Answer:
-    types: dict[int, list[str]] = defaultdict(list)
-    ids = sorted(best)
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        marks = ",".join("?" * len(part))
-        for type_iri, entity in connection.execute(
-            f"SELECT type, entity FROM entity_type WHERE entity IN ({marks})", part
-        ):
-            types[entity].append(type_iri)
-    facets = Counter(t for entity in ids for t in types[entity])
-    chosen = [entity for entity in ids if kind is None or kind in types[entity]]
-    chosen.sort(key=lambda entity: (-best[entity][0], entity))
-    hits = [_hit(connection, entity, best[entity], types[entity]) for entity in chosen[:limit]]
-    hits.sort(key=lambda hit: (-hit.score, fold(next(iter(hit.labels.values()), hit.matched)), hit.iri))
+def _answer(connection: sqlite3.Connection, best: Scores, kind: str | None, limit: int, truncated: bool) -> Answer:
+    facets = Counter(t for _score, _name, types, _key in best.values() for t in types.split())
+    chosen = [entity for entity, found in best.items() if kind is None or kind in found[2].split()]
+    chosen.sort(key=lambda entity: (-best[entity][0], best[entity][3], entity))
+    shown = chosen[:limit]
+    marks = ",".join("?" * len(shown))
+    entities = {
+        row[0]: row[1:]
+        for row in connection.execute(f"SELECT id, iri, labels, snippets FROM entity WHERE id IN ({marks})", shown)
+    }
+    names = dict(
+        connection.execute(f"SELECT id, name FROM name WHERE id IN ({marks})", [best[e][1] for e in shown]).fetchall()
+    )
+    hits = [
+        Hit(
+            iri=entities[e][0],
+            labels=json.loads(entities[e][1]),
+            snippets=json.loads(entities[e][2]),
+            types=best[e][2].split(),
+            matched=names[best[e][1]],
+            score=best[e][0],
+        )
+        for e in shown
+    ]
     return Answer(hits, sorted(facets.items(), key=lambda f: (-f[1], f[0])), len(chosen), truncated)
-
-
-def _hit(connection: sqlite3.Connection, entity: int, best: tuple[float, int], types: list[str]) -> Hit:
-    iri, labels, snippets = connection.execute(
-        "SELECT iri, labels, snippets FROM entity WHERE id = ?", (entity,)
-    ).fetchone()
-    (matched,) = connection.execute("SELECT name FROM name WHERE id = ?", (best[1],)).fetchone()
-    return Hit(iri, json.loads(labels), json.loads(snippets), sorted(types), matched, best[0])
