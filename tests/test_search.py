@@ -4,6 +4,7 @@ per entity, facets that filter, the same URL as JSON, and clear answers to queri
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,9 +132,22 @@ def test_the_build_writes_a_byte_identical_index(built_dist: Path, tmp_path: Pat
     assert len(digests) == 1
 
 
-def test_a_build_without_an_index_says_so(pages_dist: Path, tmp_path: Path) -> None:
-    import shutil
+def test_the_index_is_read_only_to_the_server(pages_dist: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    shutil.copytree(pages_dist, dist)
+    before = (dist / INDEX_FILE).read_bytes()
+    (dist / INDEX_FILE).chmod(0o444)
+    dist.chmod(0o555)  # no journal or lock file can be made beside it either
+    try:
+        with TestClient(create_app(Site.open(dist, store="memory")), base_url="http://127.0.0.1:8080") as client:
+            answer = client.get("/search", params={"q": "micronit", "format": "json"}).json()
+    finally:
+        dist.chmod(0o755)
+    assert answer["results"][0]["label"] == "Micronit"
+    assert (dist / INDEX_FILE).read_bytes() == before
 
+
+def test_a_build_without_an_index_says_so(pages_dist: Path, tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(pages_dist, dist)
     (dist / INDEX_FILE).unlink()

@@ -50,6 +50,7 @@ WORDS = {
     "en": {
         "type": "Type",
         "key facts": "Key facts",
+        "also as": "Also as:",
         "names": "Names",
         "also known as": "Also known as",
         "positions": "Positions",
@@ -73,6 +74,7 @@ WORDS = {
     "nl": {
         "type": "Soort",
         "key facts": "Kerngegevens",
+        "also as": "Ook als:",
         "names": "Namen",
         "also known as": "Ook bekend als",
         "positions": "Functies",
