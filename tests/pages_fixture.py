@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ecograph.searchindex import INDEX_FILE, write_index
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "pages_dist"
 BASE = "https://w3id.org/ecograph/"
@@ -29,6 +31,8 @@ def make_pages_dist(out: Path, more_trig: str = "") -> Path:
     shutil.copy(REPO / "ontology" / "ecograph.ttl", out / "ontology.ttl")
     _write_article_dump(out, "micronit-funding")  # tricky-names gets none: its graph page uses the store
     _write_void(out)
+    quads = ox.parse(path=str(out / "ecograph.trig"), format=ox.RdfFormat.TRIG)
+    write_index((quad.triple for quad in quads), out / INDEX_FILE)
     return out
 
 

@@ -140,11 +140,11 @@ def test_unknown_iri_is_404_and_the_server_keeps_serving(http: httpx.Client) -> 
 
 def test_entity_page_shows_labels_types_facts_both_ways_and_quotes(http: httpx.Client) -> None:
     html = http.get("/id/organisation/micronit", headers={"Accept": BROWSER}).text
-    assert "English:" in html and "Dutch:" in html
-    assert '<a class="pill" href="/def#Company">company</a>' in html
+    assert "<dt>Names</dt>" in html and "<dt>Also known as</dt>" in html
+    assert '<dd><a href="/def#Company">company</a></dd>' in html
     assert '<a href="/id/ecosystem/medtech-twente">MedTech Twente</a>' in html  # outgoing, linked by label
     assert '<a href="/id/funding/micronit-cleanroom">Overijssel funding for the Micronit cleanroom</a>' in html
-    assert '<a href="/def#recipient">recipient</a>' in html  # incoming, by the property's label
+    assert '<a href="/def#recipient">is recipient of</a>' in html  # incoming, named the inverse way
     assert "<q>Micronit, part of the MedTech Twente cluster</q>" in html  # the quote of the fact
     assert '<a href="/id/article/micronit-funding">Micronit receives funding for its new cleanroom</a>' in html
     assert 'href="/id/organisation/micronit.ttl"' in html
@@ -225,7 +225,7 @@ def test_landing_draws_the_ecosystem_network(http: httpx.Client) -> None:
 
 def test_search_html_and_json(http: httpx.Client) -> None:
     html = http.get("/search", params={"q": "micro"}, headers={"Accept": BROWSER}).text
-    assert '<a href="/id/organisation/micronit">Micronit</a>' in html
+    assert '<a class="result-title" href="/id/organisation/micronit">Micronit</a>' in html
     answer = http.get("/search", params={"q": "MICRO", "format": "json"}).json()
     assert answer["results"][0]["iri"] == MICRONIT
     assert answer["results"][0]["href"] == "/id/organisation/micronit"

@@ -36,6 +36,7 @@ from ..namespaces import dump_prefixes
 from ..ontology import Vocabulary
 from ..project import FOLDERS, Project
 from ..queries import load_queries
+from ..searchindex import INDEX_FILE, write_index
 from .graph import (
     Dataset,
     entity_kinds,
@@ -50,6 +51,7 @@ from .metadata import write_void
 from .rdfmapping import file_problems
 from .shacl import validate_articles
 
+TEXTS = "texts"  # the articles' texts, named as their eco:seedFile
 BUILD_MARKERS = ("void.ttl", "ecograph.trig")  # files only a build writes: the folder may be replaced
 
 
@@ -213,6 +215,9 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
                 project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8"
             )
         (folder / SCHEMA_FILE).write_text(schema_text(project), encoding="utf-8")
+    with progress.step("writing the search index and the article texts"):
+        write_index(triples, folder / INDEX_FILE)
+        _copy_texts(project, dataset, folder / TEXTS)
     with progress.step("describing the dataset (VoID, DCAT)"):
         write_void(project, dataset, folder, triple_count=len(triples), quad_count=len(quads))
     return BuildResult(
@@ -241,6 +246,15 @@ def _write_article(
         return
     write_rdf([triple for _, triple in triples], target, RdfFormat.TURTLE, table)
     write_entry(entry, target.read_bytes())
+
+
+def _copy_texts(project: Project, dataset: Dataset, target: Path) -> None:
+    """Each article's text as the build read it (texts/<seed file>), for the article pages that show where
+    every quote stands."""
+    target.mkdir()
+    for article in dataset.articles:
+        source = project.seed_text(article.stem)
+        shutil.copyfile(source, target / source.name)
 
 
 def _concatenate(project: Project, sources: list[Path], target: Path) -> None:

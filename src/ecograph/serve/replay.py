@@ -1,8 +1,8 @@
 """A replay cache for resource descriptions: the server's data does not change while it runs, so an answer to
 `GET /id/…` is the same bytes for the same request. The first answer for a request key (path, query string,
-Accept, whether an Origin was sent) goes through the whole app (negotiation, the worker's description, the
-site headers, CORS) and is kept; the same request again is answered with those bytes at once, without the
-routing, middleware and worker round trip.
+Accept, Accept-Language (pages come in English or Dutch), whether an Origin was sent) goes through the whole
+app (negotiation, the worker's description, the site headers, CORS) and is kept; the same request again is
+answered with those bytes at once, without the routing, middleware and worker round trip.
 
 Only whole 200 answers of GET to /id/… are kept, up to REPLAY_CACHE_BYTES in all (least recently used out
 first). Requests with validators (If-None-Match) or other methods always go through the app.
@@ -19,7 +19,7 @@ REPLAY_CACHE_BYTES = 64 << 20
 MAX_ENTRY_BYTES = 1 << 20
 PREFIXES = ("/id/",)
 
-_Key = tuple[str, bytes, bytes, bool]
+_Key = tuple[str, bytes, bytes, bytes, bool]
 _Entry = tuple[list[tuple[bytes, bytes]], bytes]
 
 
@@ -34,16 +34,18 @@ class ReplayCache:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(PREFIXES):
             await self.app(scope, receive, send)
             return
-        accept, origin = b"", False
+        accept, language, origin = b"", b"", False
         for name, value in scope["headers"]:
             if name == b"accept":
                 accept = value
+            elif name == b"accept-language":
+                language = value
             elif name == b"origin":
                 origin = True
             elif name == b"if-none-match":
                 await self.app(scope, receive, send)
                 return
-        key = (scope["path"], scope.get("query_string", b""), accept, origin)
+        key = (scope["path"], scope.get("query_string", b""), accept, language, origin)
         entry = self.entries.get(key)
         if entry is not None:
             await send({"type": "http.response.start", "status": 200, "headers": entry[0]})

@@ -9,16 +9,17 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, RDF, RDFS, SKOS, dump_prefixes
+from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, RDF, RDFS, dump_prefixes
 from ..endpoint import conneg
 from ..endpoint.results import write_rdf_xml
+from .present import literal
 from .vocab import Vocabulary, pick_label
 
 LABELS = f"<{RDFS}label>|<{DCTERMS}title>"
@@ -28,16 +29,16 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 OUTGOING = (
     PREFIXES
-    + """SELECT ?e ?p ?o ?label WHERE {
-  ?e ?p ?o .
+    + """SELECT ?e ?p ?o ?label ?g WHERE {
+  GRAPH ?g { ?e ?p ?o }
   OPTIONAL { ?o LABELS ?label }
 } LIMIT 5000"""
 )
 
 INCOMING = (
     PREFIXES
-    + """SELECT ?e ?x ?p ?label WHERE {
-  ?x ?p ?e .
+    + """SELECT ?e ?x ?p ?label ?g WHERE {
+  GRAPH ?g { ?x ?p ?e }
   FILTER NOT EXISTS { ?x a ECO_CLAIM }
   OPTIONAL { ?x LABELS ?label }
 } LIMIT 5000"""
@@ -51,6 +52,24 @@ CLAIMS = (
   ?c ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article .
   OPTIONAL { ?c ECO_LINE ?line }
   OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
+} LIMIT 5000"""
+)
+
+POSITIONS = (
+    PREFIXES
+    + """SELECT ?e ?position ?title ?org ?orgLabel WHERE {
+  ?position ECO_HELD_BY ?e .
+  OPTIONAL { ?position ECO_JOB_TITLE ?title }
+  OPTIONAL { ?position ECO_AT ?org OPTIONAL { ?org LABELS ?orgLabel } }
+} LIMIT 500"""
+)
+
+QUOTED = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?quote ?sLabel ?oLabel WHERE {
+  ?c prov:wasQuotedFrom ?e ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ECO_QUOTE ?quote .
+  OPTIONAL { ?s LABELS ?sLabel }
+  OPTIONAL { ?o LABELS ?oLabel }
 } LIMIT 5000"""
 )
 
@@ -92,12 +111,15 @@ class Link:
 
 @dataclass
 class Value:
-    """One value of a property: a link (IRI) or a literal's text with its language or datatype."""
+    """One value of a property: a link (IRI) or a literal's text with its language or datatype; `before` is
+    text shown before the link ("CEO of " Novel-T)."""
 
     link: Link | None = None
     text: str = ""
     lang: str = ""
     datatype: str = ""
+    before: str = ""
+    raw: str = ""  # a literal's lexical form, before numbers and dates are written as words
 
 
 @dataclass
@@ -109,14 +131,45 @@ class Support:
 
 @dataclass
 class Fact:
-    value: Value
+    """Values stated by the same quotes (a name in two languages is one fact), and those quotes; `inferred`
+    when the build derived it (the inferred graph) rather than an article stating it."""
+
+    values: list[Value]
     supports: list[Support] = field(default_factory=list)
+    inferred: bool = False
 
 
 @dataclass
 class PropertyGroup:
     predicate: Link
     facts: list[Fact]
+
+
+@dataclass
+class InfoRow:
+    """A line of the infobox: a heading and its values; `groups` are joined by an arrow (funder → recipient)."""
+
+    label: str
+    groups: list[list[Value]]
+
+
+@dataclass
+class QuotedPassage:
+    """A quoted passage of an article (its number on the page) and the facts it supports."""
+
+    number: int
+    quote: str
+    facts: list[tuple[Link, Link, Value]]
+    mark: int = 0  # the number of the marked piece that shows it (an earlier passage's when they overlap)
+
+
+@dataclass
+class ArticleText:
+    """An article's text in pieces: (text, the number of the quoted passage it belongs to, or 0)."""
+
+    pieces: list[tuple[str, int]]
+    passages: list[QuotedPassage]
+    unplaced: int = 0  # quotes not found in the text
 
 
 @dataclass
@@ -128,6 +181,9 @@ class EntityView:
     incoming: list[PropertyGroup]
     title: str
     graphs: list[Link] = field(default_factory=list)
+    infobox: list[InfoRow] = field(default_factory=list)
+    article: ArticleText | None = None
+    lang: str = "en"
 
 
 @dataclass
@@ -137,20 +193,26 @@ class GraphView:
     entities: list[Link]
     facts: list[tuple[Link, Link, Value, list[Support]]]
     triples: int
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    per_page: int = 100
 
 
 class Linker:
-    """Makes links: local paths for our IRIs (so browsing stays on this server), labels from data or ontology."""
+    """Makes links: local paths for our IRIs (so browsing stays on this server), labels from data or ontology,
+    in the page's language (`lang`) where there is one."""
 
-    def __init__(self, base: str, vocab: Vocabulary) -> None:
+    def __init__(self, base: str, vocab: Vocabulary, lang: str = "en") -> None:
         self.base = base
         self.vocab = vocab
+        self.lang = lang
 
     def href(self, iri: str) -> str:
         return "/" + iri[len(self.base) :] if iri.startswith(self.base) else iri
 
     def link(self, iri: str, labels: dict[str, str] | None = None) -> Link:
-        label = pick_label(labels or {}) or self.vocab.label(iri)
+        label = pick_label(labels or {}, self.lang) or self.vocab.label(iri, self.lang)
         return Link(iri=iri, href=self.href(iri), label=label, local=iri.startswith(self.base))
 
     def value(self, term: Any, labels: dict[str, str] | None = None) -> Value:
@@ -158,6 +220,9 @@ class Linker:
             return Value(link=self.link(term.value, labels))
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
+            words = literal(term.value, datatype, self.lang)
+            if words is not None:
+                return Value(text=words, raw=term.value)
             shown = "" if term.language or datatype.endswith(("#string", "#langString")) else datatype
             return Value(text=term.value, lang=term.language or "", datatype=self.vocab.curie(shown) if shown else "")
         return Value(text=str(term))
@@ -173,35 +238,9 @@ def _sparql(template: str, base: str) -> str:
         .replace("ECO_CLAIM", f"<{eco}Claim>")
         .replace("ECO_QUOTE", f"<{eco}quote>")
         .replace("ECO_LINE", f"<{eco}quoteLine>")
-    )
-
-
-async def entity_view(site: SiteLike, iri: str, linker: Linker) -> EntityView | None:
-    """The entity page's content, or None when the IRI occurs nowhere in the data."""
-    node = {"e": ox.NamedNode(iri)}
-    outgoing, incoming, claims = await asyncio.gather(
-        site.query(_sparql(OUTGOING, site.base), bindings=node),
-        site.query(_sparql(INCOMING, site.base), bindings=node),
-        site.query(_sparql(CLAIMS, site.base), bindings=node),
-    )
-    if not outgoing.rows and not incoming.rows:
-        return None
-    supports = _supports(claims.rows, linker)
-    out = _group(((r[1], r[2], r[3]) for r in outgoing.rows), supports, linker, lambda p, v: (iri, p, v))
-    inc = _group(((r[2], r[1], r[3]) for r in incoming.rows), supports, linker, lambda p, v: (v, p, iri))
-    labels = _own_labels(outgoing.rows)
-    types = [f.value.link for g in out if g.predicate.iri == RDF + "type" for f in g.facts if f.value.link]
-    title = pick_label({k: v[0] for k, v in labels.items()}) or linker.vocab.label(iri)
-    source = f"{site.base}def#sourceArticle"
-    graphs = [f.value.link for g in inc if g.predicate.iri == source for f in g.facts if f.value.link]
-    return EntityView(
-        iri=iri,
-        labels=labels,
-        types=types,
-        title=title,
-        graphs=graphs,
-        outgoing=[g for g in out if g.predicate.iri != RDF + "type"],
-        incoming=inc,
+        .replace("ECO_HELD_BY", f"<{eco}heldBy>")
+        .replace("ECO_JOB_TITLE", f"<{eco}jobTitle>")
+        .replace("ECO_AT", f"<{eco}atOrganisation>")
     )
 
 
@@ -209,67 +248,8 @@ def _key(term: Any) -> str:
     return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
-def _supports(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[tuple[str, str, str], list[Support]]:
-    """Quotes by fact (subject, predicate, object), one per claim, with the article that gives them."""
-    titles: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in rows:
-        if row[6] is not None:
-            titles[row[5].value][row[6].language or ""] = row[6].value
-    found: dict[tuple[str, str, str], list[Support]] = defaultdict(list)
-    seen = set()
-    for _e, s, p, o, quote, article, _title, line in rows:
-        key = (_key(s), _key(p), _key(o))
-        if (key, quote.value, article.value) in seen:
-            continue
-        seen.add((key, quote.value, article.value))
-        found[key].append(
-            Support(
-                quote=quote.value,
-                article=linker.link(article.value, titles[article.value]),
-                line=line.value if line is not None else "",
-            )
-        )
-    return found
-
-
-def _group(
-    rows: Iterable[tuple[Any, Any, Any]],
-    supports: dict[tuple[str, str, str], list[Support]],
-    linker: Linker,
-    fact_key: Any,
-) -> list[PropertyGroup]:
-    """Rows of (predicate, node, label of node) → one group per predicate, one fact per node."""
-    labels: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    nodes: dict[str, dict[str, Any]] = defaultdict(dict)
-    for predicate, node, label in rows:
-        nodes[predicate.value].setdefault(_key(node), node)
-        if label is not None:
-            labels[(predicate.value, _key(node))].setdefault(label.language or "", label.value)
-    groups = []
-    for predicate in sorted(nodes, key=lambda p: (p != RDF + "type", linker.vocab.label(p).lower())):
-        facts = [
-            Fact(
-                value=linker.value(node, labels.get((predicate, key))),
-                supports=supports.get(fact_key(predicate, key), []),
-            )
-            for key, node in nodes[predicate].items()
-        ]
-        facts.sort(key=lambda f: f.value.link.label.lower() if f.value.link else f.value.text.lower())
-        groups.append(PropertyGroup(predicate=linker.link(predicate), facts=facts))
-    return groups
-
-
-def _own_labels(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[str]]:
-    labels: dict[str, list[str]] = defaultdict(list)
-    for _e, predicate, obj, _label in rows:
-        if (
-            predicate.value in (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
-            and isinstance(obj, ox.Literal)
-            and obj.value not in labels[obj.language or ""]
-        ):
-            labels[obj.language or ""].append(obj.value)
-    return dict(sorted(labels.items(), key=lambda kv: (kv[0] != "en", kv[0] == "", kv[0])))
-
+#: Facts per page of an article graph's page.
+GRAPH_PAGE = 100
 
 #: Incoming links, and claims about the entity's own facts, per page of an RDF description.
 PER_PAGE = 100
@@ -303,8 +283,9 @@ def _read_turtle(path: Path) -> list[ox.Triple]:
     return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def graph_view(iri: str, triples: list[ox.Triple], linker: Linker) -> GraphView:
-    """An article graph's page: its article, the entities it declares, and its facts with their quotes."""
+def graph_view(iri: str, triples: list[ox.Triple], linker: Linker, page: int = 1) -> GraphView | None:
+    """An article graph's page: its article, the entities it declares, and page `page` of its facts with their
+    quotes (GRAPH_PAGE a page); None past the last page."""
     eco = f"{linker.base}def#"
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
@@ -313,11 +294,13 @@ def graph_view(iri: str, triples: list[ox.Triple], linker: Linker) -> GraphView:
         s: {o.language or "": o.value for p in (RDFS + "label", DCTERMS + "title") for o in props.get(p, [])}
         for s, props in by_subject.items()
     }
-    claims = [props for props in by_subject.values() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])]
-    article = next((_key(o[0]) for o in [by_subject[iri].get(eco + "sourceArticle", [])] if o), None)
-    facts = [_graph_fact(c, eco, labels, linker) for c in claims]
-    facts.sort(key=lambda f: (f[0].label.lower(), f[1].label.lower()))
     claim_ids = {s for s, props in by_subject.items() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])}
+    pages = max(1, -(-len(claim_ids) // GRAPH_PAGE))
+    if page > pages:
+        return None
+    article = next((_key(o[0]) for o in [by_subject[iri].get(eco + "sourceArticle", [])] if o), None)
+    facts = [_graph_fact(by_subject[c], eco, labels, linker) for c in claim_ids]
+    facts.sort(key=lambda f: (f[0].label.lower(), f[1].label.lower(), _shown_value(f[2]).lower()))
     entities = sorted(
         (linker.link(s, labels.get(s)) for s in by_subject if s not in claim_ids and s != iri),
         key=lambda link: link.label.lower(),
@@ -326,9 +309,17 @@ def graph_view(iri: str, triples: list[ox.Triple], linker: Linker) -> GraphView:
         iri=iri,
         article=linker.link(article, labels.get(article)) if article else None,
         entities=entities,
-        facts=facts,
+        facts=facts[(page - 1) * GRAPH_PAGE : page * GRAPH_PAGE],
         triples=len(triples),
+        page=page,
+        pages=pages,
+        total=len(facts),
+        per_page=GRAPH_PAGE,
     )
+
+
+def _shown_value(value: Value) -> str:
+    return value.link.label if value.link else value.text
 
 
 def _graph_fact(

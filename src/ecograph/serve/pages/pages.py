@@ -28,15 +28,19 @@ from starlette.staticfiles import StaticFiles
 
 from ...errors import EcographError
 from ...projectfacts import LANGUAGES
+from ...searchindex import MAX_QUERY, fold
 from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
-from .describe import Linker, SiteLike, entity_triples, entity_view, graph_triples, graph_view, serialize
+from .describe import Linker, SiteLike, entity_triples, graph_triples, graph_view, serialize
 from .editor import editor_config
+from .entitypage import entity_view
 from .landing import dataset_title, landing, query_cards, search_example
+from .language import choose
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
-from .search import search_labels
+from .present import WORDS
+from .search import Found, find
 from .storedqueries import ParameterError, StoredQuery, bind_arguments, load_queries
 from .vocab import Vocabulary
 
@@ -129,8 +133,14 @@ class Pages:
     def render(
         self, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
     ) -> Response:
-        body = self.env.get_template(template).render(language_names=LANGUAGE_NAMES, site_title=self.title, **context)
+        body = self.env.get_template(template).render(
+            language_names=LANGUAGE_NAMES, site_title=self.title, words=WORDS, **context
+        )
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+    def language(self, request: Request) -> str:
+        """The page's language: ?lang=, else Accept-Language, else English."""
+        return choose(request.query_params.get("lang"), request.headers.get("accept-language"))
 
     # ---------------------------------------------------------------------------------------- errors --
 
@@ -201,14 +211,17 @@ class Pages:
 
     async def graph(self, request: Request) -> Response:
         slug, extension = conneg.split_extension(request.path_params["slug"])
-        return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf)
+        page = _page(request.query_params.get("page"))
+        if page is None:
+            return self.error(request, 404, "There is no such page: ?page= takes a whole number from 1 on.")
+        return await self._resource(request, f"graph/{slug}", extension, self._graph_html, self._graph_rdf, page)
 
     async def _resource(
         self,
         request: Request,
         local: str,
         extension: str | None,
-        html: Callable[[str, dict[str, str], int], Awaitable[Response | None]],
+        html: Callable[[Request, str, dict[str, str], int], Awaitable[Response | None]],
         rdf: Callable[[str, str, int], Awaitable[tuple[bytes, bool] | None]],
         page: int = 1,
     ) -> Response:
@@ -225,7 +238,8 @@ class Pages:
             return self.error(request, 404, f"There is no resource <{iri}>.")
         try:
             if decision.media_type == conneg.HTML:
-                response = await html(iri, headers, page)
+                headers["Vary"] = "Accept, Accept-Language"
+                response = await html(request, iri, headers, page)
             else:
                 described = await rdf(iri, decision.media_type, page)
                 response = None
@@ -250,16 +264,17 @@ class Pages:
         charset = "" if media_type == conneg.RDF_XML else "; charset=utf-8"
         return Response(body, media_type=media_type + charset, headers=headers)
 
-    async def _entity_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+    async def _entity_html(self, request: Request, iri: str, headers: dict[str, str], page: int) -> Response | None:
         """The entity's page, which shows its whole description: the same for every ?page= that the RDF
         description has, and None (404) past its last page."""
         if page > 1 and not (await entity_triples(self.site, iri, page))[0]:
             return None
-        view = await entity_view(self.site, iri, self.linker)
+        lang = self.language(request)
+        view = await entity_view(self.site, iri, Linker(self.site.base, self.vocab, lang), self.dist)
         if view is None:
             return None
         return self.render(
-            "entity.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri))
+            "entity.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
         )
 
     async def _entity_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
@@ -276,12 +291,18 @@ class Pages:
             self._described[key] = made
         return made
 
-    async def _graph_html(self, iri: str, headers: dict[str, str], page: int) -> Response | None:
+    async def _graph_html(self, request: Request, iri: str, headers: dict[str, str], page: int) -> Response | None:
+        """A page of the article graph's facts (GRAPH_PAGE a page); None (404) past the last page."""
         triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None
-        view = graph_view(iri, triples, self.linker)
-        return self.render("graph.html", headers=headers, view=view, alternates=_alternate_links(self.linker.href(iri)))
+        lang = self.language(request)
+        view = graph_view(iri, triples, Linker(self.site.base, self.vocab, lang), page)
+        if view is None:
+            return None
+        return self.render(
+            "graph.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
+        )
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
         triples = await graph_triples(self.site, iri, self.dist)
@@ -329,29 +350,34 @@ class Pages:
     # --------------------------------------------------------------------------------------- search --
 
     async def search(self, request: Request) -> Response:
-        text = request.query_params.get("q", "").strip()[:200]
+        text = " ".join(request.query_params.get("q", "").split())
+        kind = request.query_params.get("type") or None
+        lang = self.language(request)
         hint = request.query_params.get("format") or request.query_params.get("_format")
         decision = conneg.negotiate(request.headers.get("accept"), (conneg.HTML, conneg.JSON), hint)
         if decision.media_type is None:
             return self.not_acceptable(request, (conneg.HTML, conneg.JSON))
+        problem = _search_problem(text)
         try:
-            results, truncated = await search_labels(self.site, text, self.linker) if text else ([], False)
+            found = await find(self.dist, text, kind, lang, self.linker) if not problem else None
         except EcographError as error:
             return self.failed(request, error, (conneg.JSON,))
-        headers = {"Vary": "Accept"}
+        headers = {"Vary": "Accept, Accept-Language"}
         if decision.media_type == conneg.JSON:
-            return JSONResponse(
-                {"query": text, "results": [r.as_json() for r in results], "truncated": truncated}, headers=headers
-            )
+            return JSONResponse(_search_json(text, kind, found, problem), headers=headers)
         example = await self.cached("search-example", lambda: search_example(self.site, self.dist))
         return self.render(
             "search.html",
             headers=headers,
             active="/search",
             query=text,
-            results=results,
-            truncated=truncated,
+            kind=kind,
+            lang=lang,
+            found=found,
+            problem=problem,
             example=example,
+            all_href=_search_href(text, lang=lang),
+            json_href=_search_href(text, kind=kind, format="json"),
         )
 
     # --------------------------------------------------------------------------------------- editor --
@@ -414,6 +440,34 @@ class Pages:
             return self.error(request, 400, str(error), offered)
         except EcographError as error:
             return self.failed(request, error, offered)
+
+
+def _search_problem(text: str) -> str:
+    """Why the text cannot be searched for ("" when it can)."""
+    if not text:
+        return "Type a name, or part of one."
+    if len(text) > MAX_QUERY:
+        return f"That is {len(text)} characters long; names are shorter. Search for at most {MAX_QUERY} characters."
+    if not fold(text):
+        return "That holds no letters or digits to look for; type a name, or part of one."
+    return ""
+
+
+def _search_href(text: str, *, lang: str = "en", **more: str | None) -> str:
+    params = {"q": text, **({"lang": lang} if lang != "en" else {}), **{k: v for k, v in more.items() if v}}
+    return "/search?" + urlencode(params)
+
+
+def _search_json(text: str, kind: str | None, found: Found | None, problem: str) -> dict[str, Any]:
+    return {
+        "query": text,
+        "type": kind,
+        "results": [r.as_json() for r in found.results] if found else [],
+        "facets": [f.as_json() for f in found.facets] if found else [],
+        "total": found.total if found else 0,
+        "truncated": found.truncated if found else False,
+        **({"problem": problem} if problem else {}),
+    }
 
 
 def _page(value: str | None) -> int | None:

@@ -1,26 +1,23 @@
-"""Label search: resources whose label or alternative label contains a text (case-insensitive).
+"""Search by name: the build's index (searchindex.py, dist/search.sqlite), read in a thread, as page rows.
 
-The text is bound to the query as a literal (engine substitution), never written into the query text.
+Best first: a name or alias equal to the text, then names that start with it, then names holding its words;
+one row per entity with its type and a snippet, and the types of everything found as facets.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-import pyoxigraph as ox
-
-from .describe import Linker, SiteLike
+from ...searchindex import INDEX_FILE, Answer, Hit, search
+from .describe import Linker
 from .vocab import pick_label
 
 MAX_RESULTS = 100
-SEARCH = """SELECT ?q ?s ?matched ?name ?type WHERE {
-  ?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?matched .
-  FILTER(CONTAINS(LCASE(STR(?matched)), LCASE(STR(?q))))
-  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?name }
-  OPTIONAL { ?s a ?type }
-} LIMIT 5000"""
+SNIPPET_CHARS = 160
 
 
 @dataclass
@@ -29,41 +26,82 @@ class Result:
     href: str
     label: str
     matched: str
-    types: list[str] = field(default_factory=list)
+    type: str  # the most specific type's IRI ("" when it has none)
+    type_label: str
+    snippet: str
+    score: float
 
     def as_json(self) -> dict[str, Any]:
-        return {"iri": self.iri, "href": self.href, "label": self.label, "matched": self.matched, "types": self.types}
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "type": self.type,
+            "typeLabel": self.type_label,
+            "score": self.score,
+            "href": self.href,
+            "matched": self.matched,
+            "snippet": self.snippet,
+        }
 
 
-async def search_labels(site: SiteLike, text: str, linker: Linker) -> tuple[list[Result], bool]:
-    """The resources matching `text`, best first (exact, then prefix, then by label); and whether cut."""
-    outcome = await site.query(SEARCH, bindings={"q": ox.Literal(text)})
-    names: dict[str, dict[str, str]] = defaultdict(dict)
-    matched: dict[str, str] = {}
-    types: dict[str, set[str]] = defaultdict(set)
-    for _q, subject, label, name, kind in outcome.rows:
-        if not isinstance(subject, ox.NamedNode):
-            continue
-        iri = subject.value
-        matched.setdefault(iri, label.value)
-        if name is not None:
-            names[iri].setdefault(name.language or "", name.value)
-        if isinstance(kind, ox.NamedNode):
-            types[iri].add(linker.vocab.label(kind.value))
-    results = [
-        Result(
-            iri=iri,
-            href=linker.href(iri),
-            label=pick_label(names[iri]) or matched[iri],
-            matched=matched[iri],
-            types=sorted(types[iri]),
+@dataclass
+class Facet:
+    type: str
+    label: str
+    count: int
+    href: str
+    chosen: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"type": self.type, "label": self.label, "count": self.count, "href": self.href}
+
+
+@dataclass
+class Found:
+    results: list[Result]
+    facets: list[Facet]
+    total: int
+    truncated: bool
+
+
+async def find(dist: Path, text: str, kind: str | None, lang: str, linker: Linker) -> Found:
+    """The entities of the build in `dist` named like `text` (of type `kind` when given), labels in `lang`.
+    Raises DistError when the build has no index."""
+    answer: Answer = await asyncio.to_thread(search, dist / INDEX_FILE, text, kind=kind, limit=MAX_RESULTS)
+    results = [_result(hit, lang, linker) for hit in answer.hits]
+    facets = [
+        Facet(
+            type=iri,
+            label=linker.vocab.label(iri, lang),
+            count=count,
+            href="/search?" + urlencode({"q": text, "type": iri, **({"lang": lang} if lang != "en" else {})}),
+            chosen=iri == kind,
         )
-        for iri in matched
+        for iri, count in answer.facets
     ]
-    results.sort(key=lambda r: _rank(r, text.lower()))
-    return results[:MAX_RESULTS], len(results) > MAX_RESULTS or outcome.truncated
+    return Found(results, facets, answer.total, answer.truncated or answer.total > len(results))
 
 
-def _rank(result: Result, text: str) -> tuple[int, str]:
-    label = result.label.lower()
-    return (0 if label == text else 1 if label.startswith(text) else 2, label)
+def _result(hit: Hit, lang: str, linker: Linker) -> Result:
+    kind = _most_specific(hit.types, linker)
+    snippet = pick_label(hit.snippets, lang) or ""
+    if len(snippet) > SNIPPET_CHARS:
+        snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
+    return Result(
+        iri=hit.iri,
+        href=linker.href(hit.iri),
+        label=pick_label(hit.labels, lang) or hit.matched,
+        matched=hit.matched,
+        type=kind,
+        type_label=linker.vocab.label(kind, lang) if kind else "",
+        snippet=snippet,
+        score=hit.score,
+    )
+
+
+def _most_specific(types: list[str], linker: Linker) -> str:
+    """The type that no other of `types` is a subclass of (the first by IRI when several)."""
+    for kind in types:
+        if not any(other != kind and other in linker.vocab.subclasses(kind) for other in types):
+            return kind
+    return types[0] if types else ""

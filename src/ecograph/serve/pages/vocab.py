@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ...namespaces import RDFS, REUSED_LABELS, Compactor, served_prefixes
+from ...namespaces import OWL, RDFS, REUSED_LABELS, Compactor, served_prefixes
+
+PREPOSITIONS = {
+    "en": {"by", "of", "in", "with", "at", "about", "to", "from", "on", "for"},
+    "nl": {"door", "van", "in", "met", "bij", "over", "naar", "uit", "op", "voor"},
+}
 
 
 def pick_label(labels: dict[str, str], lang: str = "en") -> str | None:
@@ -29,6 +34,7 @@ class Vocabulary:
         self._compactor = Compactor(self.prefixes)
         self._labels: dict[str, dict[str, str]] = defaultdict(dict)
         self._parents: dict[str, set[str]] = defaultdict(set)
+        self._inverse: dict[str, str] = {}
         for iri, labels in REUSED_LABELS.items():
             self._labels[iri].update(labels)
         for triple in triples:
@@ -48,6 +54,9 @@ class Vocabulary:
             self._labels[subject.value].setdefault(obj.language or "", obj.value)
         elif predicate == RDFS + "subClassOf" and isinstance(obj, ox.NamedNode):
             self._parents[subject.value].add(obj.value)
+        elif predicate == OWL + "inverseOf" and isinstance(obj, ox.NamedNode):
+            self._inverse.setdefault(subject.value, obj.value)
+            self._inverse.setdefault(obj.value, subject.value)
 
     def labels(self, iri: str) -> dict[str, str]:
         return dict(self._labels.get(iri, {}))
@@ -55,6 +64,26 @@ class Vocabulary:
     def label(self, iri: str, lang: str = "en") -> str:
         """The term's label, else its CURIE (e.g. skos:altLabel), else the IRI."""
         return pick_label(self._labels.get(iri, {}), lang) or self.curie(iri)
+
+    def inverse(self, iri: str) -> str | None:
+        """The property declared the inverse of `iri` (owl:inverseOf, either way round), if any."""
+        return self._inverse.get(iri)
+
+    def inverse_label(self, iri: str, lang: str = "en") -> str:
+        """How a link `?x <iri> ?this` reads from ?this: the label of the declared inverse ("has member"),
+        else a phrase around the property's label ("is funder of", "developed by this", "focus of")."""
+        inverse = self._inverse.get(iri)
+        if inverse is not None and self._labels.get(inverse):
+            return self.label(inverse, lang)
+        label = self.label(iri, lang)
+        words = label.split()
+        if lang == "nl":
+            if words[0] == "heeft" and len(words) > 1:
+                return " ".join(words[1:]) + " van"
+            return f"{label} dit" if words[-1] in PREPOSITIONS["nl"] else f"is {label} van"
+        if words[0] == "has" and len(words) > 1:
+            return " ".join(words[1:]) + " of"
+        return f"{label} this" if words[-1] in PREPOSITIONS["en"] else f"is {label} of"
 
     def curie(self, iri: str) -> str:
         """The term's CURIE with the served prefixes, else the IRI."""

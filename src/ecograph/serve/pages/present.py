@@ -1,0 +1,154 @@
+"""Values as people read them, in English or Dutch: amounts of money with their currency and qualifier
+("over €11 million", "€2,000,000"), dates ("22 February 2021", "22 februari 2021") and whole numbers
+("1,500" / "1.500"); and the words the entity pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from ...namespaces import XSD
+
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+}
+MILLION = {"en": "million", "nl": "miljoen"}
+OVER = {"en": "over", "nl": "meer dan"}
+NUMBERS = {XSD + name for name in ("decimal", "integer", "nonNegativeInteger", "positiveInteger", "int", "long")}
+DATES = {XSD + name for name in ("date", "gYearMonth", "gYear", "gMonthDay", "dateTime")}
+
+WORDS = {
+    "en": {
+        "type": "Type",
+        "key facts": "Key facts",
+        "also as": "Also as:",
+        "names": "Names",
+        "also known as": "Also known as",
+        "positions": "Positions",
+        "amount": "Amount",
+        "facts": "Facts",
+        "referred to by": "Referred to by",
+        "no facts": "No facts have this resource as their subject.",
+        "no links": "No other resource refers to this one.",
+        "property": "Property",
+        "value and quote": "Value and the quote that supports it",
+        "incoming property": "Relation (from the resource on the right)",
+        "resource and quote": "Resource and the quote that supports it",
+        "graph link": "Every fact this article states, with its quote:",
+        "graph link text": "the article's named graph",
+        "article text": "The article, with every quoted passage marked",
+        "quoted facts": "What each passage says",
+        "of": "of",
+        "inferred": "inferred",
+        "no text": "The text of this article is not part of this build.",
+    },
+    "nl": {
+        "type": "Soort",
+        "key facts": "Kerngegevens",
+        "also as": "Ook als:",
+        "names": "Namen",
+        "also known as": "Ook bekend als",
+        "positions": "Functies",
+        "amount": "Bedrag",
+        "facts": "Feiten",
+        "referred to by": "Verwezen door",
+        "no facts": "Geen feiten hebben dit als onderwerp.",
+        "no links": "Geen andere bron verwijst hiernaar.",
+        "property": "Eigenschap",
+        "value and quote": "Waarde en het citaat dat haar steunt",
+        "incoming property": "Relatie (vanuit de bron rechts)",
+        "resource and quote": "Bron en het citaat dat haar steunt",
+        "graph link": "Elk feit dat dit artikel noemt, met zijn citaat:",
+        "graph link text": "de benoemde graaf van het artikel",
+        "article text": "Het artikel, met elke geciteerde passage gemarkeerd",
+        "quoted facts": "Wat elke passage zegt",
+        "of": "bij",
+        "inferred": "afgeleid",
+        "no text": "De tekst van dit artikel is geen deel van deze build.",
+    },
+}
+
+
+def word(key: str, lang: str) -> str:
+    return WORDS.get(lang, WORDS["en"]).get(key, WORDS["en"][key])
+
+
+def number(text: str, lang: str) -> str:
+    """A number with thousands grouped ("2,000,000" / "2.000.000"), as written when it is not one."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    shown = f"{int(value):,}" if value == value.to_integral_value() else f"{value.normalize():,f}"
+    return shown.translate(str.maketrans(",.", ".,")) if lang == "nl" else shown
+
+
+def money(amount: str, currency: str | None, lang: str, *, minimum: bool = False) -> str:
+    """An amount as money: "€2,000,000", "over €11 million" (whole millions from ten million up), with the
+    currency's sign (or its code) when the data gives one."""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return amount
+    if value >= 10_000_000 and value % 1_000_000 == 0:
+        shown = f"{number(str(value / 1_000_000), lang)} {MILLION.get(lang, MILLION['en'])}"
+    else:
+        shown = number(amount, lang)
+    if currency:
+        sign = CURRENCY_SIGNS.get(currency)
+        shown = f"{sign}{shown}" if sign else f"{currency} {shown}"
+    return f"{OVER.get(lang, OVER['en'])} {shown}" if minimum else shown
+
+
+def date(text: str, datatype: str, lang: str) -> str:
+    """An xsd:date ("22 February 2021"), gYearMonth ("February 2021") or gMonthDay ("22 February") as words."""
+    months = MONTHS.get(lang, MONTHS["en"])
+    try:
+        if datatype in (XSD + "date", XSD + "dateTime"):
+            day = dt.date.fromisoformat(text[:10])
+            return f"{day.day} {months[day.month - 1]} {day.year}"
+        if datatype == XSD + "gYearMonth" and re.fullmatch(r"\d{4}-\d{2}", text):
+            return f"{months[int(text[5:7]) - 1]} {text[:4]}"
+        if datatype == XSD + "gMonthDay" and re.fullmatch(r"--\d{2}-\d{2}", text):
+            return f"{int(text[5:7])} {months[int(text[2:4]) - 1]}"
+    except (ValueError, IndexError):
+        return text
+    return text
+
+
+def literal(text: str, datatype: str, lang: str) -> str | None:
+    """A number or date as words, or None for other literals (shown as written)."""
+    if datatype in NUMBERS:
+        return number(text, lang)
+    if datatype in DATES:
+        return date(text, datatype, lang)
+    return None
