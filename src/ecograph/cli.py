@@ -566,7 +566,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
       ecograph new ~/Downloads/cleanroom.txt --id 900_acme-clean-room
       ecograph new seeds/005_7171e9f63f44d515.txt
     """
-    from .scaffold import scaffold
+    from .scaffold import scaffold, todo_items
 
     result = scaffold(_project(ctx), article, stem=stem, against=against)
     for note in result.notes:
@@ -574,7 +574,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(
-        f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
+        f"{len(result.entities)} known entities, {len(todo_items(result))} to-dos; next: edit "
         f"{result.mapping}, then run: ecograph validate {result.mapping}"
     )
 

@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from pyoxigraph import Store
+
+from .build.graph import Dataset
+from .build.mapcache import map_article_cached
 from .errors import EcographError, InputError, Location, ProjectError
+from .ontology import Vocabulary
 from .project import Project
 from .text import ArticleText
-from .validate.published import RDF_TYPE, Published, PublishedGraphMissing
+from .validate.published import DUMP, RDF_TYPE, Published, PublishedGraphMissing
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MONTHS = {
@@ -144,7 +149,7 @@ def scaffold(
     try:
         _place_seed(article, text, result)
         _write(result.metadata, metadata_yaml(result, text.text, project.facts.languages), result)
-        _write(result.mapping, mapping_yaml(result, published, project), result)
+        _write(result.mapping, mapping_yaml(result), result)
     except BaseException:  # all three files or none: a half-written scaffold would block the next attempt
         for path in result.written:
             path.unlink(missing_ok=True)
@@ -166,11 +171,30 @@ def _refuse_overwrite(result: ScaffoldResult) -> None:
 
 
 def _published(project: Project, against: Path | None, result: ScaffoldResult) -> Published:
+    """The graph to look entities up in: `against`, else the project's build, else its mappings mapped now."""
+    if against is None and not (project.default_dist / DUMP).is_file():
+        return published_from_mappings(project, result.notes)
     try:
         return Published.load(against or project.default_dist)
     except PublishedGraphMissing as error:
         result.notes.append(f"{error} — no known entities were looked up")
         return Published.empty()
+
+
+def published_from_mappings(project: Project, notes: list[str]) -> Published:
+    """The graph a build would publish, mapped in memory from mappings/ (what `new` uses in a fresh clone).
+
+    A mapping that does not map yet (say, an unfinished scaffold) is left out, with a note."""
+    vocabulary = Vocabulary.of(project)
+    articles = []
+    for path in project.mapping_files():
+        try:
+            articles.append(map_article_cached(project, vocabulary, path))
+        except InputError as error:
+            notes.append(f"{path.name} was left out of the look-up: it does not map yet ({error})")
+    store = Store()
+    store.bulk_extend(Dataset(articles).quads())
+    return Published(store, None)
 
 
 def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> None:
@@ -238,8 +262,10 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
     for name in published.names:
         if not name.iri.startswith(prefix) or name.iri[len(prefix) :].split("/")[0] in ("claim", "article"):
             continue
+        is_place = name.iri[len(prefix) :].startswith("place/")
         for match in _name_pattern(name.text).finditer(text):
-            spans.append((match.start(), match.end(), name.iri, match.group()))
+            if not (is_place and _inside_longer_name(text, match.start(), match.end())):
+                spans.append((match.start(), match.end(), name.iri, match.group()))
     taken: list[tuple[int, int]] = []
     first: dict[str, tuple[int, str]] = {}
     for start, end, iri, found in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
@@ -254,6 +280,18 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
         sentence = _sentence_at(all_sentences, start)
         mentions.append(Mention(iri, iri[len(prefix) :], found, sentence.line, sentence.text))
     return mentions
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a name is part of a longer proper name: a capitalised word right after it, or right before it
+    unless that word begins its sentence. 'Medisch Spectrum Twente' names a hospital, not the region Twente."""
+    if re.match(r"[ \t]+[A-Z]", text[end : end + 2]):
+        return True
+    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 60) : start])
+    if not before or not before.group(1)[:1].isupper():
+        return False
+    preceding = text[: start - len(before.group())].rstrip(" \t")
+    return bool(preceding) and preceding[-1] not in '.!?:\n"“‘('
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -363,9 +401,18 @@ def guess_languages(text: str, candidates: Sequence[str] = ()) -> list[str]:
     return [ranked[0]] + [lang for lang in ranked[1:] if counts[lang] > 0.2 * max(main, 1)]
 
 
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase a-z, 0-9 and '-', at most `limit` characters, cut between words (a longer first word is cut)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) <= limit:
+        return slug
+    cut = slug.rfind("-", 0, limit + 1)
+    return slug[: cut if cut > 0 else limit].strip("-")
+
+
 def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = ()) -> str:
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or result.stem.lower()
+    slug = slugify(title) or result.stem.lower()
     languages = guess_languages(text, languages)
     return "\n".join(
         [
@@ -383,44 +430,34 @@ def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = 
     )
 
 
-def mapping_yaml(result: ScaffoldResult, published: Published, project: Project) -> str:
+def mapping_yaml(result: ScaffoldResult) -> str:
     lines = [
         f"# Mapping for seeds/{result.seed.name} — written by `ecograph new`; fill it in, then run",
         f"#   ecograph validate mappings/{result.mapping.name}",
-        "# The entities below are published ones the text mentions: keep those the article really talks about",
-        "# (each keeps its id), add the article's facts about them, and add new entities (id: kind/slug).",
+        "# Published entities are referred to by id only: their names are not this article's to state. Add new",
+        "# entities (id: kind/slug, type, label, quote) and the article's facts.",
         f"article: {result.stem}",
         "entities:",
     ]
-    if not result.entities:
-        lines.append("  []  # no published entity found in the text: add the article's entities here")
-    for mention in result.entities:
-        lines.extend(_entity_lines(mention, published, project))
+    lines.extend(_mention_lines(result.entities))
+    lines.append("  []  # add the article's entities here")
     lines.extend(_todo_lines(result))
     return "\n".join(lines) + "\n"
 
 
-def _entity_lines(mention: Mention, published: Published, project: Project) -> list[str]:
-    types = sorted(t[len(project.vocab) :] for t in published.types(mention.iri) if t.startswith(project.vocab))
-    labels = _by_language(published, mention.iri, "label")
-    aliases = _by_language(published, mention.iri, "alt")
-    lines = ["", f"  - id: {mention.entity_id}"]
-    lines.append(f"    type: {types[0]}" if len(types) == 1 else f"    type: [{', '.join(types)}]")
-    lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
-    if aliases:
-        lines.append(
-            "    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]" for lang, v in aliases.items()) + "}"
-        )
-    lines.append(f"    quote: {_q(mention.quote)}   # line {mention.line}")
+def _mention_lines(mentions: list[Mention]) -> list[str]:
+    if not mentions:
+        return ["  # no published entity found in the text"]
+    width = max(len(m.entity_id) for m in mentions)
+    lines = ["  # Published entities the text names (id, the name as the text gives it, line):"]
+    lines += [f"  #   {m.entity_id.ljust(width)}  {_q(m.name)}, line {m.line}" for m in mentions]
     return lines
 
 
-def _by_language(published: Published, iri: str, which: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for name in published.names:
-        if name.iri == iri and name.is_alias == (which == "alt"):
-            found.setdefault(name.language or "en", []).append(name.text)
-    return {lang: sorted(values) for lang, values in sorted(found.items())}
+def todo_items(result: ScaffoldResult) -> list[Todo]:
+    """The open items the scaffold writes: checking the metadata, then every number and date of the text."""
+    check = f"check {result.metadata.name}: slug, title, languages, published date, publisher"
+    return [Todo("metadata", check, 0, "", "correct the metadata file, then delete this item"), *result.todos]
 
 
 def _todo_lines(result: ScaffoldResult) -> list[str]:
@@ -429,18 +466,12 @@ def _todo_lines(result: ScaffoldResult) -> list[str]:
         "# Open items: numbers and dates the text states. Turn each into a fact (or decide it is none),",
         "# then delete it. `ecograph validate` reports every item still here.",
         "todo:",
-        "  - kind: metadata",
-        f"    text: {_q(f'check {result.metadata.name}: slug, title, languages, published date, publisher')}",
-        '    hint: "correct the metadata file, then delete this item"',
     ]
-    for todo in result.todos:
-        lines += [
-            f"  - kind: {todo.kind}",
-            f"    text: {_q(todo.text)}",
-            f"    line: {todo.line}",
-            f"    quote: {_q(todo.quote)}",
-            f"    hint: {_q(todo.hint)}",
-        ]
+    for todo in todo_items(result):
+        lines += [f"  - kind: {todo.kind}", f"    text: {_q(todo.text)}"]
+        if todo.line:
+            lines += [f"    line: {todo.line}", f"    quote: {_q(todo.quote)}"]
+        lines.append(f"    hint: {_q(todo.hint)}")
     return lines
 
 
