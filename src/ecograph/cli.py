@@ -411,6 +411,16 @@ def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _key_values(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE; write e.g. --param q=twente")
+        pairs[key] = text
+    return pairs
+
+
 @main.command(name="query")
 @click.argument("source")
 @click.option(
@@ -426,8 +436,18 @@ def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     default=None,
     help="The build to query (default: dist/ in the project).",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    callback=_key_values,
+    metavar="KEY=VALUE",
+    help="Bind a parameter the query declares (#+ param:), e.g. --param funder=organisation/twente-board.",
+)
 @click.pass_context
-def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None) -> None:
+def query_command(
+    ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None, params: dict[str, str]
+) -> None:
     """Run a stored query (NAME, from queries/) or a query FILE and print the answer.
 
     By default the query runs on the local build (dist/); --endpoint runs it on any SPARQL endpoint.
@@ -444,10 +464,11 @@ def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: st
       ecograph query funding-by-funder
       ecograph query my-query.rq --format csv
       ecograph query articles --endpoint http://localhost:3030/ecograph/sparql
+      ecograph query label-search --param q=twente
     """
     from .query import render, run_query
 
-    outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx))
+    outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx), params=params)
     click.echo(render(outcome, fmt))
 
 
