@@ -67,8 +67,9 @@ def test_scaffold_refers_to_published_entities_by_id_and_copies_none_of_their_na
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
     text = result.mapping.read_text(encoding="utf-8")
     assert "Micronit Microtechnologies" not in text
-    mapping = yaml.safe_load(text)
-    assert not any({"label", "alt"} & set(entity) for entity in mapping["entities"] or [])
+    published = {m.entity_id for m in result.entities}
+    entries = [e for e in yaml.safe_load(text)["entities"] if e["id"] in published]
+    assert entries and all(set(entry) <= {"id", "facts"} for entry in entries)
 
 
 def test_new_in_a_fresh_clone_finds_what_it_finds_after_a_build(
@@ -176,12 +177,12 @@ def test_untouched_scaffold_validates_with_exit_1_and_explains_the_todos(
     assert "check 900_clean-room.yaml: slug, title" in checked.output
 
 
-def test_scaffold_without_its_todos_is_a_mapping_that_validates(
+def test_scaffold_without_its_drafts_and_todos_is_a_mapping_that_validates(
     project: Project, article: Path, published_dist: Path
 ) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
     text = result.mapping.read_text(encoding="utf-8")
-    result.mapping.write_text(re.sub(r"\n# Open items.*", "\n", text, flags=re.S), encoding="utf-8")
+    result.mapping.write_text(re.sub(r"\n  # Drafts:.*", "\n  []\n", text, flags=re.S), encoding="utf-8")
     checked = cli(project, "validate", "--no-reasoner", "--against", published_dist, result.mapping)
     assert checked.exit_code == 0, checked.output
 

@@ -613,6 +613,27 @@ def bench() -> None:
     """
 
 
+@bench.command(name="drafts")
+@click.option(
+    "--articles",
+    "folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("tests/fixtures/drafts"),
+    show_default=True,
+    help="A folder of NAME.txt articles, each with the finished mapping NAME.yaml (held-out.list: held out).",
+)
+@click.pass_context
+def bench_drafts_command(ctx: click.Context, folder: Path) -> None:
+    """How many of the finished mappings' facts `ecograph new` drafts, and how many drafts are deleted.
+
+    Prints a Markdown table (the one in BENCHMARKS.md): per article the finished facts, the drafted facts,
+    those in both, recall (correct / finished) and the share of drafts a person deletes.
+    """
+    from .bench.drafts import bench_drafts, format_scores
+
+    click.echo(format_scores(bench_drafts(_project(ctx), folder)))
+
+
 @bench.command(name="generate")
 @click.option("--articles", "count", type=click.IntRange(min=1), required=True, help="How many articles.")
 @click.option(

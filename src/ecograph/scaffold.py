@@ -13,10 +13,12 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
@@ -27,6 +29,9 @@ from .ontology import Vocabulary
 from .project import Project
 from .text import ArticleText
 from .validate.published import DUMP, RDF_TYPE, Published, PublishedGraphMissing
+
+if TYPE_CHECKING:  # drafts.py builds on this module's patterns: imported when drafting
+    from .drafts import DraftEntity
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MONTHS = {
@@ -127,6 +132,8 @@ class ScaffoldResult:
     mapping: Path
     entities: list[Mention] = field(default_factory=list)
     todos: list[Todo] = field(default_factory=list)
+    drafts: list[DraftEntity] = field(default_factory=list)
+    language: str = "en"
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -146,6 +153,10 @@ def scaffold(
     published = _published(project, against, result)
     result.entities = find_mentions(text.text, published, project)
     result.todos = find_candidates(text.text)
+    from .drafts import draft
+
+    result.language = guess_languages(text.text, project.facts.languages)[0]
+    result.drafts = draft(text.text, result.language, published_names(published, project))
     try:
         _place_seed(article, text, result)
         _write(result.metadata, metadata_yaml(result, text.text, project.facts.languages), result)
@@ -262,9 +273,9 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
     for name in published.names:
         if not name.iri.startswith(prefix) or name.iri[len(prefix) :].split("/")[0] in ("claim", "article"):
             continue
-        is_place = name.iri[len(prefix) :].startswith("place/")
+        is_part = name.iri[len(prefix) :].startswith(("place/", "domain/"))
         for match in _name_pattern(name.text).finditer(text):
-            if not (is_place and _inside_longer_name(text, match.start(), match.end())):
+            if not (is_part and _inside_longer_name(text, match.start(), match.end())):
                 spans.append((match.start(), match.end(), name.iri, match.group()))
     taken: list[tuple[int, int]] = []
     first: dict[str, tuple[int, str]] = {}
@@ -403,7 +414,8 @@ def guess_languages(text: str, candidates: Sequence[str] = ()) -> list[str]:
 
 def slugify(text: str, limit: int = 60) -> str:
     """Lowercase a-z, 0-9 and '-', at most `limit` characters, cut between words (a longer first word is cut)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     if len(slug) <= limit:
         return slug
     cut = slug.rfind("-", 0, limit + 1)
@@ -440,7 +452,7 @@ def mapping_yaml(result: ScaffoldResult) -> str:
         "entities:",
     ]
     lines.extend(_mention_lines(result.entities))
-    lines.append("  []  # add the article's entities here")
+    lines.extend(_draft_lines(result.drafts, result.language) or ["  []  # add the article's entities here"])
     lines.extend(_todo_lines(result))
     return "\n".join(lines) + "\n"
 
@@ -454,10 +466,68 @@ def _mention_lines(mentions: list[Mention]) -> list[str]:
     return lines
 
 
+DRAFT_MARK = "# DRAFT"
+DRAFT_NOTE = [
+    "",
+    "  # Drafts: facts the text seems to state, each with the sentence that says it. Confirm one by deleting its",
+    f"  # '{DRAFT_MARK}' mark; delete a wrong fact (with its quote line) or entity. Check new ids, types,",
+    "  # labels.",
+]
+# facts whose value is text in a language ({en: ...}); every other literal is written as it is
+LANGUAGE_TEXT = {"jobTitle", "measure"}
+
+
+def _draft_lines(drafts: list[DraftEntity], language: str) -> list[str]:
+    if not drafts:
+        return []
+    lines = list(DRAFT_NOTE)
+    for entity in drafts:
+        lines += ["", f"  - id: {entity.id}  {DRAFT_MARK}" if not entity.published else f"  - id: {entity.id}"]
+        if not entity.published:
+            lines += [
+                f"    type: {entity.type}",
+                f"    label: {{{language}: {_q(entity.label)}}}",
+                f"    quote: {_q(entity.quote)}",
+            ]
+        if entity.facts:
+            lines.append("    facts:")
+        for fact in entity.facts:
+            value = f"{{{language}: {_q(fact.value)}}}" if fact.property in LANGUAGE_TEXT else fact.value
+            lines += [f"      - {fact.property}: {value}  {DRAFT_MARK}", f"        quote: {_q(fact.quote)}"]
+    return lines
+
+
+def draft_yaml(drafts: list[DraftEntity], language: str) -> str:
+    """The drafts alone, as a mapping's `entities:` (what `ecograph bench drafts` scores)."""
+    return "\n".join(["entities:", *(_draft_lines(drafts, language) or ["  []"])]) + "\n"
+
+
+def published_names(published: Published, project: Project) -> list[tuple[str, str]]:
+    """(id, name) of every label and alias of the published entities (claims and articles left out)."""
+    prefix = f"{project.base}id/"
+    return [
+        (name.iri[len(prefix) :], name.text)
+        for name in published.names
+        if name.iri.startswith(prefix) and name.iri[len(prefix) :].split("/")[0] not in ("claim", "article")
+    ]
+
+
 def todo_items(result: ScaffoldResult) -> list[Todo]:
-    """The open items the scaffold writes: checking the metadata, then every number and date of the text."""
+    """The open items the scaffold writes: checking the metadata and the drafts, then every number and date."""
     check = f"check {result.metadata.name}: slug, title, languages, published date, publisher"
-    return [Todo("metadata", check, 0, "", "correct the metadata file, then delete this item"), *result.todos]
+    items = [Todo("metadata", check, 0, "", "correct the metadata file, then delete this item")]
+    drafted = sum(len(entity.facts) for entity in result.drafts)
+    if drafted:
+        items.append(
+            Todo(
+                "drafts",
+                f"{drafted} draft facts marked '{DRAFT_MARK}' in 'entities'",
+                0,
+                "",
+                f"confirm each (delete its '{DRAFT_MARK}' mark) or delete it, then delete this item",
+            )
+        )
+    return items + result.todos
 
 
 def _todo_lines(result: ScaffoldResult) -> list[str]:

@@ -306,7 +306,7 @@ def _read_mapping(
 
 def _explained(finding: Finding, project: Project, published: Published, engine: MappingEngine) -> Finding:
     """A mapping finding with the property's IRI as its path, and a reference's hint pointing at what is known."""
-    prop = engine.vocabulary.properties.get(finding.path)
+    prop = engine.vocabulary.properties.get(finding.path or "")
     if prop is not None:
         finding = replace(finding, path=str(prop.iri))
     if finding.code is Code.UNDEFINED_REFERENCE and finding.value:
@@ -328,12 +328,21 @@ def _ids_named(
     mapping or published (names compared as duplicate detection compares them)."""
     key = normalise(name)
     types: dict[str, set[str]] = defaultdict(set)
+    names = (str(LABEL), str(ALT_LABEL))
     for quad in engine.result.quads:
-        if quad.predicate.value in (str(LABEL), str(ALT_LABEL)) and normalise(quad.object.value) == key:
-            types.setdefault(quad.subject.value, set())
+        subject, obj = quad.subject, quad.object
+        is_name = quad.predicate.value in names and isinstance(obj, OxLiteral) and normalise(obj.value) == key
+        if is_name and isinstance(subject, NamedNode):
+            types.setdefault(subject.value, set())
     for quad in engine.result.quads:
-        if quad.predicate.value == RDF + "type" and quad.subject.value in types:
-            types[quad.subject.value].add(quad.object.value)
+        subject, obj = quad.subject, quad.object
+        if (
+            isinstance(subject, NamedNode)
+            and isinstance(obj, NamedNode)
+            and subject.value in types
+            and quad.predicate.value == RDF + "type"
+        ):
+            types[subject.value].add(obj.value)
     for iri, _ in published.name_index.exact.get(key) or []:
         types[iri] |= published.types(iri)
     wanted = {str(c) for c in engine.vocabulary.graph.transitive_subjects(RDFS.subClassOf, kind)} if kind else None
