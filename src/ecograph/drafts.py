@@ -378,8 +378,8 @@ class Drafter:
             return self._entity(best[1], published=best[1] in self.published_ids, sentence=sentence)
         for candidate in re.finditer(NAME, sentence.text[:before]):
             if self._is_proper_name(candidate.group()):
-                found = self.entity(candidate.group(), "org", sentence)
-                return found if found is not None and found.id.startswith(("organisation/", "facility/")) else None
+                named = self.entity(candidate.group(), "org", sentence)
+                return named if named is not None and named.id.startswith(("organisation/", "facility/")) else None
         return None
 
     def _is_proper_name(self, name: str) -> bool:
