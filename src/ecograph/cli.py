@@ -627,11 +627,13 @@ def bench_drafts_command(ctx: click.Context, folder: Path) -> None:
     """How many of the finished mappings' facts `ecograph new` drafts, and how many drafts are deleted.
 
     Prints a Markdown table (the one in BENCHMARKS.md): per article the finished facts, the drafted facts,
-    those in both, recall (correct / finished) and the share of drafts a person deletes.
+    those in both, recall (correct / finished) and the share of drafts a person deletes; the project's own
+    articles too, each drafted against what the other mappings publish.
     """
-    from .bench.drafts import bench_drafts, format_scores
+    from .bench.drafts import bench_drafts, bench_seed_drafts, format_scores
 
-    click.echo(format_scores(bench_drafts(_project(ctx), folder)))
+    project = _project(ctx)
+    click.echo(format_scores(bench_drafts(project, folder) + bench_seed_drafts(project)))
 
 
 @bench.command(name="generate")

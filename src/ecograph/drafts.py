@@ -21,15 +21,19 @@ from .validate.duplicates import normalise
 # --- the building blocks of the patterns ------------------------------------------------------------------------
 
 _PARTICLE = r"(?:van der|van den|van de|van|de|der|den|ter|ten|te|von|de la|el)"
-PERSON = rf"[A-Z][\w’'-]+(?:\s+(?:{_PARTICLE}\s+)?[A-Z][\w’'-]+)+"
+_GIVEN = r"[A-Z][a-zà-ÿ’']+(?:-[A-Z]?[a-zà-ÿ]+)?"  # Anne-Wil, Jan, O'Brien; not TechMed-centrum
+PERSON = rf"{_GIVEN}(?:\s+(?:{_PARTICLE}\s+)?{_GIVEN})+"
 _WORD = r"[A-Z0-9][\w’'&+.-]*[\w+]|[A-Z]"
 NAME = rf"(?:{_WORD})(?:\s+(?:(?:of|for|and|&|van|voor|de|der)\s+)?(?:{_WORD}))*"
 _GOVERNMENT = r"(?:[Pp]rovincie|[Gg]emeente|[Pp]rovince\s+of|[Mm]unicipality\s+of|[Mm]inistry\s+of|[Mm]inisterie\s+van)"
 ORG = rf"(?:{_GOVERNMENT}\s+)?{NAME}"
 AMOUNT = f"(?i:{NUMBER_PATTERNS[0][1].pattern})"
 DATE = f"(?i:{NUMBER_PATTERNS[2][1].pattern})"
-TITLE = r"[a-z][a-z-]*(?:\s+(?:and\s+|en\s+)?[a-z][a-z-]*){0,5}?"
-_STOP = r"(?:at|in|on|of|from|to|and|or|who|that|by|for|with|than|per|op|bij|van|uit|die|en|te|door|voor|met|dan|of)\b"
+TITLE = r"(?!(?:een|de|het|the|an?)\s)[a-z][a-z-]*(?:\s+(?:and\s+|en\s+)?[a-z][a-z-]*){0,3}?"
+_STOP = (
+    r"(?:at|in|on|of|from|to|and|or|who|that|by|for|with|than|per|are|is|were|was|will|have|has|"
+    r"op|bij|van|uit|die|en|te|door|voor|met|dan|zijn|waren|worden|werden|hebben|heeft)\b"
+)
 # what a number counts: a plural noun, or a word and a plural noun ("healthcare professionals")
 COUNTED = rf"(?!{_STOP})[a-zà-ÿ][\w-]*?(?:(?<!s)\s+(?!{_STOP})[a-zà-ÿ][\w-]*(?:s|en)\b)?(?![\w-])"
 _ART = r"(?:(?:the|de|het)\s+)?"
@@ -40,6 +44,7 @@ NOT_NAMES = {
     "the", "a", "an", "in", "on", "at", "its", "his", "her", "their", "our", "we", "it", "this", "that", "he",
     "she", "they", "de", "het", "een", "op", "bij", "ook", "zij", "hij", "dit", "dat", "deze", "gedeputeerde",
     "companies", "students", "the company", "het bedrijf",
+    "european", "dutch", "german", "belgian", "english", "europese", "nederlandse", "duitse", "belgische",
 }  # fmt: skip
 
 # Kinds of pattern, by what their slots hold; the builders below turn a match of each kind into facts.
@@ -81,7 +86,8 @@ PATTERNS: dict[str, list[tuple[str, str]]] = {
         (BASED, rf"[Hh]et\s+(?P<adjective>[A-Z]\w+se)\s+(?:bedrijf|ziekenhuis|start-?up)\s+(?P<org>{ORG})?"),
         (BASED, rf"(?P<org>{ORG})\s+(?:is\s+)?gevestigd\s+(?:in|op)\s+{_ART}(?P<place>{NAME})"),
         (BASED, rf"(?P<org>{ORG})\s+uit\s+(?P<place>{NAME})"),
-        (POSITION, rf"(?P<person>{PERSON}),\s+(?P<title>{TITLE})\s+(?:van|bij)\s+{_ART}(?P<org>{ORG})"),
+        (POSITION, rf"(?P<person>{PERSON}),\s+(?:de\s+|een\s+)?(?P<title>{TITLE})\s+(?:van|bij)\s+{_ART}"
+         rf"(?P<org>{ORG})"),
         (POSITION, rf"(?P<person>{PERSON})\s+is\s+(?P<title>{TITLE})\s+(?:van|bij)\s+{_ART}(?P<org>{ORG})"),
         (POSITION, rf"(?P<title>[A-Z][a-z]+)\s+(?P<person>{PERSON})\s+(?:van|bij)\s+{_ART}(?P<org>{ORG})"),
         (FUNDING, rf"(?P<recipient>{ORG})\s+(?:krijgt|ontvangt|ontving|kreeg|haalt|haalde|heeft)\s+(?P<amount>{AMOUNT})"
@@ -275,7 +281,7 @@ class Drafter:
         person = self.entity(match.group("person"), "person", sentence)
         org_name = match.groupdict().get("org")
         org = self.entity(org_name, "org", sentence) if org_name else self.subject_before()
-        if person is None or org is None or not person.id.startswith("person/"):
+        if person is None or org is None or not person.id.startswith("person/") or not _is_agent(org):
             return
         position = self._entity(f"position/{person.id.split('/')[1]}-{org.id.split('/')[1]}", published=False,
                                 sentence=sentence)  # fmt: skip
@@ -307,8 +313,8 @@ class Drafter:
     def _count(self, match: re.Match[str], sentence: Sentence) -> None:
         value = re.sub(r"[.,]", "", match.group("count"))
         what = match.group("what")
-        if re.fullmatch(r"(?:19|20)\d\d", value) or _is_unit(what):
-            return
+        if int(value) < 2 or re.fullmatch(r"(?:19|20)\d\d", value) or _is_unit(what):
+            return  # "type 1 diabetes", a year, "5 million", "10 minutes": no count
         subject = self._first_named(sentence) or self.subject_before()
         prop = COUNT_PROPERTIES.get(what.split()[-1].lower())
         if prop:
@@ -334,14 +340,18 @@ class Drafter:
         slots = match.groupdict()
         place = self._place(slots.get("place"), slots.get("adjective"), sentence)
         org = self.entity(slots.get("org"), "org", sentence) if slots.get("org") else self.subject_before()
-        self.fact(org, "locatedIn", place)
+        if org is not None and org.id.startswith(SITED):
+            self.fact(org, "locatedIn", place)
 
     def _located(self, match: re.Match[str], sentence: Sentence) -> None:
         place_key = normalise(match.group("place"))
         if not self.known.get(place_key, "").startswith("place/"):
             return  # "in <name>" says where only when the name is a known place
-        org = self.entity(match.group("org"), "org", sentence)
-        if org is not None and not org.id.startswith(("place/", "person/")):
+        name = match.group("org")
+        if normalise(name) not in self.known and name.split()[-1].lower() not in KIND_BY_LAST_WORD:
+            return  # nor of an unknown name, unless it says what it is ("... Campus in Nijmegen")
+        org = self.entity(name, "org", sentence)
+        if org is not None and org.id.startswith(SITED):
             self.fact(org, "locatedIn", self.entity(match.group("place"), "place", sentence))
 
     def _spin_off(self, match: re.Match[str], sentence: Sentence) -> None:
@@ -386,7 +396,14 @@ class Drafter:
         """Capitalised where no sentence begins (not only as a sentence's first word), and no "Enschede-based"."""
         if not name[0].isalpha() or re.search(r"-[a-z]", name) or name.lower() in NOT_NAMES:
             return False
-        return re.search(rf"[\w,;]\s+{re.escape(name)}(?!\w)", self.text) is not None
+        return re.search(rf"[\w,;][ \t]+{re.escape(name)}(?!\w)", self.text) is not None
+
+
+SITED = ("organisation/", "facility/", "event/")  # what a draft may say is located somewhere
+
+
+def _is_agent(entity: DraftEntity) -> bool:
+    return entity.id.startswith(("organisation/", "ecosystem/", "partnership/", "facility/"))
 
 
 def _is_unit(what: str) -> bool:

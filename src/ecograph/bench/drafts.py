@@ -3,7 +3,8 @@ drafts a person has to delete.
 
 A folder holds benchmark articles: NAME.txt (the article) and NAME.yaml (the mapping a person finished for it);
 held-out.list lists the articles the draft patterns were not tuned on. Each article is drafted against the
-project's published entities (its mappings, mapped in memory), and its drafts are compared with the finished
+project's published entities (its mappings, mapped in memory); the project's own articles are scored too, each
+against the entities of the other mappings. The drafts are compared with the finished
 mapping fact by fact: `subject property value`, where an n-ary entity (a position, a funding, a figure) is known
 by what it joins (who holds the position where; the amount or the funders; the value), not by its id, since a
 person and the drafter may well name it differently.
@@ -18,14 +19,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pyoxigraph import Store
 
+from ..build.graph import Dataset
+from ..build.mapcache import map_article_cached
 from ..drafts import draft
 from ..errors import EcographError
+from ..ontology import Vocabulary
 from ..project import Project
 from ..scaffold import draft_yaml, guess_languages, published_from_mappings, published_names
 from ..text import ArticleText
+from ..validate.published import Published
 
 Fact = tuple[object, str, object]
+
+
+TUNED, HELD_OUT, SEED = "tuned on", "held out", "seed article"
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class DraftScore:
     """One article: the finished mapping's facts, the drafted facts, and those in both."""
 
     name: str
-    held_out: bool
+    group: str  # TUNED, HELD_OUT or SEED
     finished: int
     drafted: int
     correct: int
@@ -55,16 +64,42 @@ def bench_drafts(project: Project, folder: Path) -> list[DraftScore]:
     held_out_file = folder / "held-out.list"
     held_out = set(held_out_file.read_text(encoding="utf-8").split()) if held_out_file.is_file() else set()
     names = published_names(published_from_mappings(project, []), project)
-    scores = []
-    for article in articles:
-        text = ArticleText.read(article).text
-        language = guess_languages(text, project.facts.languages)[0]
-        drafted = canonical_facts(yaml.safe_load(draft_yaml(draft(text, language, names), language)))
-        finished = canonical_facts(yaml.safe_load((folder / f"{article.stem}.yaml").read_text(encoding="utf-8")))
-        scores.append(
-            DraftScore(article.stem, article.stem in held_out, len(finished), len(drafted), len(drafted & finished))
+    return [
+        _score(
+            article.stem,
+            HELD_OUT if article.stem in held_out else TUNED,
+            ArticleText.read(article).text,
+            yaml.safe_load((folder / f"{article.stem}.yaml").read_text(encoding="utf-8")),
+            names,
+            project,
         )
+        for article in articles
+    ]
+
+
+def bench_seed_drafts(project: Project) -> list[DraftScore]:
+    """Score the drafts of the project's own articles against their mappings, each drafted against the entities
+    the other mappings publish (as if it were the newest article)."""
+    vocabulary = Vocabulary.of(project)
+    mapped = {path: map_article_cached(project, vocabulary, path) for path in project.mapping_files()}
+    scores = []
+    for path, article in mapped.items():
+        store = Store()
+        store.bulk_extend(Dataset([a for p, a in mapped.items() if p != path]).quads())
+        names = published_names(Published(store, None), project)
+        text = ArticleText.read(project.seed_text(article.stem)).text
+        finished = yaml.safe_load(path.read_text(encoding="utf-8"))
+        scores.append(_score(article.stem, SEED, text, finished, names, project))
     return scores
+
+
+def _score(
+    name: str, group: str, text: str, finished: Any, names: list[tuple[str, str]], project: Project
+) -> DraftScore:
+    language = guess_languages(text, project.facts.languages)[0]
+    drafted = canonical_facts(yaml.safe_load(draft_yaml(draft(text, language, names), language)))
+    expected = canonical_facts(finished)
+    return DraftScore(name, group, len(expected), len(drafted), len(drafted & expected))
 
 
 def canonical_facts(document: Any) -> set[Fact]:
@@ -117,23 +152,22 @@ def format_scores(scores: list[DraftScore]) -> str:
     ]
     for score in scores:
         lines.append(_row(score.name, score))
-    for label, held_out in (("all tuned on", False), ("all held out", True)):
-        group = [s for s in scores if s.held_out == held_out]
+    for label, name in ((TUNED, "all tuned on"), (HELD_OUT, "all held out"), (SEED, "all seed articles")):
+        group = [s for s in scores if s.group == label]
         if group:
             total = DraftScore(
+                name,
                 label,
-                held_out,
                 sum(s.finished for s in group),
                 sum(s.drafted for s in group),
                 sum(s.correct for s in group),
             )
-            lines.append(_row(f"**{label}**", total))
+            lines.append(_row(f"**{name}**", total))
     return "\n".join(lines)
 
 
 def _row(name: str, score: DraftScore) -> str:
-    group = "held out" if score.held_out else "tuned on"
     return (
-        f"| {name} | {group} | {score.finished} | {score.drafted} | {score.correct} | "
+        f"| {name} | {score.group} | {score.finished} | {score.drafted} | {score.correct} | "
         f"{score.recall:.0%} | {score.deleted:.0%} |"
     )
