@@ -89,13 +89,21 @@ def test_a_count_with_what_it_counts() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [("More than 300 visitors came.", "more than"), ("Het centrum helpt zo'n 40 bedrijven.", "about")],
+)
+def test_a_count_keeps_its_qualifier(text: str, qualifier: str) -> None:
+    assert any(f[1:] == ("qualifier", qualifier) for f in facts(text, "nl" if "centrum" in text else "en"))
+
+
 def test_a_count_of_partners_is_a_number_of_partners() -> None:
     assert ("organisation/twente-board", "numberOfPartners", "13") in facts("The Twente Board works with 13 partners.")
 
 
 def test_the_date_of_an_event() -> None:
     drafted = facts("On 14 November 2024, the third edition of Nijmegen MedTech Match took place in Nijmegen.")
-    assert ("event/nijmegen-medtech-match", "startDate", "2024-11-14") in drafted
+    assert ("event/nijmegen-medtech-match-2024", "startDate", "2024-11-14") in drafted
 
 
 def test_a_dutch_opening_date() -> None:

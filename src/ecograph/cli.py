@@ -564,16 +564,18 @@ def validate(
     "--against",
     type=click.Path(path_type=Path),
     default=None,
-    help="The published dist/ to find known entities in (default: the project's dist/).",
+    help="The published dist/ to find known entities in (default: the project's dist/, else its mappings).",
 )
 @click.pass_context
 def new(ctx: click.Context, article: Path, stem: str | None, against: Path | None) -> None:
     """Scaffold a mapping for a new article: seed, metadata, known entities and to-dos.
 
     Copies ARTICLE (a UTF-8 text file) to seeds/ if it is not there, and writes seeds/<ID>.yaml (metadata to
-    check) and mappings/<ID>.yaml: the published entities the text mentions, with their ids, types, labels
-    and the sentence that mentions each, and a `todo:` list of every amount, date, count and percentage the
-    text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`. It never overwrites a file.
+    check) and mappings/<ID>.yaml: the ids of the published entities the text mentions (looked up in dist/,
+    else in the project's mappings), draft facts the text seems to state, each with its sentence and marked
+    '# DRAFT' (confirm one by deleting the mark, or delete it), and a `todo:` list of every amount, date,
+    count and percentage the text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`.
+    It never overwrites a file.
 
     \b
     Exit codes:

@@ -52,6 +52,8 @@ POSITION, FUNDING, COUNT, DATED, FOUNDED, BASED, LOCATED, SPIN_OFF, MEMBER = (
     "position", "funding", "count", "dated", "founded", "based", "located", "spin-off", "member",
 )  # fmt: skip
 
+LATE = {COUNT, FOUNDED}  # drafted after the others have named what they can
+
 PATTERNS: dict[str, list[tuple[str, str]]] = {
     "en": [
         (SPIN_OFF, rf"(?P<child>{NAME}),\s+an?\s+spin-?off\s+(?:of|from)\s+{_ART}(?P<parent>{ORG})"),
@@ -113,6 +115,12 @@ COUNT_PROPERTIES = {
     "projecten": "numberOfProjects",
     "researchers": "numberOfResearchers",
     "onderzoekers": "numberOfResearchers",
+}
+# A figure's qualifier, by the words right before its number (the values the shapes allow).
+QUALIFIERS = {
+    "more than": r"more than|over|ruim|meer dan|over de",
+    "less than": r"less than|fewer than|under|nearly|almost|minder dan|nog geen|bijna",
+    "about": r"about|around|some|roughly|approximately|ongeveer|zo'n|circa|rond de",
 }
 # Type and id prefix of a new entity, by the slot that names it.
 SLOT_KINDS = {
@@ -195,20 +203,29 @@ class Drafter:
         }
 
     def draft(self) -> list[DraftEntity]:
-        """The entities with draft facts (and the new entities they refer to), in the order of the text."""
+        """The entities with draft facts (and the new entities they refer to), in the order of the text.
+
+        Two passes: first the patterns that name things (so "Nijmegen MedTech Match took place" makes it an
+        event), then counts and founding years, whose subject may be a name a sentence only begins with."""
         compiled = [(kind, re.compile(pattern)) for kind, pattern in PATTERNS[self.language]]
         self.sentences = sentences(self.text)
-        for sentence in self.sentences:
-            self.sentence = sentence
-            taken: list[tuple[int, int]] = []
-            for kind, pattern in compiled:
-                for match in pattern.finditer(sentence.text):
-                    if kind in (LOCATED, COUNT) and any(s < match.end() and match.start() < e for s, e in taken):
-                        continue
-                    if self._apply(kind, match, sentence):
-                        taken.append(match.span())
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for late in (False, True):
+            for index, sentence in enumerate(self.sentences):
+                self.sentence = sentence
+                for kind, pattern in compiled:
+                    if (kind in LATE) == late:
+                        self._match_all(kind, pattern, sentence, taken.setdefault(index, []))
         used = {f.value for e in self.entities.values() for f in e.facts if f.is_reference}
-        return [e for e in self.entities.values() if e.facts or e.id in used]
+        drafted = [e for e in self.entities.values() if e.facts or e.id in used]
+        return sorted(drafted, key=lambda e: e.line)
+
+    def _match_all(self, kind: str, pattern: re.Pattern[str], sentence: Sentence, taken: list[tuple[int, int]]) -> None:
+        for match in pattern.finditer(sentence.text):
+            if kind in (LOCATED, COUNT) and any(s < match.end() and match.start() < e for s, e in taken):
+                continue  # "in <place>" and bare numbers inside a match of a more specific pattern
+            if self._apply(kind, match, sentence):
+                taken.append(match.span())
 
     def _apply(self, kind: str, match: re.Match[str], sentence: Sentence) -> bool:
         before = len(self.facts_seen)
@@ -217,8 +234,9 @@ class Drafter:
 
     # resolving names ------------------------------------------------------------------------------------------
 
-    def entity(self, name: str | None, slot: str, sentence: Sentence) -> DraftEntity | None:
-        """The entity a slot's text names: published, found before, or new; None for no name."""
+    def entity(self, name: str | None, slot: str, sentence: Sentence, edition: str = "") -> DraftEntity | None:
+        """The entity a slot's text names: published, found before, or new (an event's id ends in the year of
+        its `edition`); None for no name."""
         if not name:
             return None
         name = re.sub(r"^(?:the|The|de|De|het|Het)\s+", "", name.strip(" ,.")).strip()
@@ -231,7 +249,7 @@ class Drafter:
         prefix, kind = SLOT_KINDS[slot]
         if slot not in ("person", "place", "thing"):
             prefix, kind = KIND_BY_LAST_WORD.get(name.split()[-1].lower(), (prefix, kind))
-        entity_id = f"{prefix}/{slugify(name)}"
+        entity_id = f"{prefix}/{slugify(f'{name} {edition}' if prefix == 'event' else name)}"
         self.known[key] = entity_id
         self.names.append((name, entity_id))
         entity = self._entity(entity_id, published=False, sentence=sentence)
@@ -327,10 +345,14 @@ class Drafter:
         self.fact(figure, "about", subject)
         self.fact(figure, "value", value)
         self.fact(figure, "measure", what, language=self.language)
+        before = sentence.text[: match.start()].lower()
+        qualifier = next((q for q, words in QUALIFIERS.items() if re.search(rf"\b(?:{words})\s*$", before)), None)
+        self.fact(figure, "qualifier", qualifier)
 
     def _dated(self, match: re.Match[str], sentence: Sentence) -> None:
         slot = "thing" if match.groupdict().get("thing") else "opened"
-        self.fact(self.entity(match.group(slot), slot, sentence), "startDate", date_value(match.group("date")))
+        when = date_value(match.group("date")) or ""
+        self.fact(self.entity(match.group(slot), slot, sentence, when[:4]), "startDate", when)
 
     def _founded(self, match: re.Match[str], sentence: Sentence) -> None:
         year = match.groupdict().get("date") or match.groupdict().get("date2")
@@ -394,8 +416,8 @@ class Drafter:
 
     def _is_proper_name(self, name: str) -> bool:
         """Capitalised where no sentence begins (not only as a sentence's first word), and no "Enschede-based"."""
-        if not name[0].isalpha() or re.search(r"-[a-z]", name) or name.lower() in NOT_NAMES:
-            return False
+        if not name[0].isalpha() or re.search(r"-[a-z]|\s(?:and|en)\s", name) or name.lower() in NOT_NAMES:
+            return False  # not "Enschede-based", not "the Netherlands and Germany"
         return re.search(rf"[\w,;][ \t]+{re.escape(name)}(?!\w)", self.text) is not None
 
 
