@@ -116,6 +116,7 @@ COUNT_PROPERTIES = {
     "researchers": "numberOfResearchers",
     "onderzoekers": "numberOfResearchers",
 }
+SITED = ("organisation/", "facility/", "event/")  # what a draft may say is located somewhere
 # A figure's qualifier, by the words right before its number (the values the shapes allow).
 QUALIFIERS = {
     "more than": r"more than|over|ruim|meer dan|over de",
@@ -172,11 +173,10 @@ class DraftFact:
     quote: str
     line: int
     is_reference: bool = True
-    language: str = ""
 
 
 class Drafter:
-    """Drafts the facts of one article, in its language; `known` maps normalised names to published ids."""
+    """Drafts the facts of one article, in its language; `published` gives (id, name) of the published entities."""
 
     def __init__(self, text: str, language: str, published: Iterable[tuple[str, str]]) -> None:
         self.text = text
@@ -244,8 +244,7 @@ class Drafter:
             return None
         key = normalise(name)
         if key in self.known:
-            entity_id = self.known[key]
-            return self._entity(entity_id, published=entity_id in self.published_ids, sentence=sentence)
+            return self._known(self.known[key], sentence)
         prefix, kind = SLOT_KINDS[slot]
         if slot not in ("person", "place", "thing"):
             prefix, kind = KIND_BY_LAST_WORD.get(name.split()[-1].lower(), (prefix, kind))
@@ -256,6 +255,9 @@ class Drafter:
         entity.type, entity.label = kind, name
         return entity
 
+    def _known(self, entity_id: str, sentence: Sentence) -> DraftEntity:
+        return self._entity(entity_id, published=entity_id in self.published_ids, sentence=sentence)
+
     def _entity(self, entity_id: str, *, published: bool, sentence: Sentence) -> DraftEntity:
         if entity_id not in self.entities:
             self.entities[entity_id] = DraftEntity(
@@ -263,26 +265,17 @@ class Drafter:
             )
         return self.entities[entity_id]
 
-    def fact(self, subject: DraftEntity | None, prop: str, value: str | DraftEntity | None, **kind: object) -> None:
+    def fact(self, subject: DraftEntity | None, prop: str, value: str | DraftEntity | None) -> None:
+        """Draft `prop: value` about `subject`, quoting the current sentence (nothing when either is missing)."""
         if subject is None or value is None or value == "":
             return
         target = value.id if isinstance(value, DraftEntity) else value
-        if isinstance(value, DraftEntity) and value.id == subject.id:
-            return
         key = (subject.id, prop, target)
-        if key in self.facts_seen:
+        if target == subject.id or key in self.facts_seen:
             return
         self.facts_seen.add(key)
-        subject.facts.append(
-            DraftFact(
-                prop,
-                target,
-                self.sentence.text,
-                self.sentence.line,
-                isinstance(value, DraftEntity),
-                str(kind.get("language", "")),
-            )
-        )
+        reference = isinstance(value, DraftEntity)
+        subject.facts.append(DraftFact(prop, target, self.sentence.text, self.sentence.line, reference))
 
     def subject_before(self) -> DraftEntity | None:
         """What a sentence that names no organisation is about ("The company ...", "Its founder ..."): the first
@@ -301,12 +294,12 @@ class Drafter:
         org = self.entity(org_name, "org", sentence) if org_name else self.subject_before()
         if person is None or org is None or not person.id.startswith("person/") or not _is_agent(org):
             return
-        position = self._entity(f"position/{person.id.split('/')[1]}-{org.id.split('/')[1]}", published=False,
-                                sentence=sentence)  # fmt: skip
+        slug = f"{person.id.split('/')[1]}-{org.id.split('/')[1]}"
+        position = self._entity(f"position/{slug}", published=False, sentence=sentence)
         position.type, position.label = "Position", match.group().strip()
         self.fact(position, "heldBy", person)
         self.fact(position, "atOrganisation", org)
-        self.fact(position, "jobTitle", match.group("title").strip(), language=self.language)
+        self.fact(position, "jobTitle", match.group("title").strip())
 
     def _funding(self, match: re.Match[str], sentence: Sentence) -> None:
         slots = match.groupdict()
@@ -324,7 +317,7 @@ class Drafter:
             funding.type, funding.label = "Funding", match.group().strip()
         self.fact(funding, "funder", funder)
         self.fact(funding, "recipient", recipient)
-        self.fact(funding, "amount", amount, is_reference=False)
+        self.fact(funding, "amount", amount)
         if re.search(r"€|euro|EUR", match.group("amount"), re.IGNORECASE):
             self.fact(funding, "currency", "EUR")
 
@@ -344,7 +337,7 @@ class Drafter:
         figure.type, figure.label = "Figure", match.group().strip()
         self.fact(figure, "about", subject)
         self.fact(figure, "value", value)
-        self.fact(figure, "measure", what, language=self.language)
+        self.fact(figure, "measure", what)
         before = sentence.text[: match.start()].lower()
         qualifier = next((q for q, words in QUALIFIERS.items() if re.search(rf"\b(?:{words})\s*$", before)), None)
         self.fact(figure, "qualifier", qualifier)
@@ -390,11 +383,7 @@ class Drafter:
         if adjective:  # "het Groningse bedrijf": the known place whose name the adjective is made from
             stem = normalise(adjective[:-2])
             name = next((n for n, i in self.known.items() if i.startswith("place/") and n.startswith(stem)), None)
-            return (
-                self._entity(self.known[name], published=self.known[name] in self.published_ids, sentence=sentence)
-                if name
-                else None
-            )
+            return self._known(self.known[name], sentence) if name else None
         return self.entity(name, "place", sentence)
 
     def _first_named(self, sentence: Sentence, before: int | None = None) -> DraftEntity | None:
@@ -407,7 +396,7 @@ class Drafter:
             if found and (best is None or found.start() < best[0]):
                 best = (found.start(), entity_id)
         if best is not None:
-            return self._entity(best[1], published=best[1] in self.published_ids, sentence=sentence)
+            return self._known(best[1], sentence)
         for candidate in re.finditer(NAME, sentence.text[:before]):
             if self._is_proper_name(candidate.group()):
                 named = self.entity(candidate.group(), "org", sentence)
@@ -421,11 +410,9 @@ class Drafter:
         return re.search(rf"[\w,;][ \t]+{re.escape(name)}(?!\w)", self.text) is not None
 
 
-SITED = ("organisation/", "facility/", "event/")  # what a draft may say is located somewhere
-
-
 def _is_agent(entity: DraftEntity) -> bool:
-    return entity.id.startswith(("organisation/", "ecosystem/", "partnership/", "facility/"))
+    """What a position can be at (the shapes: an organisation, ecosystem or partnership)."""
+    return entity.id.startswith(("organisation/", "ecosystem/", "partnership/"))
 
 
 def _is_unit(what: str) -> bool:
