@@ -28,6 +28,7 @@ PUBLISHED = [
     ("place/enschede", "Enschede"),
     ("organisation/twente-board", "Twente Board"),
     ("facility/kennispark-twente", "Kennispark"),
+    ("organisation/micronit", "Micronit Microtechnologies"),
 ]
 
 
@@ -71,6 +72,11 @@ def test_an_amount_with_its_funder_and_recipient() -> None:
         (funding, "amount", "11000000"),
         (funding, "currency", "EUR"),
     } == {f for f in drafted if f[0] == funding}
+
+
+def test_a_legal_form_ends_a_name_and_is_not_part_of_it() -> None:
+    drafted = facts("Micronit Microtechnologies B.V. received €2 million from the Twente Board.")
+    assert ("funding/twente-board-micronit-2000000", "recipient", "organisation/micronit") in drafted
 
 
 def test_dutch_money_with_its_funder_and_recipient() -> None:

@@ -597,7 +597,8 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(
-        f"{len(result.entities)} known entities, {len(todo_items(result))} to-dos; next: edit "
+        f"{len(result.entities)} known entities, {sum(len(d.facts) for d in result.drafts)} draft facts, "
+        f"{len(todo_items(result))} to-dos; next: edit "
         f"{result.mapping}, then run: ecograph validate {result.mapping}"
     )
 

@@ -24,7 +24,8 @@ _PARTICLE = r"(?:van der|van den|van de|van|de|der|den|ter|ten|te|von|de la|el)"
 _GIVEN = r"[A-Z][a-zà-ÿ’']+(?:-[A-Z]?[a-zà-ÿ]+)?"  # Anne-Wil, Jan, O'Brien; not TechMed-centrum
 PERSON = rf"{_GIVEN}(?:\s+(?:{_PARTICLE}\s+)?{_GIVEN})+"
 _WORD = r"[A-Z0-9][\w’'&+.-]*[\w+]|[A-Z]"
-NAME = rf"(?:{_WORD})(?:\s+(?:(?:of|for|and|&|van|voor|de|der)\s+)?(?:{_WORD}))*"
+_LEGAL = r"(?:B\.V\.|N\.V\.|B\.V|N\.V|BV|NV|GmbH|Ltd\.?|Inc\.?)"  # legal forms end a name and are not its part
+NAME = rf"(?:{_WORD})(?:\s+(?:(?:of|for|and|&|van|voor|de|der)\s+)?(?!{_LEGAL})(?:{_WORD}))*(?:\s+{_LEGAL})?"
 _GOVERNMENT = r"(?:[Pp]rovincie|[Gg]emeente|[Pp]rovince\s+of|[Mm]unicipality\s+of|[Mm]inistry\s+of|[Mm]inisterie\s+van)"
 ORG = rf"(?:{_GOVERNMENT}\s+)?{NAME}"
 AMOUNT = f"(?i:{NUMBER_PATTERNS[0][1].pattern})"
@@ -239,7 +240,7 @@ class Drafter:
         its `edition`); None for no name."""
         if not name:
             return None
-        name = re.sub(r"^(?:the|The|de|De|het|Het)\s+", "", name.strip(" ,.")).strip()
+        name = re.sub(rf"^(?:the|The|de|De|het|Het)\s+|\s+{_LEGAL}$", "", name.strip(" ,")).strip(" ,.")
         if not name or name.lower() in NOT_NAMES or len(name) < 2:
             return None
         key = normalise(name)

@@ -1,10 +1,11 @@
 """`ecograph new`: a first mapping for a new article, for a person to finish.
 
 The scaffold holds what can be found mechanically: the published entities the text mentions (by their labels
-and aliases, in every language, on word boundaries), each with its id, types, labels and the sentence that
-mentions it; and a `todo:` list of every amount of money, date, count and percentage the text states, with the
-sentence it stands in. What those numbers mean is for the contributor to decide; `ecograph validate` reports
-each open item until it is done and deleted.
+and aliases, in every language, on word boundaries; looked up in dist/, else in the project's own mappings mapped
+in memory), listed by id only, since their names are not this article's to state; the drafts of drafts.py, facts
+the text seems to state, each with its sentence and a `# DRAFT` mark; and a `todo:` list of every amount of money,
+date, count and percentage the text states, with the sentence it stands in. What those numbers mean is for the
+contributor to decide; `ecograph validate` reports each open item until it is done and deleted.
 """
 
 from __future__ import annotations
@@ -482,7 +483,11 @@ def _draft_lines(drafts: list[DraftEntity], language: str) -> list[str]:
         return []
     lines = list(DRAFT_NOTE)
     for entity in drafts:
-        lines += ["", f"  - id: {entity.id}  {DRAFT_MARK}" if not entity.published else f"  - id: {entity.id}"]
+        if entity.published:
+            used = "" if entity.facts else "  # published; a draft below refers to it"
+            lines += ["", f"  - id: {entity.id}{used}"]
+        else:
+            lines += ["", f"  - id: {entity.id}  {DRAFT_MARK}"]
         if not entity.published:
             lines += [
                 f"    type: {entity.type}",
