@@ -176,7 +176,7 @@ def test_a_new_entity_is_named_as_the_text_names_it_and_a_published_one_by_id_on
     assert university.published and university.label == ""
 
 
-def test_every_draft_of_every_benchmark_article_quotes_its_sentence() -> None:
+def test_every_draft_of_every_benchmark_article_quotes_its_sentence_and_names_what_it_says() -> None:
     for article in FIXTURES.glob("*.txt"):
         text = article.read_text(encoding="utf-8")
         language = "nl" if article.name.startswith("nl-") else "en"
@@ -184,6 +184,7 @@ def test_every_draft_of_every_benchmark_article_quotes_its_sentence() -> None:
         assert drafted
         for found in drafted:
             assert all(fact.quote and fact.quote in " ".join(text.split()) for fact in found.facts)
+            assert found.published or found.label.lower() in found.quote.lower()  # a name its quote says
 
 
 # the scaffold file --------------------------------------------------------------------------------------------
