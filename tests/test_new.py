@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from contribution_helpers import scratch_project
+from contribution_helpers import REPO, scratch_project
 
 from ecograph.cli import main
-from ecograph.errors import Location, ProjectError
+from ecograph.errors import ProjectError
 from ecograph.project import Project
 from ecograph.scaffold import amount_value, date_value, find_candidates, scaffold
-from ecograph.text import ArticleText
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
 
@@ -46,26 +46,69 @@ def cli(project: Project, *args: object) -> Result:
     return CliRunner().invoke(main, ["--project", str(project.root), *map(str, args)], catch_exceptions=False)
 
 
-def test_scaffold_prefills_the_published_entities_the_text_names(
+def test_scaffold_lists_the_published_entities_the_text_names(
     project: Project, article: Path, published_dist: Path
 ) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
-    mapping = yaml.safe_load(result.mapping.read_text(encoding="utf-8"))
-    entities = {e["id"]: e for e in mapping["entities"]}
     assert {
         "organisation/micronit",
         "organisation/twente-board",
         "organisation/university-of-twente",
         "place/enschede",
-    } <= set(entities)
-    assert entities["organisation/micronit"]["type"] == "Company"
-    assert entities["organisation/university-of-twente"]["label"] == {
-        "en": "University of Twente",
-        "nl": "Universiteit Twente",
-    }
-    text = ArticleText.read(result.seed)
-    for entity in mapping["entities"]:
-        text.locate(entity["quote"], Location(result.mapping))  # every quote is verbatim
+    } <= {m.entity_id for m in result.entities}
+    text = result.mapping.read_text(encoding="utf-8")
+    assert "#   organisation/micronit" in text and '"Micronit", line 1' in text
+
+
+def test_scaffold_refers_to_published_entities_by_id_and_copies_none_of_their_names(
+    project: Project, article: Path, published_dist: Path
+) -> None:
+    """A published alias the article never says ('Micronit Microtechnologies') must not become its claim."""
+    result = scaffold(project, article, stem="900_clean-room", against=published_dist)
+    text = result.mapping.read_text(encoding="utf-8")
+    assert "Micronit Microtechnologies" not in text
+    published = {m.entity_id for m in result.entities}
+    entries = [e for e in yaml.safe_load(text)["entities"] if e["id"] in published]
+    assert entries and all(set(entry) <= {"id", "facts"} for entry in entries)
+
+
+def test_new_in_a_fresh_clone_finds_what_it_finds_after_a_build(
+    tmp_path: Path, article: Path, built_dist: Path
+) -> None:
+    """Without dist/ the project's own mappings are looked up: the same scaffold as against the build."""
+    outputs = []
+    for name, against in (("fresh", None), ("built", built_dist)):
+        clone = scratch_project(tmp_path / name)
+        for mapping in (REPO / "mappings").glob("*.yaml"):
+            shutil.copy(mapping, clone.mappings_dir / mapping.name)
+        result = scaffold(clone, article, stem="900_clean-room", against=against)
+        assert result.notes == []
+        outputs.append(result.mapping.read_text(encoding="utf-8"))
+    assert len(re.findall(r"^  #   \w+/", outputs[0], re.M)) >= 4
+    assert outputs[0] == outputs[1]
+
+
+def test_a_place_inside_an_organisations_name_is_not_a_mention(project: Project, published_dist: Path) -> None:
+    seed = project.seeds_dir / "902_hospital.txt"
+    seed.write_text("Medisch Spectrum Twente buys a scanner.\nThe hospital in Enschede is busy.\n", encoding="utf-8")
+    result = scaffold(project, seed, against=published_dist)
+    assert [m.entity_id for m in result.entities] == ["place/enschede"]
+
+
+def test_new_says_how_many_to_dos_it_wrote(project: Project, article: Path, published_dist: Path) -> None:
+    made = cli(project, "new", article, "--id", "900_clean-room", "--against", published_dist)
+    written = yaml.safe_load((project.mappings_dir / "900_clean-room.yaml").read_text(encoding="utf-8"))["todo"]
+    assert f"{len(written)} to-dos" in made.output
+
+
+def test_a_long_title_gives_a_slug_cut_between_words(project: Project, tmp_path: Path, published_dist: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(
+        "Medical technology secures the future of healthcare in the Eastern Netherlands\n", encoding="utf-8"
+    )
+    result = scaffold(project, path, stem="903_long", against=published_dist)
+    slug = yaml.safe_load(result.metadata.read_text(encoding="utf-8"))["slug"]
+    assert slug == "medical-technology-secures-the-future-of-healthcare-in-the"
 
 
 def test_names_match_on_word_boundaries_only(project: Project, article: Path, published_dist: Path) -> None:
@@ -134,12 +177,12 @@ def test_untouched_scaffold_validates_with_exit_1_and_explains_the_todos(
     assert "check 900_clean-room.yaml: slug, title" in checked.output
 
 
-def test_scaffold_without_its_todos_is_a_mapping_that_validates(
+def test_scaffold_without_its_drafts_and_todos_is_a_mapping_that_validates(
     project: Project, article: Path, published_dist: Path
 ) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=published_dist)
     text = result.mapping.read_text(encoding="utf-8")
-    result.mapping.write_text(re.sub(r"\n# Open items.*", "\n", text, flags=re.S), encoding="utf-8")
+    result.mapping.write_text(re.sub(r"\n  # Drafts:.*", "\n  []\n", text, flags=re.S), encoding="utf-8")
     checked = cli(project, "validate", "--no-reasoner", "--against", published_dist, result.mapping)
     assert checked.exit_code == 0, checked.output
 

@@ -90,3 +90,32 @@ def test_unreachable_endpoint(dist: Path) -> None:
     port = free_port()
     code, output = run("query", "demo-labels", "--dist", str(dist), "--endpoint", f"http://127.0.0.1:{port}/sparql")
     assert code == 2 and "did not answer" in output
+
+
+def test_a_parameter_narrows_a_stored_query(dist: Path) -> None:
+    code, output = run("query", "label-search", "--dist", str(dist), "--param", "q=micronit", "--format", "csv")
+    assert code == 0, output
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert rows and all("micronit" in row["label"].lower() for row in rows)
+
+
+def test_an_iri_parameter_takes_an_entity_id(dist: Path) -> None:
+    code, output = run(
+        "query", "entity-card", "--dist", str(dist), "--param", "entity=organisation/micronit", "--format", "csv"
+    )
+    assert code == 0, output
+    assert {row["entity"] for row in csv.DictReader(io.StringIO(output))} == {
+        "https://w3id.org/ecograph/id/organisation/micronit"
+    }
+
+
+def test_an_undeclared_parameter_is_named_with_the_declared_ones(dist: Path) -> None:
+    code, output = run("query", "label-search", "--dist", str(dist), "--param", "name=x")
+    assert code == 2
+    assert "no parameter 'name'" in output and "its parameters: q" in output
+    assert "Traceback" not in output
+
+
+def test_a_parameter_without_a_value_is_a_usage_error(dist: Path) -> None:
+    code, output = run("query", "label-search", "--dist", str(dist), "--param", "twente")
+    assert code == 2 and "KEY=VALUE" in output

@@ -190,6 +190,37 @@ def test_id_with_a_space_in_a_mapping_is_reported(project: Project, published_di
     assert "'place/en schede' is not a valid id" in result.output
 
 
+def test_a_name_where_an_id_belongs_suggests_the_ids_of_that_name(
+    project: Project, published_dist: Path, tmp_path: Path
+) -> None:
+    mapping = (CORPUS / "good-mapping" / "mapping.yaml").read_text(encoding="utf-8")
+    named = write(tmp_path / "named.yaml", mapping.replace("- locatedIn: place/enschede", "- locatedIn: Enschede", 1))
+    result = run(project, published_dist, named)
+    assert result.exit_code == 1
+    assert "'Enschede' is a name; write the id of what it names: place/enschede" in result.output
+
+
+def test_a_name_of_the_wrong_class_is_not_suggested(project: Project, published_dist: Path, tmp_path: Path) -> None:
+    """locatedIn wants a place: the company Micronit is no answer."""
+    mapping = (CORPUS / "good-mapping" / "mapping.yaml").read_text(encoding="utf-8")
+    named = write(tmp_path / "named.yaml", mapping.replace("- locatedIn: place/enschede", "- locatedIn: Micronit", 1))
+    result = run(project, published_dist, named)
+    assert result.exit_code == 1 and "organisation/micronit" not in result.output.split("located in")[1]
+
+
+def test_a_quote_with_straight_quotes_or_dashes_gets_the_near_miss_hint(
+    project: Project, published_dist: Path, tmp_path: Path
+) -> None:
+    write(project.seeds_dir / "case.txt", "Micronit opens a new clean room\n\nIt’s “new” – really, says Micronit.\n")
+    mapping = (CORPUS / "good-mapping" / "mapping.yaml").read_text(encoding="utf-8")
+    straight = mapping.replace(
+        'quote: "Micronit opens a new clean room"', "quote: 'It''s \"new\" - really, says Micronit.'"
+    )
+    result = run(project, published_dist, write(tmp_path / "straight.yaml", straight))
+    for pair in ("’ where the quote has '", '“ where the quote has "', "– where the quote has -"):
+        assert pair in result.output
+
+
 def test_unknown_file_type(project: Project, published_dist: Path, tmp_path: Path) -> None:
     unreadable(run(project, published_dist, write(tmp_path / "notes.docx", "x")), ".ttl", ".yaml")
 

@@ -422,6 +422,16 @@ def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _key_values(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, equals, text = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE; write e.g. --param q=twente")
+        pairs[key] = text
+    return pairs
+
+
 @main.command(name="query")
 @click.argument("source")
 @click.option(
@@ -437,8 +447,18 @@ def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     default=None,
     help="The build to query (default: dist/ in the project).",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    callback=_key_values,
+    metavar="KEY=VALUE",
+    help="Bind a parameter the query declares (#+ param:), e.g. --param funder=organisation/twente-board.",
+)
 @click.pass_context
-def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None) -> None:
+def query_command(
+    ctx: click.Context, source: str, endpoint: str | None, fmt: str, dist: Path | None, params: dict[str, str]
+) -> None:
     """Run a stored query (NAME, from queries/) or a query FILE and print the answer.
 
     By default the query runs on the local build (dist/); --endpoint runs it on any SPARQL endpoint.
@@ -455,10 +475,11 @@ def query_command(ctx: click.Context, source: str, endpoint: str | None, fmt: st
       ecograph query funding-by-funder
       ecograph query my-query.rq --format csv
       ecograph query articles --endpoint http://localhost:3030/ecograph/sparql
+      ecograph query label-search --param q=twente
     """
     from .query import render, run_query
 
-    outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx))
+    outcome = run_query(source, dist=dist, endpoint=endpoint, project=lambda: _project(ctx), params=params)
     click.echo(render(outcome, fmt))
 
 
@@ -581,16 +602,18 @@ def schema(ctx: click.Context, reference: bool) -> None:
     "--against",
     type=click.Path(path_type=Path),
     default=None,
-    help="The published dist/ to find known entities in (default: the project's dist/).",
+    help="The published dist/ to find known entities in (default: the project's dist/, else its mappings).",
 )
 @click.pass_context
 def new(ctx: click.Context, article: Path, stem: str | None, against: Path | None) -> None:
     """Scaffold a mapping for a new article: seed, metadata, known entities and to-dos.
 
     Copies ARTICLE (a UTF-8 text file) to seeds/ if it is not there, and writes seeds/<ID>.yaml (metadata to
-    check) and mappings/<ID>.yaml: the published entities the text mentions, with their ids, types, labels
-    and the sentence that mentions each, and a `todo:` list of every amount, date, count and percentage the
-    text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`. It never overwrites a file.
+    check) and mappings/<ID>.yaml: the ids of the published entities the text mentions (looked up in dist/,
+    else in the project's mappings), draft facts the text seems to state, each with its sentence and marked
+    '# DRAFT' (confirm one by deleting the mark, or delete it), and a `todo:` list of every amount, date,
+    count and percentage the text states. Then fill it in and run `ecograph validate mappings/<ID>.yaml`.
+    It never overwrites a file.
 
     \b
     Exit codes:
@@ -604,7 +627,7 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
       ecograph new ~/Downloads/cleanroom.txt --id 900_acme-clean-room
       ecograph new seeds/005_7171e9f63f44d515.txt
     """
-    from .scaffold import scaffold
+    from .scaffold import scaffold, todo_items
 
     result = scaffold(_project(ctx), article, stem=stem, against=against)
     for note in result.notes:
@@ -612,7 +635,8 @@ def new(ctx: click.Context, article: Path, stem: str | None, against: Path | Non
     for path in result.written:
         click.echo(f"wrote {path}")
     click.echo(
-        f"{len(result.entities)} known entities, {len(result.todos)} to-dos; next: edit "
+        f"{len(result.entities)} known entities, {sum(len(d.facts) for d in result.drafts)} draft facts, "
+        f"{len(todo_items(result))} to-dos; next: edit "
         f"{result.mapping}, then run: ecograph validate {result.mapping}"
     )
 
@@ -628,6 +652,29 @@ def bench() -> None:
       3  internal error (one line; the details are in the log file it names)
     130  interrupted (Ctrl-C)
     """
+
+
+@bench.command(name="drafts")
+@click.option(
+    "--articles",
+    "folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("tests/fixtures/drafts"),
+    show_default=True,
+    help="A folder of NAME.txt articles, each with the finished mapping NAME.yaml (held-out.list: held out).",
+)
+@click.pass_context
+def bench_drafts_command(ctx: click.Context, folder: Path) -> None:
+    """How many of the finished mappings' facts `ecograph new` drafts, and how many drafts are deleted.
+
+    Prints a Markdown table (the one in BENCHMARKS.md): per article the finished facts, the drafted facts,
+    those in both, recall (correct / finished) and the share of drafts a person deletes; the project's own
+    articles too, each drafted against what the other mappings publish.
+    """
+    from .bench.drafts import bench_drafts, bench_seed_drafts, format_scores
+
+    project = _project(ctx)
+    click.echo(format_scores(bench_drafts(project, folder) + bench_seed_drafts(project)))
 
 
 @bench.command(name="generate")

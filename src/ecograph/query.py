@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from .errors import EcographError, ProjectError
 from .namespaces import Compactor, served_prefixes
 from .project import DEFAULT_BASE, Project
+from .queries import ParameterError, bind_arguments, parse_query
 from .serve.endpoint.analysis import analyse
 from .serve.endpoint.formats import BY_NAME
 from .serve.endpoint.results import write_solutions
@@ -40,19 +41,49 @@ def run_query(
     endpoint: str | None = None,
     project: Callable[[], Project] | None = None,
     timeout: float = 60.0,
+    params: Mapping[str, str] | None = None,
 ) -> QueryOutcome:
     """Run `source` (a .rq file, or the name of a stored query) on `endpoint`, else on the build in `dist`.
 
-    Stored queries are looked up in dist/queries/ and then in the project's queries/.
+    Stored queries are looked up in dist/queries/ and then in the project's queries/. `params` bind the
+    query's declared parameters (`#+ param:` headers) as RDF terms, as the query API does.
     """
     sparql = load_query(source, _query_dirs(dist, project))
     if endpoint:
+        if params:
+            raise QueryFailed("--param binds parameters on the local build only; leave out --endpoint")
         return _remote(sparql, endpoint, timeout)
     if dist is None:
         if project is None:
             raise QueryFailed("Give --dist DIR or --endpoint URL: there is no build to query.")
         dist = project().default_dist
-    return _local(sparql, dist)
+    bindings = _bindings(source, sparql, params, project) if params else None
+    return _local(sparql, dist, bindings)
+
+
+def _bindings(
+    source: str, sparql: str, params: Mapping[str, str], project: Callable[[], Project] | None
+) -> Mapping[str, Term]:
+    query = parse_query(Path(source).stem, sparql, source)
+    declared = {p.name for p in query.params}
+    unknown = sorted(set(params) - declared)
+    if unknown:
+        known = f"its parameters: {', '.join(sorted(declared))}" if declared else "it declares no parameters"
+        raise QueryFailed(f"{source} has no parameter {', '.join(map(repr, unknown))} ({known}).")
+    base = _base(project)
+    try:
+        return bind_arguments(query, params, base)
+    except ParameterError as error:
+        raise QueryFailed(f"{error}.") from None
+
+
+def _base(project: Callable[[], Project] | None) -> str:
+    if project is None:
+        return DEFAULT_BASE
+    try:
+        return project().base
+    except ProjectError:
+        return DEFAULT_BASE
 
 
 def load_query(source: str, folders: list[Path]) -> str:
@@ -78,10 +109,11 @@ def _query_dirs(dist: Path | None, project: Callable[[], Project] | None) -> lis
     return folders
 
 
-def _local(sparql: str, dist: Path) -> QueryOutcome:
+def _local(sparql: str, dist: Path, bindings: Mapping[str, Term] | None = None) -> QueryOutcome:
     store = open_store(dist)
+    request = QueryRequest(sparql, bindings=bindings)
     try:
-        return to_outcome(store.query(sparql, **dataset_options(QueryRequest(sparql))), max_rows=1 << 62)
+        return to_outcome(store.query(sparql, **dataset_options(request)), max_rows=1 << 62)
     except SyntaxError as error:
         raise QueryFailed(f"SPARQL syntax error: {error}") from None
 

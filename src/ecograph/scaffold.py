@@ -1,10 +1,11 @@
 """`ecograph new`: a first mapping for a new article, for a person to finish.
 
 The scaffold holds what can be found mechanically: the published entities the text mentions (by their labels
-and aliases, in every language, on word boundaries), each with its id, types, labels and the sentence that
-mentions it; and a `todo:` list of every amount of money, date, count and percentage the text states, with the
-sentence it stands in. What those numbers mean is for the contributor to decide; `ecograph validate` reports
-each open item until it is done and deleted.
+and aliases, in every language, on word boundaries; looked up in dist/, else in the project's own mappings mapped
+in memory), listed by id only, since their names are not this article's to state; the drafts of drafts.py, facts
+the text seems to state, each with its sentence and a `# DRAFT` mark; and a `todo:` list of every amount of money,
+date, count and percentage the text states, with the sentence it stands in. What those numbers mean is for the
+contributor to decide; `ecograph validate` reports each open item until it is done and deleted.
 """
 
 from __future__ import annotations
@@ -13,15 +14,25 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pyoxigraph import Store
+
+from .build.graph import Dataset
+from .build.mapcache import map_article_cached
 from .errors import EcographError, InputError, Location, ProjectError
+from .ontology import Vocabulary
 from .project import Project
 from .text import ArticleText
-from .validate.published import RDF_TYPE, Published, PublishedGraphMissing
+from .validate.published import DUMP, RDF_TYPE, Published, PublishedGraphMissing
+
+if TYPE_CHECKING:  # drafts.py builds on this module's patterns: imported when drafting
+    from .drafts import DraftEntity
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MONTHS = {
@@ -122,6 +133,8 @@ class ScaffoldResult:
     mapping: Path
     entities: list[Mention] = field(default_factory=list)
     todos: list[Todo] = field(default_factory=list)
+    drafts: list[DraftEntity] = field(default_factory=list)
+    language: str = "en"
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -141,10 +154,14 @@ def scaffold(
     published = _published(project, against, result)
     result.entities = find_mentions(text.text, published, project)
     result.todos = find_candidates(text.text)
+    from .drafts import draft
+
+    result.language = guess_languages(text.text, project.facts.languages)[0]
+    result.drafts = draft(text.text, result.language, published_names(published, project))
     try:
         _place_seed(article, text, result)
         _write(result.metadata, metadata_yaml(result, text.text, project.facts.languages), result)
-        _write(result.mapping, mapping_yaml(result, published, project), result)
+        _write(result.mapping, mapping_yaml(result), result)
     except BaseException:  # all three files or none: a half-written scaffold would block the next attempt
         for path in result.written:
             path.unlink(missing_ok=True)
@@ -166,11 +183,30 @@ def _refuse_overwrite(result: ScaffoldResult) -> None:
 
 
 def _published(project: Project, against: Path | None, result: ScaffoldResult) -> Published:
+    """The graph to look entities up in: `against`, else the project's build, else its mappings mapped now."""
+    if against is None and not (project.default_dist / DUMP).is_file():
+        return published_from_mappings(project, result.notes)
     try:
         return Published.load(against or project.default_dist)
     except PublishedGraphMissing as error:
         result.notes.append(f"{error} — no known entities were looked up")
         return Published.empty()
+
+
+def published_from_mappings(project: Project, notes: list[str]) -> Published:
+    """The graph a build would publish, mapped in memory from mappings/ (what `new` uses in a fresh clone).
+
+    A mapping that does not map yet (say, an unfinished scaffold) is left out, with a note."""
+    vocabulary = Vocabulary.of(project)
+    articles = []
+    for path in project.mapping_files():
+        try:
+            articles.append(map_article_cached(project, vocabulary, path))
+        except InputError as error:
+            notes.append(f"{path.name} was left out of the look-up: it does not map yet ({error})")
+    store = Store()
+    store.bulk_extend(Dataset(articles).quads())
+    return Published(store, None)
 
 
 def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> None:
@@ -238,8 +274,10 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
     for name in published.names:
         if not name.iri.startswith(prefix) or name.iri[len(prefix) :].split("/")[0] in ("claim", "article"):
             continue
+        is_part = name.iri[len(prefix) :].startswith(("place/", "domain/"))
         for match in _name_pattern(name.text).finditer(text):
-            spans.append((match.start(), match.end(), name.iri, match.group()))
+            if not (is_part and _inside_longer_name(text, match.start(), match.end())):
+                spans.append((match.start(), match.end(), name.iri, match.group()))
     taken: list[tuple[int, int]] = []
     first: dict[str, tuple[int, str]] = {}
     for start, end, iri, found in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
@@ -254,6 +292,18 @@ def find_mentions(text: str, published: Published, project: Project) -> list[Men
         sentence = _sentence_at(all_sentences, start)
         mentions.append(Mention(iri, iri[len(prefix) :], found, sentence.line, sentence.text))
     return mentions
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a name is part of a longer proper name: a capitalised word right after it, or right before it
+    unless that word begins its sentence. 'Medisch Spectrum Twente' names a hospital, not the region Twente."""
+    if re.match(r"[ \t]+[A-Z]", text[end : end + 2]):
+        return True
+    before = re.search(r"(\S+)[ \t]+$", text[max(0, start - 60) : start])
+    if not before or not before.group(1)[:1].isupper():
+        return False
+    preceding = text[: start - len(before.group())].rstrip(" \t")
+    return bool(preceding) and preceding[-1] not in '.!?:\n"“‘('
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -363,9 +413,19 @@ def guess_languages(text: str, candidates: Sequence[str] = ()) -> list[str]:
     return [ranked[0]] + [lang for lang in ranked[1:] if counts[lang] > 0.2 * max(main, 1)]
 
 
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase a-z, 0-9 and '-', at most `limit` characters, cut between words (a longer first word is cut)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if len(slug) <= limit:
+        return slug
+    cut = slug.rfind("-", 0, limit + 1)
+    return slug[: cut if cut > 0 else limit].strip("-")
+
+
 def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = ()) -> str:
     title = next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or result.stem.lower()
+    slug = slugify(title) or result.stem.lower()
     languages = guess_languages(text, languages)
     return "\n".join(
         [
@@ -383,45 +443,97 @@ def metadata_yaml(result: ScaffoldResult, text: str, languages: Sequence[str] = 
     )
 
 
-def mapping_yaml(result: ScaffoldResult, published: Published, project: Project) -> str:
+def mapping_yaml(result: ScaffoldResult) -> str:
     lines = [
         "# yaml-language-server: $schema=mapping.schema.json",
         f"# Mapping for seeds/{result.seed.name} — written by `ecograph new`; fill it in, then run",
         f"#   ecograph validate mappings/{result.mapping.name}",
-        "# The entities below are published ones the text mentions: keep those the article really talks about",
-        "# (each keeps its id), add the article's facts about them, and add new entities (id: kind/slug).",
+        "# Published entities are referred to by id only: their names are not this article's to state. Add new",
+        "# entities (id: kind/slug, type, label, quote) and the article's facts.",
         f"article: {result.stem}",
         "entities:",
     ]
-    if not result.entities:
-        lines.append("  []  # no published entity found in the text: add the article's entities here")
-    for mention in result.entities:
-        lines.extend(_entity_lines(mention, published, project))
+    lines.extend(_mention_lines(result.entities))
+    lines.extend(_draft_lines(result.drafts, result.language) or ["  []  # add the article's entities here"])
     lines.extend(_todo_lines(result))
     return "\n".join(lines) + "\n"
 
 
-def _entity_lines(mention: Mention, published: Published, project: Project) -> list[str]:
-    types = sorted(t[len(project.vocab) :] for t in published.types(mention.iri) if t.startswith(project.vocab))
-    labels = _by_language(published, mention.iri, "label")
-    aliases = _by_language(published, mention.iri, "alt")
-    lines = ["", f"  - id: {mention.entity_id}"]
-    lines.append(f"    type: {types[0]}" if len(types) == 1 else f"    type: [{', '.join(types)}]")
-    lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
-    if aliases:
-        lines.append(
-            "    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]" for lang, v in aliases.items()) + "}"
-        )
-    lines.append(f"    quote: {_q(mention.quote)}   # line {mention.line}")
+def _mention_lines(mentions: list[Mention]) -> list[str]:
+    if not mentions:
+        return ["  # no published entity found in the text"]
+    width = max(len(m.entity_id) for m in mentions)
+    lines = ["  # Published entities the text names (id, the name as the text gives it, line):"]
+    lines += [f"  #   {m.entity_id.ljust(width)}  {_q(m.name)}, line {m.line}" for m in mentions]
     return lines
 
 
-def _by_language(published: Published, iri: str, which: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for name in published.names:
-        if name.iri == iri and name.is_alias == (which == "alt"):
-            found.setdefault(name.language or "en", []).append(name.text)
-    return {lang: sorted(values) for lang, values in sorted(found.items())}
+DRAFT_MARK = "# DRAFT"
+DRAFT_NOTE = [
+    "",
+    "  # Drafts: facts the text seems to state, each with the sentence that says it. Confirm one by deleting its",
+    f"  # '{DRAFT_MARK}' mark; delete a wrong fact (with its quote line) or entity. Check new ids, types,",
+    "  # labels.",
+]
+# facts whose value is text in a language ({en: ...}); every other literal is written as it is
+LANGUAGE_TEXT = {"jobTitle", "measure"}
+
+
+def _draft_lines(drafts: list[DraftEntity], language: str) -> list[str]:
+    if not drafts:
+        return []
+    lines = list(DRAFT_NOTE)
+    for entity in drafts:
+        if entity.published:
+            used = "" if entity.facts else "  # published; a draft below refers to it"
+            lines += ["", f"  - id: {entity.id}{used}"]
+        else:
+            lines += ["", f"  - id: {entity.id}  {DRAFT_MARK}"]
+        if not entity.published:
+            lines += [
+                f"    type: {entity.type}",
+                f"    label: {{{language}: {_q(entity.label)}}}",
+                f"    quote: {_q(entity.quote)}",
+            ]
+        if entity.facts:
+            lines.append("    facts:")
+        for fact in entity.facts:
+            value = f"{{{language}: {_q(fact.value)}}}" if fact.property in LANGUAGE_TEXT else fact.value
+            lines += [f"      - {fact.property}: {value}  {DRAFT_MARK}", f"        quote: {_q(fact.quote)}"]
+    return lines
+
+
+def draft_yaml(drafts: list[DraftEntity], language: str) -> str:
+    """The drafts alone, as a mapping's `entities:` (what `ecograph bench drafts` scores)."""
+    return "\n".join(["entities:", *(_draft_lines(drafts, language) or ["  []"])]) + "\n"
+
+
+def published_names(published: Published, project: Project) -> list[tuple[str, str]]:
+    """(id, name) of every label and alias of the published entities (claims and articles left out)."""
+    prefix = f"{project.base}id/"
+    return [
+        (name.iri[len(prefix) :], name.text)
+        for name in published.names
+        if name.iri.startswith(prefix) and name.iri[len(prefix) :].split("/")[0] not in ("claim", "article")
+    ]
+
+
+def todo_items(result: ScaffoldResult) -> list[Todo]:
+    """The open items the scaffold writes: checking the metadata and the drafts, then every number and date."""
+    check = f"check {result.metadata.name}: slug, title, languages, published date, publisher"
+    items = [Todo("metadata", check, 0, "", "correct the metadata file, then delete this item")]
+    drafted = sum(len(entity.facts) for entity in result.drafts)
+    if drafted:
+        items.append(
+            Todo(
+                "drafts",
+                f"{drafted} draft facts marked '{DRAFT_MARK}' in 'entities'",
+                0,
+                "",
+                f"confirm each (delete its '{DRAFT_MARK}' mark) or delete it, then delete this item",
+            )
+        )
+    return items + result.todos
 
 
 def _todo_lines(result: ScaffoldResult) -> list[str]:
@@ -430,18 +542,12 @@ def _todo_lines(result: ScaffoldResult) -> list[str]:
         "# Open items: numbers and dates the text states. Turn each into a fact (or decide it is none),",
         "# then delete it. `ecograph validate` reports every item still here.",
         "todo:",
-        "  - kind: metadata",
-        f"    text: {_q(f'check {result.metadata.name}: slug, title, languages, published date, publisher')}",
-        '    hint: "correct the metadata file, then delete this item"',
     ]
-    for todo in result.todos:
-        lines += [
-            f"  - kind: {todo.kind}",
-            f"    text: {_q(todo.text)}",
-            f"    line: {todo.line}",
-            f"    quote: {_q(todo.quote)}",
-            f"    hint: {_q(todo.hint)}",
-        ]
+    for todo in todo_items(result):
+        lines += [f"  - kind: {todo.kind}", f"    text: {_q(todo.text)}"]
+        if todo.line:
+            lines += [f"    line: {todo.line}", f"    quote: {_q(todo.quote)}"]
+        lines.append(f"    hint: {_q(todo.hint)}")
     return lines
 
 

@@ -105,8 +105,17 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# typographic variants of one character: a quote that differs from the text only in these is a near miss
+_TYPOGRAPHIC = str.maketrans({c: "'" for c in "’‘‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "–—‐‑‒−"})
+
+
 def _near_miss(folded: str, wanted: str) -> str:
     """Say how much of the quote matches, so the contributor can spot the changed character."""
+    start = folded.translate(_TYPOGRAPHIC).find(wanted.translate(_TYPOGRAPHIC))
+    if start >= 0:
+        found = folded[start : start + len(wanted)]
+        pairs = sorted({f"{t} where the quote has {w}" for t, w in zip(found, wanted, strict=True) if t != w})
+        return f"the text writes {'; '.join(pairs)}: copy the quote with the article's own quotes and dashes"
     matched = 0
     for size in range(len(wanted), 0, -1):
         if folded.find(wanted[:size]) >= 0:

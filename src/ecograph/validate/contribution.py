@@ -17,18 +17,20 @@ from xml.parsers import expat
 
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, RdfFormat, parse
-from rdflib import Graph, URIRef
+from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from ..build.mapping import MappingEngine, Policy, open_article, open_seed
 from ..build.rdfmapping import RdfMapping, Statements, article_stems, normal_value, split, subject_lines
 from ..errors import Code, InputError, Location
 from ..findings import Check, Finding, Severity
-from ..ontology import Vocabulary
+from ..namespaces import RDF
+from ..ontology import ALT_LABEL, LABEL, Vocabulary
 from ..project import Project
 from ..text import ArticleText
 from ..userfile import excerpt, parser_message, read_user_file
 from ..yamlfile import Map, Seq, load_yaml
+from .duplicates import normalise
 from .published import Published
 
 MAX_BYTES = 10_000_000
@@ -343,11 +345,52 @@ def _read_mapping(
 
 def _explained(finding: Finding, project: Project, published: Published, engine: MappingEngine) -> Finding:
     """A mapping finding with the property's IRI as its path, and a reference's hint pointing at what is known."""
-    if finding.path in engine.vocabulary.properties:
-        finding = replace(finding, path=str(engine.vocabulary.properties[finding.path].iri))
+    prop = engine.vocabulary.properties.get(finding.path or "")
+    if prop is not None:
+        finding = replace(finding, path=str(prop.iri))
     if finding.code is Code.UNDEFINED_REFERENCE and finding.value:
         finding = replace(finding, hint=_undeclared_hint(finding.value, project, published, engine.declared))
+    if finding.code is Code.INVALID_VALUE and prop is not None and prop.is_object and isinstance(finding.value, str):
+        named = _ids_named(finding.value, prop.range, project, published, engine)
+        if named:
+            finding = replace(
+                finding,
+                hint=f"'{finding.value}' is a name; write the id of what it names: {' or '.join(named)}",
+            )
     return finding
+
+
+def _ids_named(
+    name: str, kind: URIRef | None, project: Project, published: Published, engine: MappingEngine
+) -> list[str]:
+    """The ids of the entities of class `kind` (or a subclass) that have `name` as a label or alias, in this
+    mapping or published (names compared as duplicate detection compares them)."""
+    key = normalise(name)
+    types: dict[str, set[str]] = defaultdict(set)
+    names = (str(LABEL), str(ALT_LABEL))
+    for quad in engine.result.quads:
+        subject, obj = quad.subject, quad.object
+        is_name = quad.predicate.value in names and isinstance(obj, OxLiteral) and normalise(obj.value) == key
+        if is_name and isinstance(subject, NamedNode):
+            types.setdefault(subject.value, set())
+    for quad in engine.result.quads:
+        subject, obj = quad.subject, quad.object
+        if (
+            isinstance(subject, NamedNode)
+            and isinstance(obj, NamedNode)
+            and subject.value in types
+            and quad.predicate.value == RDF + "type"
+        ):
+            types[subject.value].add(obj.value)
+    for iri, _ in published.name_index.exact.get(key) or []:
+        types[iri] |= published.types(iri)
+    wanted = {str(c) for c in engine.vocabulary.graph.transitive_subjects(RDFS.subClassOf, kind)} if kind else None
+    prefix = f"{project.base}id/"
+    return sorted(
+        iri[len(prefix) :]
+        for iri, classes in types.items()
+        if iri.startswith(prefix) and (wanted is None or classes & wanted)
+    )
 
 
 def _undeclared_hint(value: str, project: Project, published: Published, declared: Iterable[str]) -> str:
