@@ -96,7 +96,7 @@ def test_a_parameter_narrows_a_stored_query(dist: Path) -> None:
     code, output = run("query", "label-search", "--dist", str(dist), "--param", "q=micronit", "--format", "csv")
     assert code == 0, output
     rows = list(csv.DictReader(io.StringIO(output)))
-    assert rows and all("micronit" in row["label"].lower() for row in rows)
+    assert rows and all("micronit" in row["entityLabel"].lower() for row in rows)
 
 
 def test_an_iri_parameter_takes_an_entity_id(dist: Path) -> None:
