@@ -24,6 +24,7 @@ DEFAULT_BASE = "https://w3id.org/ecograph/"
 DEFAULT_TITLE = "Ecosystem Graph dataset"
 CACHE_FOLDER = ".ecograph-cache"  # the default cache folder's name, in the project (or beside a served dist/)
 CACHE_ENV = "ECOGRAPH_CACHE_DIR"
+NAMES_FILE = "names.yaml"  # the curated names, in mappings/: never an article mapping
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
 _STATED_DATE = re.compile(r"\bdate:\s*[\"']?(\d{4}-\d{2}-\d{2})\b")
@@ -103,7 +104,13 @@ class Project:
         return sorted(self.shapes_dir.glob("*.ttl"))
 
     def mapping_files(self) -> list[Path]:
-        return sorted(self.mappings_dir.glob("*.yaml"))
+        """The article mappings: every mappings/*.yaml but the names file."""
+        return sorted(p for p in self.mappings_dir.glob("*.yaml") if p.name != NAMES_FILE)
+
+    @property
+    def names_file(self) -> Path:
+        """The curated names (translations, official names, abbreviations, display labels), with who and why."""
+        return self.mappings_dir / NAMES_FILE
 
     def query_files(self) -> list[Path]:
         return sorted(self.queries_dir.glob("*.rq"))
