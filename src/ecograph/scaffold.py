@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import EcographError, InputError, Location, ProjectError
 from .project import Project
-from .text import ArticleText
+from .text import ArticleText, name_in_quote
 from .validate.published import RDF_TYPE, Published, PublishedGraphMissing
 
 STEM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -402,11 +402,12 @@ def mapping_yaml(result: ScaffoldResult, published: Published, project: Project)
 
 def _entity_lines(mention: Mention, published: Published, project: Project) -> list[str]:
     types = sorted(t[len(project.vocab) :] for t in published.types(mention.iri) if t.startswith(project.vocab))
-    labels = _by_language(published, mention.iri, "label")
-    aliases = _by_language(published, mention.iri, "alt")
+    labels = _by_language(published, mention.iri, "label", mention.quote)
+    aliases = _by_language(published, mention.iri, "alt", mention.quote)
     lines = ["", f"  - id: {mention.entity_id}"]
     lines.append(f"    type: {types[0]}" if len(types) == 1 else f"    type: [{', '.join(types)}]")
-    lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
+    if labels:
+        lines.append("    label: {" + ", ".join(f"{lang}: {_q(v[0])}" for lang, v in labels.items()) + "}")
     if aliases:
         lines.append(
             "    alt: {" + ", ".join(f"{lang}: [{', '.join(_q(a) for a in v)}]" for lang, v in aliases.items()) + "}"
@@ -415,10 +416,11 @@ def _entity_lines(mention: Mention, published: Published, project: Project) -> l
     return lines
 
 
-def _by_language(published: Published, iri: str, which: str) -> dict[str, list[str]]:
+def _by_language(published: Published, iri: str, which: str, quote: str) -> dict[str, list[str]]:
+    """The published labels or aliases of an entity that the quote says (a name claim says only those)."""
     found: dict[str, list[str]] = {}
     for name in published.names:
-        if name.iri == iri and name.is_alias == (which == "alt"):
+        if name.iri == iri and name.is_alias == (which == "alt") and name_in_quote(name.text, quote):
             found.setdefault(name.language or "en", []).append(name.text)
     return {lang: sorted(values) for lang, values in sorted(found.items())}
 
