@@ -53,9 +53,7 @@ def test_build_writes_every_dump(built_dist: Path) -> None:
     assert (built_dist / "queries").is_dir()
 
 
-def test_trig_has_one_named_graph_per_article_and_one_of_curated_names(
-    built_dist: Path, seed_project: Project
-) -> None:
+def test_trig_has_one_named_graph_per_article_and_one_of_curated_names(built_dist: Path, seed_project: Project) -> None:
     dataset = Dataset()
     dataset.parse(built_dist / "ecograph.trig", format="trig")
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
