@@ -9,12 +9,15 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 from test_mapping_errors import GOOD_MAPPING, NAMES, write_one_article_project
 
 from ecograph.build.dumps import MappingErrors, build_dist
 from ecograph.cli import main
 from ecograph.errors import Code
 from ecograph.project import Project
+from ecograph.serve.app import create_app
+from ecograph.serve.site import Site
 from ecograph.validate.run import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
@@ -125,6 +128,16 @@ def test_the_dataset_description_tells_the_names_graph_apart(built_dist: Path, s
                     dcterms:description ?description ; dcterms:creator ?creator }}""")
     assert answer["title"].value == "Curated names"
     assert "no article states" in answer["description"].value
+
+
+def test_pages_and_search_show_curated_names_in_both_languages(built_dist: Path) -> None:
+    with TestClient(create_app(Site.open(built_dist)), base_url="http://127.0.0.1:8080") as http:
+        page = http.get("/id/position/jaap-beernink-novel-t", headers={"Accept": "text/html"}).text
+        found = http.get("/api/queries/label-search", params={"q": "ontwerp"}).json()["results"]["bindings"]
+    assert "Jaap Beernink, CEO of Novel-T" in page and "Jaap Beernink, CEO van Novel-T" in page
+    assert {(b["entity"]["value"].rsplit("/id/", 1)[1], b["label"]["value"]) for b in found} >= {
+        ("domain/3d-design", "3D-ontwerp")
+    }
 
 
 # the names file ----------------------------------------------------------------------------------------------
