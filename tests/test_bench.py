@@ -59,7 +59,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(tmp_path: 
 
 def test_every_quote_occurs_in_its_article(tmp_path: Path) -> None:
     corpus = generate_corpus(tmp_path / "c", 12, template=REPO).out
-    for mapping in (corpus / "mappings").glob("*.yaml"):
+    for mapping in Project.open(corpus).mapping_files():
         text = ArticleText.read(corpus / "seeds" / f"{mapping.stem}.txt").text
         document = yaml.safe_load(mapping.read_text(encoding="utf-8"))
         quotes = [e["quote"] for e in document["entities"]]
@@ -71,7 +71,7 @@ def test_every_quote_occurs_in_its_article(tmp_path: Path) -> None:
 def test_entities_are_shared_with_a_long_tail(tmp_path: Path) -> None:
     corpus = generate_corpus(tmp_path / "c", 80, template=REPO).out
     mentions: Counter[str] = Counter()
-    for mapping in (corpus / "mappings").glob("*.yaml"):
+    for mapping in Project.open(corpus).mapping_files():
         mentions.update(e["id"] for e in yaml.safe_load(mapping.read_text(encoding="utf-8"))["entities"])
     kinds = {entity.split("/")[0] for entity in mentions}
     assert {"organisation", "person", "position", "funding", "place", "ecosystem"} <= kinds

@@ -53,12 +53,13 @@ def test_build_writes_every_dump(built_dist: Path) -> None:
     assert (built_dist / "queries").is_dir()
 
 
-def test_trig_has_one_named_graph_per_article(built_dist: Path, seed_project: Project) -> None:
+def test_trig_has_one_named_graph_per_article_and_one_of_curated_names(built_dist: Path, seed_project: Project) -> None:
     dataset = Dataset()
     dataset.parse(built_dist / "ecograph.trig", format="trig")
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {name for name in graphs if name.startswith(seed_project.base + "graph/")} == graphs
-    assert len(graphs) == 5
+    assert len(graphs) == 5 + 1
+    assert seed_project.graph_iri("names") in graphs
 
 
 @pytest.mark.parametrize("name,fmt", [("ecograph.ttl", "turtle"), ("ecograph.nt.gz", "nt")])
@@ -133,7 +134,8 @@ def test_every_fact_about_an_entity_has_a_claim(built_dist: Path, seed_project: 
         SELECT ?s ?p ?o WHERE {{
           GRAPH ?g {{ ?s ?p ?o
             FILTER(STRSTARTS(STR(?s), "{seed_project.base}id/") && !STRSTARTS(STR(?s), "{seed_project.base}id/claim/")
-                   && !STRSTARTS(STR(?s), "{seed_project.base}id/article/"))
+                   && !STRSTARTS(STR(?s), "{seed_project.base}id/article/")
+                   && !STRSTARTS(STR(?s), "{seed_project.base}id/name/"))
             FILTER NOT EXISTS {{ ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}
         }}"""
     assert list(store.query(query)) == []

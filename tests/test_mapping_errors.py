@@ -49,13 +49,20 @@ entities:
     quote: "from the Twente Board"
   - id: funding/twente-board-micronit
     type: Funding
-    label: {en: Twente Board funding for Micronit}
     quote: "Micronit received €2 million from the Twente Board"
     facts:
       - funder: organisation/twente-board
       - recipient: organisation/micronit
       - amount: 2000000
       - currency: EUR
+"""
+
+NAMES = """names:
+  - id: funding/twente-board-micronit
+    kind: display-label
+    label: {en: Twente Board funding for Micronit}
+    who: Ecosystem Graph editors
+    why: Composed from the funding's facts; the article states the facts, not this name
 """
 
 
@@ -70,6 +77,7 @@ def write_one_article_project(root: Path, *, queries: bool = True) -> Path:
     (root / "seeds" / "100_test.txt").write_text(ARTICLE, encoding="utf-8")
     (root / "seeds" / "100_test.yaml").write_text(METADATA, encoding="utf-8")
     (root / "mappings" / "100_test.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
+    (root / "mappings" / "names.yaml").write_text(NAMES, encoding="utf-8")
     return root
 
 
@@ -209,10 +217,10 @@ def test_the_build_lists_every_problem_of_a_file(project: Project) -> None:
     assert [(f.location.line, f.code, f.value) for f in found] == [
         (8, Code.UNDEFINED_REFERENCE, "place/hengelo"),
         (16, Code.QUOTE_NOT_IN_TEXT, None),
-        (24, Code.INVALID_VALUE, "two million"),
+        (23, Code.INVALID_VALUE, "two million"),
     ]
     assert str(caught.value).startswith("3 problem(s) in the mappings; nothing was published:\n")
-    assert "100_test.yaml:24: entities[3].facts[2].amount: 'two million' is not a number" in str(caught.value)
+    assert "100_test.yaml:23: entities[3].facts[2].amount: 'two million' is not a number" in str(caught.value)
 
 
 def test_the_cli_lists_every_problem_and_exits_1(project: Project) -> None:
@@ -223,7 +231,7 @@ def test_the_cli_lists_every_problem_and_exits_1(project: Project) -> None:
     result = CliRunner().invoke(main, ["--project", str(project.root), "build"])
     assert result.exit_code == 1
     assert "100_test.yaml:8: entities[0].facts[0].locatedIn: 'place/hengelo' is not declared" in result.output
-    assert "100_test.yaml:24: entities[3].facts[2].amount: 'lots' is not a number" in result.output
+    assert "100_test.yaml:23: entities[3].facts[2].amount: 'lots' is not a number" in result.output
 
 
 def test_an_id_that_is_a_list_is_one_problem_among_the_others(project: Project) -> None:

@@ -67,7 +67,7 @@ def test_a_good_mapping_exits_0(project: Project, published_dist: Path) -> None:
 def test_text_report_names_entities_by_label_with_file_and_line(project: Project, published_dist: Path) -> None:
     result = run(project, published_dist, CORPUS / "wrong-datatype-mapping" / "mapping.yaml")
     assert result.exit_code == 1
-    assert 'funding/case-grant "Grant for the clean room" (funding)' in result.output
+    assert 'funding/case-grant "€2 million from the Twente Board" (funding)' in result.output
     assert "mapping.yaml:8: entities[0].facts[0].amount" in result.output
     assert "✗ Violation [the mapping] amount = 2 million" in result.output
     assert "fix: " in result.output

@@ -45,6 +45,7 @@ class Code(StrEnum):
     UNDEFINED_REFERENCE = "undefined-reference"
     MISSING_QUOTE = "missing-quote"
     QUOTE_NOT_IN_TEXT = "quote-not-in-text"
+    NAME_NOT_IN_QUOTE = "name-not-in-quote"  # a label or alias its quote does not contain
     INVALID_VALUE = "invalid-value"  # a number, date, language code, web address ... that is not one
 
 

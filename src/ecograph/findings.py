@@ -55,6 +55,7 @@ CHECK_BY_CODE = {
     Code.UNKNOWN_PROPERTY: Check.NAMING,
     Code.MISSING_QUOTE: Check.PROVENANCE,
     Code.QUOTE_NOT_IN_TEXT: Check.PROVENANCE,
+    Code.NAME_NOT_IN_QUOTE: Check.PROVENANCE,
     Code.UNDEFINED_REFERENCE: Check.REFERENCE,
 }
 CHECK_NAMESPACE = "https://w3id.org/ecograph/check#"

@@ -28,11 +28,11 @@ from .shapefacts import ENGINE_KINDS, shape_facts
 SCHEMA_FILE = "mapping.schema.json"  # in dist/ and beside the mappings
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # With id, what an entry that declares an entity states (the engine requires each when it maps the entity).
-DECLARING_KEYS = ("type", "label", "quote")
+DECLARING_KEYS = ("type", "quote")
 ENTITY_KEY_DOCS = {
     "id": "the entity's id, kind/slug: the kind names the type of entity, the slug the entity (lowercase a-z, 0-9, -)",
     "type": "the entity's class in the ontology, or a list of classes",
-    "label": "its name as the article gives it, per language",
+    "label": "its name per language, as the quote gives it (names the article does not give go in mappings/names.yaml)",
     "alt": "other names the article uses, per language (a text or a list)",
     "quote": "the article's words that mention the entity, verbatim: the quote of its type, labels and of every "
     "fact that gives no quote of its own",

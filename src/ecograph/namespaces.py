@@ -23,6 +23,19 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 
+#: The properties that name an entity: a claim of one says only a name its quote contains.
+NAMING_PROPERTIES = frozenset(
+    {
+        RDFS + "label",
+        SKOS + "prefLabel",
+        SKOS + "altLabel",
+        SKOS + "hiddenLabel",
+        FOAF + "name",
+        SCHEMA + "name",
+        SCHEMA + "alternateName",
+    }
+)
+
 #: The standard vocabularies, as the dumps declare them (in this order).
 STANDARD_PREFIXES = {
     "rdf": RDF,

@@ -24,6 +24,7 @@ DEFAULT_BASE = "https://w3id.org/ecograph/"
 DEFAULT_TITLE = "Ecosystem Graph dataset"
 CACHE_FOLDER = ".ecograph-cache"  # the default cache folder's name, in the project (or beside a served dist/)
 CACHE_ENV = "ECOGRAPH_CACHE_DIR"
+NAMES_FILE = "names.yaml"  # the curated names, in mappings/: never an article mapping
 FOLDERS = ("seeds", "ontology", "mappings", "shapes", "queries")
 MAPPING_SUFFIXES = (".yaml", ".ttl", ".jsonld")  # mappings/<stem>.<suffix>: the facts of seeds/<stem>.txt
 _BASE = re.compile(r"^https?://[^/\s]+/\S*$")
@@ -104,8 +105,17 @@ class Project:
         return sorted(self.shapes_dir.glob("*.ttl"))
 
     def mapping_files(self) -> list[Path]:
-        """One file per article: a YAML mapping, or its facts and claims written by hand in Turtle or JSON-LD."""
-        return sorted(p for p in self.mappings_dir.glob("*") if p.suffix in MAPPING_SUFFIXES)
+        """One file per article: a YAML mapping, or its facts and claims written by hand in Turtle or JSON-LD.
+
+        The curated names file sits beside them and is never an article mapping."""
+        return sorted(
+            p for p in self.mappings_dir.glob("*") if p.suffix in MAPPING_SUFFIXES and p.name != NAMES_FILE
+        )
+
+    @property
+    def names_file(self) -> Path:
+        """The curated names (translations, official names, abbreviations, display labels), with who and why."""
+        return self.mappings_dir / NAMES_FILE
 
     def query_files(self) -> list[Path]:
         return sorted(self.queries_dir.glob("*.rq"))

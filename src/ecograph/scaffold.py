@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
+from .build.dumps import MappingErrors, curated_names
 from .build.graph import Dataset
 from .build.mapcache import map_article_cached
 from .errors import EcographError, InputError, Location, ProjectError
@@ -204,8 +205,13 @@ def published_from_mappings(project: Project, notes: list[str]) -> Published:
             articles.append(map_article_cached(project, vocabulary, path))
         except InputError as error:
             notes.append(f"{path.name} was left out of the look-up: it does not map yet ({error})")
+    try:
+        names = curated_names(project, articles)
+    except MappingErrors as error:
+        names = None
+        notes.append(f"{project.names_file.name} was left out of the look-up: {error}")
     store = Store()
-    store.bulk_extend(Dataset(articles).quads())
+    store.bulk_extend(Dataset(articles, names).quads())
     return Published(store, None)
 
 

@@ -2,6 +2,10 @@
 
 Quotes are compared with runs of white space folded to one space (articles copied from the web carry double
 spaces and line breaks in odd places); every other character must match exactly.
+
+A name is in its quote when it occurs in it with the same folding of white space, and also regardless of case
+and of the kind of quotation mark or apostrophe (`name_in_quote`): a headline's capitals ("Inspiring Closing
+Event") and a typed ' for the article's ’ do not make another name, whereas any other difference does.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .errors import Code, InputError, Location
 from .userfile import read_user_file
 
 _SPACE = re.compile(r"\s+")
+_QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 MAX_BYTES = 1_000_000  # a news article is a few kilobytes; larger files are not articles (and slow to scan)
 
 
@@ -99,6 +104,16 @@ class ArticleText:
                 code=Code.QUOTE_NOT_IN_TEXT,
             )
         return Quote(wanted, lines[start])
+
+
+def fold_name(text: str) -> str:
+    """A name or quote as names are compared: white space folded, quotation marks straight, case folded."""
+    return _SPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip().casefold()
+
+
+def name_in_quote(name: str, quote: str) -> bool:
+    """Whether the quote says the name (compared as `fold_name` folds both)."""
+    return fold_name(name) in fold_name(quote)
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -32,7 +32,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from ..errors import EcographError
-from ..project import CACHE_ENV, CACHE_FOLDER, Project
+from ..project import CACHE_ENV, CACHE_FOLDER, NAMES_FILE, Project
 from ..store import cache_dir
 from .synthetic import generate_corpus
 
@@ -256,9 +256,14 @@ class _Change:
             path.write_bytes(data)
 
 
+def _mappings(corpus: Path) -> list[Path]:
+    """The corpus's article mappings (not its names file)."""
+    return sorted(p for p in (corpus / "mappings").glob("*.yaml") if p.name != NAMES_FILE)
+
+
 def _change_one_article(corpus: Path) -> _Change:
     """Change the middle article: one more sentence in its text, and a fact quoting it in its mapping."""
-    mappings = sorted((corpus / "mappings").glob("*.yaml"))
+    mappings = _mappings(corpus)
     mapping = mappings[len(mappings) // 2]
     text = corpus / "seeds" / f"{mapping.stem}.txt"
     change = _Change({mapping: mapping.read_bytes(), text: text.read_bytes()})
@@ -333,7 +338,7 @@ def _measure_validate(corpus: Path, dist: Path, result: SizeResult) -> float | N
     if probe.returncode != 0 or "--against" not in probe.stdout:
         result.notes.append("validate: `ecograph validate FILE --against DIST` is not available yet; not measured")
         return None
-    mappings = sorted((corpus / "mappings").glob("*.yaml"))
+    mappings = _mappings(corpus)
     mapping = mappings[len(mappings) // 3]
     command = [str(ecograph), "--project", str(corpus), "validate", str(mapping), "--against", str(dist)]
     # the first validate against a new dist builds the store and name index that later ones open (untimed)
@@ -556,7 +561,7 @@ def _stored_queries(dist: Path, wanted: tuple[str, ...]) -> dict[str, str]:
 def _entity_ids(corpus: Path, count: int = 64) -> list[str]:
     """Entities to dereference: those of the first articles (frequent ones and long-tail ones alike)."""
     found: list[str] = []
-    for mapping in sorted((corpus / "mappings").glob("*.yaml")):
+    for mapping in _mappings(corpus):
         for line in mapping.read_text(encoding="utf-8").splitlines():
             if line.startswith("- id: "):
                 entity = line[6:].strip()

@@ -27,6 +27,7 @@ import yaml
 
 from ..errors import EcographError
 from ..project import FOLDERS, Project
+from ..text import name_in_quote
 
 MARKER = ".ecograph-synthetic.json"
 T = TypeVar("T")
@@ -940,6 +941,63 @@ def _yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
 
 
+NARY_TYPES = {"Funding": "display-label", "Position": "display-label", "Figure": "display-label"}
+
+
+class _CuratedNames:
+    """The names the generated entries' quotes do not say, moved out of the mappings into the names file."""
+
+    def __init__(self) -> None:
+        self.moved: dict[tuple[str, str, str, str], str] = {}  # (id, label|alt, language, name) -> kind
+        self.kept: set[tuple[str, str, str]] = set()  # (id, language, name) an article claims
+
+    def take_unquoted(self, mapping: dict[str, Any]) -> None:
+        for entity in mapping["entities"]:
+            for key in ("label", "alt"):
+                values = entity.get(key)
+                if values is None:
+                    continue
+                by_language = values if isinstance(values, dict) else {"en": values}
+                kept = {lang: self._kept(entity, key, lang, texts) for lang, texts in by_language.items()}
+                kept = {lang: texts for lang, texts in kept.items() if texts}
+                if kept:
+                    entity[key] = kept if isinstance(values, dict) else kept["en"]
+                else:
+                    del entity[key]
+
+    def _kept(self, entity: dict[str, Any], key: str, lang: str, texts: Any) -> Any:
+        listed = texts if isinstance(texts, list) else [texts]
+        kept = []
+        for text in listed:
+            if name_in_quote(text, entity["quote"]):
+                kept.append(text)
+                self.kept.add((entity["id"], lang, text))
+            else:
+                kind = NARY_TYPES.get(entity["type"], "abbreviation" if key == "alt" else "other-name")
+                self.moved.setdefault((entity["id"], key, lang, text), kind)
+        return kept if isinstance(texts, list) else (kept[0] if kept else None)
+
+    def entries(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = []
+        labelled: set[tuple[str, str]] = set()
+        for (entity_id, key, lang, text), kind in sorted(self.moved.items()):
+            if (entity_id, lang, text) in self.kept:
+                continue
+            as_label = key == "label" and (entity_id, lang) not in labelled
+            if as_label:
+                labelled.add((entity_id, lang))
+            entries.append(
+                {
+                    "id": entity_id,
+                    "kind": kind,
+                    "label" if as_label else "alt": {lang: text if as_label else [text]},
+                    "who": "ecograph bench generate",
+                    "why": "a generated name the generated sentence does not say",
+                }
+            )
+        return entries
+
+
 def corpus_pyproject(articles: int, seed: int) -> str:
     """The corpus's own `[tool.ecograph]` facts (its vocabulary, in ontology/ and shapes/, is the template's)."""
     lines = [
@@ -980,8 +1038,10 @@ def generate_corpus(out: Path, articles: int, *, seed: int = 1, template: Path |
     world = World(articles, seed)
     entity_ids: set[str] = set()
     text_bytes = 0
+    names = _CuratedNames()
     for index in range(articles):
         stem, text, metadata, mapping = write_article(world, index, seed)
+        names.take_unquoted(mapping)
         raw = text.encode("utf-8")
         text_bytes += len(raw)
         (out / "seeds" / f"{stem}.txt").write_bytes(raw)
@@ -990,6 +1050,7 @@ def generate_corpus(out: Path, articles: int, *, seed: int = 1, template: Path |
             f"# synthetic article {index} (seed {seed})\n" + _yaml(mapping), encoding="utf-8"
         )
         entity_ids.update(e["id"] for e in mapping["entities"])
+    (out / "mappings" / "names.yaml").write_text(_yaml({"names": names.entries()}), encoding="utf-8")
     summary = CorpusSummary(out=out, articles=articles, seed=seed, entities=len(entity_ids), text_bytes=text_bytes)
     (out / "pyproject.toml").write_text(corpus_pyproject(articles, seed), encoding="utf-8")
     (out / MARKER).write_text(

@@ -46,8 +46,9 @@ from .graph import (
     write_rdf,
 )
 from .mapcache import map_article_cached
-from .mapping import ArticleGraph
+from .mapping import ArticleGraph, undeclared_entity
 from .metadata import write_void
+from .names import names_graph, read_names
 from .rdfmapping import file_problems
 from .shacl import validate_articles
 
@@ -103,7 +104,30 @@ def map_all(project: Project, vocabulary: Vocabulary) -> list[ArticleGraph]:
             "(ecograph new seeds/ARTICLE.txt writes a first version)"
         )
     _check_unique_slugs(project, articles)
+    _check_borrowed(articles)
     return articles
+
+
+def _check_borrowed(articles: list[ArticleGraph]) -> None:
+    """Every entry with only an id uses an entity that another mapping declares."""
+    declared = {entity_id for article in articles for entity_id in article.entity_lines}
+    problems = [
+        Finding.from_error(undeclared_entity(Location(article.mapping_path, line, entity_id), entity_id))
+        for article in articles
+        for entity_id, line in sorted(article.borrowed.items(), key=lambda item: item[1])
+        if entity_id not in declared
+    ]
+    if problems:
+        raise MappingErrors(problems)
+
+
+def curated_names(project: Project, articles: list[ArticleGraph]) -> ArticleGraph:
+    """The names graph of mappings/names.yaml; MappingErrors listing every problem of the file."""
+    declared = {entity_id for article in articles for entity_id in article.entity_lines}
+    names = read_names(project, declared, collect=True)
+    if names.findings:
+        raise MappingErrors(names.findings)
+    return names_graph(project, names)
 
 
 def _check_unique_slugs(project: Project, articles: list[ArticleGraph]) -> None:
@@ -127,17 +151,18 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         vocabulary = Vocabulary.of(project)
     with progress.step("mapping articles"):
         articles = map_all(project, vocabulary)
+        names = curated_names(project, articles)
     with progress.step("checking the stored queries"):
         load_queries(project)
     with progress.step("validating with the SHACL shapes"):
-        warnings = validate_articles(project, vocabulary, articles)
+        warnings = validate_articles(project, vocabulary, articles, names)
     staging: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with _publishing_lock(out):
             _remove_leftovers(out)
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-            result = _write_all(project, Dataset(articles), staging, progress)
+            result = _write_all(project, Dataset(articles, names), staging, progress)
             with progress.step("publishing"):
                 _publish(staging, out)
                 staging = None

@@ -32,18 +32,21 @@ class Dataset:
     (`ArticleGraph.sorted_quads`).
     """
 
-    def __init__(self, articles: list[ArticleGraph]) -> None:
+    def __init__(self, articles: list[ArticleGraph], names: ArticleGraph | None = None) -> None:
         self.articles = sorted(articles, key=lambda a: str(a.graph))
         # each article's distinct triples, keyed and sorted by their N-Triples text
         self.article_triples = {a.slug: _distinct_triples(a) for a in self.articles}
+        # the curated names' graph (not an article's): published with the articles, described on its own
+        self.names_triples = _distinct_triples(names) if names else []
+        self.graphs = sorted([*self.articles, *([names] if names else [])], key=lambda a: str(a.graph))
 
     def quads(self) -> list[Quad]:
-        return [quad for article in self.articles for _, quad in article.sorted_quads]
+        return [quad for graph in self.graphs for _, quad in graph.sorted_quads]
 
     def triples(self) -> list[Triple]:
-        """The union of the article graphs: each distinct triple once."""
+        """The union of the article graphs and the names graph: each distinct triple once."""
         unique: dict[str, Triple] = {}
-        for triples in self.article_triples.values():
+        for triples in [*self.article_triples.values(), self.names_triples]:
             for key, triple in triples:
                 unique.setdefault(key, triple)
         return [unique[key] for key in sorted(unique)]
@@ -52,7 +55,7 @@ class Dataset:
         """The IRIs of every subject."""
         return {
             key[1 : key.index(">")]
-            for triples in self.article_triples.values()
+            for triples in [*self.article_triples.values(), self.names_triples]
             for key, _ in triples
             if key.startswith("<")
         }

@@ -32,7 +32,7 @@ from . import rdfmapping
 from .mapping import ArticleGraph
 from .rdfmapping import map_file
 
-FORMAT = b"ecograph-mapcache-1"
+FORMAT = b"ecograph-mapcache-2"
 
 
 def map_article_cached(project: Project, vocabulary: Vocabulary, mapping_path: Path) -> ArticleGraph:
@@ -109,6 +109,7 @@ def _read(entry: Path, mapping_path: Path) -> ArticleGraph | None:
         article=NamedNode(meta["article"]),
         quads=quads,
         entity_lines={k: int(v) for k, v in meta["entity_lines"].items()},
+        borrowed={k: int(v) for k, v in meta["borrowed"].items()},
     )
 
 
@@ -120,6 +121,7 @@ def _write(entry: Path, article: ArticleGraph) -> None:
             "graph": article.graph.value,
             "article": article.article.value,
             "entity_lines": article.entity_lines,
+            "borrowed": article.borrowed,
         },
         ensure_ascii=False,
         sort_keys=True,

@@ -7,6 +7,11 @@ article (`prov:wasQuotedFrom`). All triples of an article go into the article's 
 One engine, `MappingEngine`, does the mapping under one of two policies: `Policy.STOP` raises the first problem
 as an InputError (`map_article`), `Policy.COLLECT` notes every problem as a Finding and goes on with the next
 entity or fact (`mapping_problems`, and `ecograph validate` reading a contribution).
+
+A claim says only what its quote says: a `label:` or `alt:` name must occur in the entry's quote (compared as
+`text.name_in_quote` folds them); a name no sentence says belongs in the project's curated names file. An entry
+with only `id:` (and `facts:`, each with its own quote) uses an entity that another mapping declares: it is
+recorded in `ArticleGraph.borrowed`, and the build checks that some mapping declares it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -32,10 +37,10 @@ from ..namespaces import DCTERMS, PROV, SKOS
 from ..namespaces import RDF as RDF_NS
 from ..namespaces import XSD as XSD_NS
 from ..ontology import ALT_LABEL, LABEL, LANG_STRING, Property, Vocabulary
-from ..project import Project
+from ..project import NAMES_FILE, Project
 from ..projectfacts import LANGUAGES
 from ..shapefacts import shape_facts
-from ..text import ArticleText, Quote
+from ..text import ArticleText, Quote, name_in_quote
 from ..yamlfile import Map, Seq, load_yaml
 
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
@@ -45,6 +50,7 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 ENTITY_KEYS = {"id", "type", "label", "alt", "quote", "facts"}
+BORROWING_KEYS = {"id", "facts"}  # an entry that only uses an entity another mapping declares
 METADATA_KEYS = {"slug", "title", "languages", "published", "publisher", "author"}
 INTEGER_RANGES = (XSD.nonNegativeInteger, XSD.positiveInteger, XSD.integer)  # counts: whole numbers, not negative
 WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -61,6 +67,7 @@ class ArticleGraph:
     article: NamedNode
     quads: list[Quad] = field(default_factory=list)
     entity_lines: dict[str, int] = field(default_factory=dict)
+    borrowed: dict[str, int] = field(default_factory=dict)  # ids declared by another mapping, and their entry's line
 
     @cached_property
     def sorted_quads(self) -> list[tuple[str, Quad]]:
@@ -153,6 +160,7 @@ class MappingEngine:
         text: ArticleText,
         metadata: Map,
         policy: Policy = Policy.STOP,
+        known: Callable[[str], bool] | None = None,
     ) -> None:
         self.project = project
         self.vocabulary = vocabulary
@@ -176,6 +184,7 @@ class MappingEngine:
         self.findings: list[Finding] = []
         self.broken: set[str] = set()  # ids of entities whose entry is faulty
         self.focus = ""  # the IRI of the entity being mapped
+        self.known = known  # which ids other mappings declare; None: the build checks the borrowed ids itself
 
     def run(self, entities: Any) -> ArticleGraph:
         """Map the entities, then the article's metadata; the article's graph (partial if problems were collected)."""
@@ -244,20 +253,29 @@ class MappingEngine:
                 value=entity_id,
             )
         if entity_id in self.declared:
+            first = self.result.entity_lines.get(entity_id) or self.result.borrowed[entity_id]
             raise InputError(
                 where,
-                f"the id '{entity_id}' is declared twice (first on line {self.result.entity_lines[entity_id]})",
+                f"the id '{entity_id}' is declared twice (first on line {first})",
                 "merge the two entries into one",
                 code=Code.DUPLICATE_ID,
             )
+        if set(entity) <= BORROWING_KEYS:
+            if self.known is not None and not self.known(entity_id):
+                raise undeclared_entity(Location(self.path, entity.line, f"{field_path}.type"), entity_id)
+            self.result.borrowed[entity_id] = entity.line
+        else:
+            self.result.entity_lines[entity_id] = entity.line
         self.declared[entity_id] = NamedNode(self.project.entity_iri(entity_id))
-        self.result.entity_lines[entity_id] = entity.line
 
     def _entity(self, entity: Map, field_path: str) -> None:
         subject = self.declared[entity["id"]]
+        if entity["id"] in self.result.borrowed:
+            self._facts(subject, entity, field_path, None)
+            return
         quote = self._quote(entity, field_path, required=True)
         assert quote is not None  # required=True raises instead of returning None
-        types = entity.get("type")
+        types = _required(entity, "type", self.path, field_path)
         types = types if isinstance(types, Seq) else [types]
         for kind in types:
             self._fact(
@@ -271,6 +289,9 @@ class MappingEngine:
             scheme = self.schemes.get(str(self.vocabulary.classes.get(str(kind), "")))
             if scheme:
                 self._fact(subject, NamedNode(SKOS + "inScheme"), NamedNode(scheme), quote)
+        self._facts(subject, entity, field_path, quote)
+
+    def _facts(self, subject: NamedNode, entity: Map, field_path: str, quote: Quote | None) -> None:
         facts = entity.get("facts", Seq())
         if not isinstance(facts, Seq):
             raise InputError(
@@ -290,15 +311,31 @@ class MappingEngine:
             )
 
     def _labels(self, subject: NamedNode, entity: Map, field_path: str, quote: Quote) -> None:
-        labels = _required(entity, "label", self.path, field_path)
-        where = self._at(entity, "label", field_path)
-        for value in self._lang_values(labels, where, many=False):
-            self._fact(subject, NamedNode(str(LABEL)), value, quote)
-        if "alt" in entity:
-            for value in self._lang_values(entity["alt"], self._at(entity, "alt", field_path), many=True):
-                self._fact(subject, NamedNode(str(ALT_LABEL)), value, quote)
+        """The names the quote says; a label is optional (an entity the quote names not at all has its label in
+        the curated names file)."""
+        for key, predicate in (("label", LABEL), ("alt", ALT_LABEL)):
+            if key not in entity:
+                continue
+            where = self._at(entity, key, field_path)
+            for value in self._lang_values(entity[key], where, many=key == "alt"):
+                self._guarded(self.focus, self._name, subject, NamedNode(str(predicate)), value, quote, where)
 
-    def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote) -> None:
+    def _name(self, subject: NamedNode, predicate: NamedNode, value: Literal, quote: Quote, where: Location) -> None:
+        if not name_in_quote(value.value, quote.text):
+            kind = "label" if predicate.value == str(LABEL) else "other name (alt)"
+            names = f"{self.project.mappings_dir.name}/{NAMES_FILE}"
+            raise InputError(
+                Location(where.path, where.line, f"{where.field}.{value.language}"),
+                f'the {value.language} {kind} "{value.value}" is not in the entity\'s quote ("{_short(quote.text)}"): '
+                "a name claim says only what its quote says",
+                "quote a sentence of the article that contains the name; or, when no sentence does (a translation, "
+                f"an official name, an abbreviation, a display label), move the name to {names} with who: and why:",
+                code=Code.NAME_NOT_IN_QUOTE,
+                value=value.value,
+            )
+        self._fact(subject, predicate, value, quote)
+
+    def _statement(self, subject: NamedNode, fact: Any, field_path: str, line: int, default: Quote | None) -> None:
         if not isinstance(fact, Map):
             raise InputError(
                 Location(self.path, line, field_path),
@@ -315,7 +352,8 @@ class MappingEngine:
         key = keys[0]
         where = Location(self.path, fact.key_lines[key], f"{field_path}.{key}")
         prop = self.vocabulary.property_named(key, where)
-        quote = self._quote(fact, field_path, required=False) or default
+        quote = self._quote(fact, field_path, required=default is None) or default
+        assert quote is not None  # required when there is no default
         values = fact[key] if isinstance(fact[key], Seq) and prop.is_object else [fact[key]]
         for value in values:
             for term in self._values(prop, value, where):
@@ -504,6 +542,21 @@ def _read_metadata(project: Project, stem: str) -> Map:
             "e.g. [en, nl]",
         )
     return meta
+
+
+def undeclared_entity(where: Location, entity_id: str) -> InputError:
+    """An entry with only `id:` for an entity that no other mapping declares."""
+    return InputError(
+        where,
+        "the field 'type' is missing",
+        f"no other mapping declares '{entity_id}': give its type:, label: and quote: here, or use the id of an "
+        "entity another mapping declares",
+        code=Code.MISSING_FIELD,
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _only_keys(node: Map, allowed: set[str], path: Path, field_path: str) -> None:

@@ -20,6 +20,7 @@ from .. import __version__
 from ..namespaces import DCAT, FOAF, SPDX, VOID, XSD
 from ..namespaces import DCTERMS as DCT
 from ..project import Project
+from .names import NAMES_SLUG
 
 if TYPE_CHECKING:
     from .graph import Dataset
@@ -105,6 +106,14 @@ def write_void(project: Project, dataset: Dataset, folder: Path, triple_count: i
     )
 
 
+NAMES_DESCRIPTION = (
+    "Names the project's editors give entities and no article states: translations, official names, "
+    "abbreviations and display labels. Each name has an eco:CuratedName record (rdf:subject, rdf:predicate, "
+    "rdf:object) with its kind (eco:nameKind), who curated it (dcterms:creator) and why (skos:editorialNote); "
+    "a name an article states has an eco:Claim with its quote instead."
+)
+
+
 class _Describer:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -162,6 +171,8 @@ class _Describer:
         self.add(contact, VCARD + "hasURL", NamedNode(base))
         for slug, triples in sorted(dataset.article_triples.items()):
             self.subset(slug, len(triples))
+        if dataset.names_triples:
+            self.names_subset(len(dataset.names_triples), publisher)
 
     def _license(self, subject: NamedNode) -> None:
         if self.project.facts.license:
@@ -175,6 +186,17 @@ class _Describer:
         self.add(subset, DCT + "source", NamedNode(self.project.article_iri(slug)))
         self.add(subset, VOID + "triples", _integer(triples))
         self.add(subset, VOID + "dataDump", NamedNode(f"{self.project.base}dumps/articles/{slug}.ttl"))
+
+    def names_subset(self, triples: int, publisher: NamedNode) -> None:
+        """The curated names' graph: what the project's editors call entities, not what an article says."""
+        subset = NamedNode(f"{self.project.base}dataset/graph/{NAMES_SLUG}")
+        self.add(self.root, VOID + "subset", subset)
+        self.add(subset, RDF_TYPE, NamedNode(VOID + "Dataset"))
+        self.add(subset, SD + "name", NamedNode(self.project.graph_iri(NAMES_SLUG)))
+        self.add(subset, DCT + "title", self.text("Curated names"))
+        self.add(subset, DCT + "description", self.text(NAMES_DESCRIPTION))
+        self.add(subset, DCT + "creator", publisher)
+        self.add(subset, VOID + "triples", _integer(triples))
 
     def distribution(self, distribution: Distribution, path: Path, statements: int) -> None:
         node = self._file(distribution.file, path, distribution.title, distribution.media_type, distribution.file_type)

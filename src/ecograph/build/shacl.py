@@ -1,7 +1,12 @@
 """SHACL validation of the graph with pySHACL: per article, in parallel, cached by content.
 
-Each article graph is validated on its own (it declares every entity it mentions), together with the
-ontology's class hierarchy so that shapes aimed at a superclass reach instances of its subclasses. A result
+Each article graph is validated on its own, together with the ontology's class hierarchy so that shapes aimed
+at a superclass reach instances of its subclasses, and with the names the names graph and the other articles
+give its entities and the types of the entities it uses without declaring them (entries with only an id): so
+an entity's label may come from the names file or another article, and a link to another article's entity has
+its class. An
+entity the article only links to is checked in the article that declares it. The names graph is validated on
+its own (its curated-name records; the entities are checked with their articles). A result
 is cached in the project's cache folder (Project.cache_dir) by the hash of the article's triples, the shapes and the
 ontology, so an unchanged article is not validated again. Entries carry the SHA-256 of their content
 (cachefile.py): an entry that was damaged or edited is validated afresh, never trusted.
@@ -18,12 +23,15 @@ from pathlib import Path
 
 import pyshacl
 import rdflib
-from pyoxigraph import RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import RDFS, SH, Graph, URIRef
 
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, Location
 from ..findings import Check, Finding, Severity
+from ..namespaces import RDF as RDF_NS
+from ..namespaces import RDFS as RDFS_NS
+from ..namespaces import SKOS as SKOS_NS
 from ..ontology import Vocabulary, read_turtle
 from ..project import Project
 from .mapping import ArticleGraph
@@ -87,7 +95,9 @@ def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Finding]:
     return sorted(problems, key=lambda p: (p.focus, p.path or "", p.message, p.value or ""))
 
 
-def validate_articles(project: Project, vocabulary: Vocabulary, articles: list[ArticleGraph]) -> list[Finding]:
+def validate_articles(
+    project: Project, vocabulary: Vocabulary, articles: list[ArticleGraph], names: ArticleGraph | None = None
+) -> list[Finding]:
     """Raise ShapesViolated listing every violation; return the warnings and infos (they do not stop a build),
     each located at the mapping entry it is about.
 
@@ -108,17 +118,25 @@ def validate_articles(project: Project, vocabulary: Vocabulary, articles: list[A
         )
     ).hexdigest()
     cache = project.cache_dir / "shacl"
-    known = {a.slug: _cached(cache / _key(a, context_key)) for a in articles}
-    todo = [a for a in articles if known[a.slug] is None]
+    graphs = [*articles, *([names] if names else [])]
+    data = _with_context(project, articles, names)
+    known = {a.slug: _cached(cache / _key(data[a.slug], context_key)) for a in graphs}
+    todo = [a for a in graphs if known[a.slug] is None]
     if todo:  # parse the shapes only when something is left to validate
         shapes = load_shapes(project)
         if not len(shapes):
             return []
-        for article, problems in zip(todo, _run(todo, shapes, class_hierarchy(vocabulary.graph)), strict=True):
+        payloads = [data[a.slug] for a in todo]
+        for article, problems in zip(todo, _run(payloads, shapes, class_hierarchy(vocabulary.graph)), strict=True):
             known[article.slug] = problems
             if not any(p.severity is Severity.VIOLATION for p in problems):
-                _store(cache / _key(article, context_key), problems)
-    found = [replace(p, location=_where(project, a, p)) for a in articles for p in known[a.slug] or []]
+                _store(cache / _key(data[article.slug], context_key), problems)
+    found = [
+        replace(p, location=_where(project, a, p))
+        for a in graphs
+        for p in known[a.slug] or []
+        if _reported(project, a, p, names)
+    ]
     violations = [f for f in found if f.severity is Severity.VIOLATION]
     if violations:
         raise ShapesViolated(violations)
@@ -141,16 +159,70 @@ def _store(entry: Path, problems: list[Finding]) -> None:
     )
 
 
-def _key(article: ArticleGraph, context_key: str) -> str:
+NAME_PREDICATES = (RDFS_NS + "label", SKOS_NS + "altLabel")
+
+
+def _with_context(
+    project: Project, articles: list[ArticleGraph], names: ArticleGraph | None
+) -> dict[str, list[Triple]]:
+    """Each graph's triples, sorted, with what it is validated in the context of: the names the names graph and
+    the other articles give the entities an article mentions, and the types of the entities it uses without
+    declaring them."""
+    names_of: dict[str, list[Triple]] = {}  # every entity's names, in the names graph and in every article
+    for quad in names.quads if names else []:
+        if quad.predicate.value in NAME_PREDICATES:
+            names_of.setdefault(_iri(quad.subject), []).append(quad.triple)
+    types: dict[str, list[Triple]] = {}
+    for article in articles:
+        for quad in article.quads:
+            if quad.predicate.value in NAME_PREDICATES:
+                names_of.setdefault(_iri(quad.subject), []).append(quad.triple)
+            elif quad.predicate.value == RDF_NS + "type":
+                types.setdefault(_iri(quad.subject), []).append(quad.triple)
+    data = {names.slug: sorted({q.triple for q in names.quads}, key=str)} if names else {}
+    for article in articles:
+        triples = {q.triple for q in article.quads}
+        for node in _entities(project, article.quads):
+            triples.update(names_of.get(node, ()))
+        for entity_id in article.borrowed:
+            triples.update(types.get(project.entity_iri(entity_id), ()))
+        data[article.slug] = sorted(triples, key=str)
+    return data
+
+
+def _iri(term: object) -> str:
+    return term.value if isinstance(term, NamedNode) else ""
+
+
+def _entities(project: Project, quads: list[Quad]) -> set[str]:
+    prefix = f"{project.base}id/"
+    found = set()
+    for quad in quads:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, NamedNode) and term.value.startswith(prefix):
+                found.add(term.value)
+    return found
+
+
+def _reported(project: Project, graph: ArticleGraph, problem: Finding, names: ArticleGraph | None) -> bool:
+    """Whether a finding is this graph's to report: not about an entity the article only links to (it is checked
+    where it is declared), and in the names graph only about its curated-name records."""
+    if graph is names:
+        return problem.focus.startswith(project.entity_iri("name/"))
+    linked_only = {project.entity_iri(i) for i in graph.borrowed} - {_iri(q.subject) for q in graph.quads}
+    return problem.focus not in linked_only
+
+
+def _key(triples: list[Triple], context_key: str) -> str:
     digest = hashlib.sha256(context_key.encode())
-    for text, _ in article.sorted_quads:
-        digest.update(text.encode())
+    for triple in triples:
+        digest.update(str(triple).encode())
     return digest.hexdigest()
 
 
-def _run(articles: list[ArticleGraph], shapes: Graph, hierarchy: Graph) -> list[list[Finding]]:
-    payloads = [serialize([q.triple for q in a.quads], format=RdfFormat.N_TRIPLES) or b"" for a in articles]
-    if len(articles) < PARALLEL_FROM:
+def _run(data: list[list[Triple]], shapes: Graph, hierarchy: Graph) -> list[list[Finding]]:
+    payloads = [serialize(triples, format=RdfFormat.N_TRIPLES) or b"" for triples in data]
+    if len(data) < PARALLEL_FROM:
         return [problems_in(_parse(p), shapes, hierarchy) for p in payloads]
     shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
     hierarchy_nt = hierarchy.serialize(format="nt", encoding="utf-8")
@@ -183,10 +255,11 @@ def _where(project: Project, article: ArticleGraph, problem: Finding) -> Locatio
     prefix = f"{project.base}id/"
     entity_id = problem.focus[len(prefix) :] if problem.focus.startswith(prefix) else None
     path_label = problem.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if problem.path else None
-    if entity_id in article.entity_lines:
+    lines = {**article.borrowed, **article.entity_lines}
+    if entity_id in lines:
         return Location(
             article.mapping_path,
-            article.entity_lines[entity_id],
+            lines[entity_id],
             f"{entity_id}" + (f".{path_label}" if path_label else ""),
         )
     if problem.focus == str(article.article):

@@ -26,12 +26,13 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 from rdflib.term import Node
 
 from ..build.mapping import SLUG_PATTERN
-from ..errors import InputError, Location
+from ..errors import Code, InputError, Location
 from ..findings import Check, Finding, Severity
+from ..namespaces import NAMING_PROPERTIES
 from ..ontology import Vocabulary
 from ..project import Project
 from ..shapefacts import ShapeFacts, shape_facts
-from ..text import ArticleText
+from ..text import ArticleText, name_in_quote
 from .contribution import Contribution
 from .duplicates import Match, find_duplicates
 from .published import Published
@@ -528,7 +529,30 @@ def _claim_problems(ctx: Context, claim: Node) -> list[Finding]:
                 quote,
             )
         ]
-    return _quote_in_article(ctx, focus, predicate, quote, article)
+    return _name_in_quote(ctx, focus, predicate, graph.value(claim, RDF.object), quote) + _quote_in_article(
+        ctx, focus, predicate, quote, article
+    )
+
+
+def _name_in_quote(ctx: Context, focus: Node, predicate: Node | None, name: Node | None, quote: Node) -> list[Finding]:
+    """A claim of a name (rdfs:label, skos:altLabel, ...) says only a name its quote contains."""
+    if str(predicate) not in NAMING_PROPERTIES or not isinstance(name, Literal) or name_in_quote(str(name), str(quote)):
+        return []
+    names = f"{ctx.project.mappings_dir.name}/{ctx.project.names_file.name}"
+    return [
+        _finding(
+            ctx,
+            Check.PROVENANCE,
+            Severity.VIOLATION,
+            focus,
+            f'the claimed name "{name}" is not in its quote ("{quote}"): a name claim says only what its quote says',
+            "quote a sentence of the article that contains the name; or, when no sentence does (a translation, an "
+            f"official name, an abbreviation, a display label), put the name in {names} with who: and why:",
+            predicate,
+            name,
+            code=Code.NAME_NOT_IN_QUOTE,
+        )
+    ]
 
 
 def _quote_in_article(ctx: Context, focus: Node, predicate: Node | None, quote: Node, article: Node) -> list[Finding]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from ..build.mapping import MappingEngine, Policy, open_article, open_seed
+from ..build.names import declared_ids, read_names
 from ..build.rdfmapping import RdfMapping, Statements, article_stems, normal_value, split, subject_lines
 from ..errors import Code, InputError, Location
 from ..findings import Check, Finding, Severity
@@ -103,7 +104,9 @@ def read_contribution(
                 Location(path), "this is a folder", f"give the contribution's files, e.g. {path}/*.yaml or {path}/*.ttl"
             )
         suffix = path.suffix.lower()
-        if suffix in MAPPING_SUFFIXES:
+        if suffix in MAPPING_SUFFIXES and path.resolve() == project.names_file.resolve():
+            _read_names(project, published, contribution)
+        elif suffix in MAPPING_SUFFIXES:
             _read_mapping(path, project, vocabulary, published, contribution)
         elif suffix in RDF_FORMATS:
             _read_rdf(path, RDF_FORMATS[suffix], contribution, project)
@@ -333,15 +336,36 @@ def _read_mapping(
         found.append(Finding.from_error(error))
         found.extend(_todo_findings(path, todo))
         return
-    engine = MappingEngine(project, vocabulary, path, text, metadata, Policy.COLLECT)
+    engine = MappingEngine(project, vocabulary, path, text, metadata, Policy.COLLECT, _known(project, published, path))
     result = engine.run(entities)
     found.extend(_explained(finding, project, published, engine) for finding in engine.findings)
     found.extend(_todo_findings(path, todo))
     contribution.texts[result.article.value] = text
     _add(contribution.graph, result.quads)
-    for entity_id, line in result.entity_lines.items():
+    for entity_id, line in [*result.entity_lines.items(), *result.borrowed.items()]:
         contribution.locations.setdefault(project.entity_iri(entity_id), Location(path, line))
     contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(text.path.stem)))
+
+
+def _known(project: Project, published: Published, path: Path) -> Callable[[str], bool]:
+    """Whether an id is published or declared by another mapping of the project (read only when needed)."""
+    declared: list[set[str]] = []
+
+    def known(entity_id: str) -> bool:
+        if published.knows(project.entity_iri(entity_id)):
+            return True
+        if not declared:
+            declared.append(declared_ids(project, leaving_out=path))
+        return entity_id in declared[0]
+
+    return known
+
+
+def _read_names(project: Project, published: Published, contribution: Contribution) -> None:
+    """The curated names file: every problem of it, with file, line and field."""
+    _checked_text(project.names_file)
+    names = read_names(project, _known(project, published, project.names_file), collect=True)
+    contribution.findings.extend(names.findings)
 
 
 def _explained(finding: Finding, project: Project, published: Published, engine: MappingEngine) -> Finding:

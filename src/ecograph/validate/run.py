@@ -28,6 +28,7 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..build.names import read_names
 from ..cachefile import read_entry, write_entry
 from ..findings import Check, Finding, Severity
 from ..namespaces import REUSED_LABELS
@@ -71,7 +72,7 @@ def validate(
     vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
-    ctx.data = _with_context(contribution.normalised or contribution.graph, published)
+    ctx.data = _with_context(contribution.normalised or contribution.graph, published, project)
     notes: list[str] = []
     if published.built_store is not None:
         notes.append(
@@ -91,14 +92,18 @@ def validate(
     return _report(ctx, _own_and_unique(ctx, findings), paths, published, notes)
 
 
-def _with_context(contribution: Graph, published: Published) -> Graph:
-    """The contribution plus the published types and labels of every IRI it uses."""
+def _with_context(contribution: Graph, published: Published, project: Project) -> Graph:
+    """The contribution plus the published types and labels of every IRI it uses, and the names the project's
+    names file gives them (its own problems are reported when it is validated itself)."""
     data = Graph()
     for triple in contribution:
         data.add(triple)
     iris = {str(t) for triple in contribution for t in triple if isinstance(t, URIRef)}
     for s, p, o in published.context(iris):
         data.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
+    for name in read_names(project, lambda _: True, collect=True).names:
+        if (iri := project.entity_iri(name.entity_id)) in iris:
+            data.add((URIRef(iri), URIRef(name.predicate), Literal(name.text, lang=name.language)))
     return data
 
 
