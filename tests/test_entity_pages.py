@@ -86,7 +86,7 @@ def test_facts_come_in_order_of_importance(http: httpx.Client) -> None:
 
 
 def test_incoming_links_are_named_the_inverse_way(http: httpx.Client) -> None:
-    members = section(page(http, "/id/ecosystem/medtech-twente"), "incoming")
+    members = section(page(http, "/id/organisation/3d-lab-groningen"), "incoming")
     assert '<a href="/def#memberOf">has member</a>' in members  # owl:inverseOf in the ontology
     developer = section(page(http, "/id/organisation/mylife-technologies"), "incoming")
     assert ">is recipient of</a>" in developer
@@ -174,3 +174,8 @@ def test_a_link_the_build_inferred_is_not_shown_twice(pages_dist: Path, tmp_path
     assert "/id/ecosystem/medtech-twente" in section(micronit, "facts")
     assert "/def#hasMember" not in section(ecosystem, "facts")  # the stated incoming memberOf shows it
     assert '<a href="/def#memberOf">has member</a>' in section(ecosystem, "incoming")
+
+
+def test_records_about_a_statement_are_not_shown_as_incoming_links(http: httpx.Client) -> None:
+    incoming = section(page(http, "/id/organisation/university-of-twente"), "incoming")
+    assert "/id/name/" not in incoming  # a curated name's record names the entity as its rdf:subject

@@ -40,6 +40,7 @@ INCOMING = (
     + """SELECT ?e ?x ?p ?label ?g WHERE {
   GRAPH ?g { ?x ?p ?e }
   FILTER NOT EXISTS { ?x a ECO_CLAIM }
+  FILTER(?p != rdf:subject && ?p != rdf:object)  # records about a statement (curated names, inferences)
   OPTIONAL { ?x LABELS ?label }
 } LIMIT 5000"""
 )
