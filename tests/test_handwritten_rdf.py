@@ -93,7 +93,7 @@ entities:
     quote: "received €2 million from the Twente Board"
   - id: funding/twente-board-micronit-clean-room
     type: Funding
-    label: {{en: "Twente Board funding for Micronit's clean room"}}
+    label: {{en: "€2 million from the Twente Board"}}
     quote: "received €2 million from the Twente Board for a new clean room."
     facts:
       - funder: organisation/twente-board
