@@ -135,9 +135,7 @@ def test_pages_and_search_show_curated_names_in_both_languages(built_dist: Path)
         page = http.get("/id/position/jaap-beernink-novel-t", headers={"Accept": "text/html"}).text
         found = http.get("/api/queries/label-search", params={"q": "ontwerp"}).json()["results"]["bindings"]
     assert "Jaap Beernink, CEO of Novel-T" in page and "Jaap Beernink, CEO van Novel-T" in page
-    assert {(b["entity"]["value"].rsplit("/id/", 1)[1], b["label"]["value"]) for b in found} >= {
-        ("domain/3d-design", "3D-ontwerp")
-    }
+    assert "domain/3d-design" in {b["entity"]["value"].rsplit("/id/", 1)[1] for b in found}  # by "3D-ontwerp"
 
 
 # the names file ----------------------------------------------------------------------------------------------
