@@ -18,7 +18,9 @@ from test_mapping_errors import write_one_article_project
 from ecograph.build.dumps import build_dist
 from ecograph.build.inference import INFERRED_GRAPH, Rule, infer, rules_of
 from ecograph.build.mapping import ArticleGraph
+from ecograph.build.shacl import class_hierarchy, load_shapes, problems_in
 from ecograph.errors import BuildError
+from ecograph.findings import Severity
 from ecograph.ontology import load_ontology
 from ecograph.project import Project
 
@@ -234,3 +236,34 @@ def test_void_counts_the_inferred_graph(built_dist: Path) -> None:
     )
     count = int(void.value(subset, URIRef("http://rdfs.org/ns/void#triples")))
     assert count == len(dataset.graph(URIRef(BASE + INFERRED_GRAPH))) > 0
+
+
+def inferred_and_claims(dist: Path) -> Graph:
+    """The inferred graph with the types of the claims it points at (what the shapes for its records need)."""
+    dataset = Dataset(default_union=True)
+    dataset.parse(dist / "ecograph.trig", format="trig")
+    data = Graph()
+    for triple in dataset.graph(URIRef(BASE + INFERRED_GRAPH)):
+        data.add(triple)
+    for claim in dataset.subjects(RDF.type, ECO.Claim):
+        data.add((claim, RDF.type, ECO.Claim))
+    return data
+
+
+def test_the_inference_records_conform_to_the_shapes(built_dist: Path) -> None:
+    project = Project.open(REPO)
+    problems = problems_in(inferred_and_claims(built_dist), load_shapes(project), class_hierarchy(ONTOLOGY))
+    records = BASE + "id/inference/"
+    assert [p for p in problems if p.focus.startswith(records) and p.severity is Severity.VIOLATION] == []
+
+
+def test_an_inference_record_without_its_claims_is_a_violation(built_dist: Path) -> None:
+    project = Project.open(REPO)
+    data = inferred_and_claims(built_dist)
+    record = next(data.subjects(RDF.type, ECO.Inference))
+    data.remove((record, PROV.wasDerivedFrom, None))
+    [problem] = [
+        p for p in problems_in(data, load_shapes(project), class_hierarchy(ONTOLOGY)) if p.focus == str(record)
+    ]
+    assert problem.path == str(PROV.wasDerivedFrom)
+    assert problem.message.startswith("An inferred statement rests on claims that articles make")
