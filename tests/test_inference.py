@@ -186,8 +186,9 @@ def whole_graph(dist: Path, name: str) -> Graph:
 
 
 def test_the_seed_articles_state_facts_for_every_rule(built_dist: Path) -> None:
-    """So that the tests below are not vacuous for the ontology's axioms as they are today."""
-    assert all(stated(built_dist, rule) for rule in RULES if rule.reads != str(ECO.hasMember))
+    """So that the tests below are not vacuous: each axiom applies to some fact (one way round is enough)."""
+    for axiom in AXIOMS:
+        assert any(stated(built_dist, rule) for rule in RULES if rule.axiom == axiom), axiom
 
 
 @pytest.mark.parametrize("name", ["ecograph.trig", "ecograph.ttl", "ecograph.nt.gz", "ecograph.jsonld"])
