@@ -53,13 +53,16 @@ def test_build_writes_every_dump(built_dist: Path) -> None:
     assert (built_dist / "queries").is_dir()
 
 
-def test_trig_has_one_named_graph_per_article_and_one_of_curated_names(built_dist: Path, seed_project: Project) -> None:
+def test_trig_has_one_named_graph_per_article_one_of_curated_names_and_one_of_inferred_statements(
+    built_dist: Path, seed_project: Project
+) -> None:
     dataset = Dataset()
     dataset.parse(built_dist / "ecograph.trig", format="trig")
     graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {name for name in graphs if name.startswith(seed_project.base + "graph/")} == graphs
-    assert len(graphs) == 5 + 1
+    assert len(graphs) == 5 + 2
     assert seed_project.graph_iri("names") in graphs
+    assert seed_project.base + "graph/inferred" in graphs
 
 
 @pytest.mark.parametrize("name,fmt", [("ecograph.ttl", "turtle"), ("ecograph.nt.gz", "nt")])
@@ -127,6 +130,7 @@ def test_one_query_finds_the_article_and_sentence_behind_any_fact(built_dist: Pa
 
 
 def test_every_fact_about_an_entity_has_a_claim(built_dist: Path, seed_project: Project) -> None:
+    """A claim for every stated fact, an inference record (which has the same shape) for every inferred one."""
     store = pyoxigraph.Store()
     store.bulk_load(path=built_dist / "ecograph.trig", format=pyoxigraph.RdfFormat.TRIG)
     query = f"""
@@ -135,7 +139,9 @@ def test_every_fact_about_an_entity_has_a_claim(built_dist: Path, seed_project: 
           GRAPH ?g {{ ?s ?p ?o
             FILTER(STRSTARTS(STR(?s), "{seed_project.base}id/") && !STRSTARTS(STR(?s), "{seed_project.base}id/claim/")
                    && !STRSTARTS(STR(?s), "{seed_project.base}id/article/")
-                   && !STRSTARTS(STR(?s), "{seed_project.base}id/name/"))
+                   && !STRSTARTS(STR(?s), "{seed_project.base}id/name/")
+                   && !STRSTARTS(STR(?s), "{seed_project.base}id/inference/")
+                   && !STRSTARTS(STR(?s), "{seed_project.base}id/axiom/"))
             FILTER NOT EXISTS {{ ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}
         }}"""
     assert list(store.query(query)) == []

@@ -108,9 +108,7 @@ class Project:
         """One file per article: a YAML mapping, or its facts and claims written by hand in Turtle or JSON-LD.
 
         The curated names file sits beside them and is never an article mapping."""
-        return sorted(
-            p for p in self.mappings_dir.glob("*") if p.suffix in MAPPING_SUFFIXES and p.name != NAMES_FILE
-        )
+        return sorted(p for p in self.mappings_dir.glob("*") if p.suffix in MAPPING_SUFFIXES and p.name != NAMES_FILE)
 
     @property
     def names_file(self) -> Path:

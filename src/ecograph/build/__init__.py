@@ -4,6 +4,7 @@
     rdfmapping.py an article's facts and claims written by hand in Turtle or JSON-LD → the same named graph
     mapcache.py   the per-article cache of mapping.py's results
     graph.py      the article graphs joined into one dataset, and the writers of its RDF formats
+    inference.py  what the ontology's inverse, symmetric and transitive properties imply: the inferred graph
     shacl.py      every article graph validated against the project's shapes (cached per article)
     metadata.py   VoID/DCAT metadata of the dumps (void.ttl)
     dumps.py      the whole build, written atomically into dist/: `build_dist` (public as `ecograph.build`)

@@ -45,6 +45,7 @@ from .graph import (
     write_ntriples_gzip,
     write_rdf,
 )
+from .inference import INFERRED_GRAPH, infer
 from .mapcache import map_article_cached
 from .mapping import ArticleGraph, undeclared_entity
 from .metadata import write_void
@@ -132,7 +133,14 @@ def curated_names(project: Project, articles: list[ArticleGraph]) -> ArticleGrap
 
 def _check_unique_slugs(project: Project, articles: list[ArticleGraph]) -> None:
     seen: dict[str, ArticleGraph] = {}
+    reserved = INFERRED_GRAPH.rsplit("/", 1)[-1]
     for article in articles:
+        if article.slug == reserved:
+            raise BuildError(
+                f"the article {article.stem} has the slug '{reserved}' "
+                f"({Location(project.seed_metadata(article.stem), field='slug')}), which names the graph of "
+                "inferred statements: give the article another slug"
+            )
         if article.slug in seen:
             first = seen[article.slug]
             places = " and ".join(str(Location(project.seed_metadata(a.stem), field="slug")) for a in (first, article))
@@ -162,7 +170,9 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         with _publishing_lock(out):
             _remove_leftovers(out)
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-            result = _write_all(project, Dataset(articles, names), staging, progress)
+            with progress.step("inferring what the ontology's property axioms imply"):
+                dataset = Dataset(articles, names, infer(project, vocabulary.graph, articles))
+            result = _write_all(project, dataset, staging, progress)
             with progress.step("publishing"):
                 _publish(staging, out)
                 staging = None

@@ -7,14 +7,26 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from ..namespaces import RDF, XSD, Compactor
 from ..project import Project
+from .inference import InferredGraph
 from .mapping import ArticleGraph
 
 XSD_STRING = XSD + "string"
+
+
+class NamedGraph(Protocol):
+    """A graph of the dataset: an article's, or the inferred one."""
+
+    @property
+    def graph(self) -> NamedNode: ...
+
+    @property
+    def sorted_quads(self) -> list[tuple[str, Quad]]: ...
 
 
 def entity_kinds(subjects: Iterable[str], project: Project) -> set[str]:
@@ -24,29 +36,34 @@ def entity_kinds(subjects: Iterable[str], project: Project) -> set[str]:
 
 
 class Dataset:
-    """All article graphs, quads sorted so every serialisation is byte-for-byte repeatable.
+    """All article graphs, the curated names and the inferred graph, quads sorted so every serialisation is
+    byte-for-byte repeatable.
 
     The order is that of the N-Quads text: graph, subject, predicate, object. Every quad of an article is in
-    the article's own graph, so the dataset's quads are the articles' sorted quads, article after article in
-    the order of their graph names; each term's text is computed once, per article
-    (`ArticleGraph.sorted_quads`).
+    the article's own graph, so the dataset's quads are the graphs' sorted quads, graph after graph in
+    the order of their names; each term's text is computed once, per graph (`ArticleGraph.sorted_quads`).
     """
 
-    def __init__(self, articles: list[ArticleGraph], names: ArticleGraph | None = None) -> None:
+    def __init__(
+        self, articles: list[ArticleGraph], names: ArticleGraph | None = None, inferred: InferredGraph | None = None
+    ) -> None:
         self.articles = sorted(articles, key=lambda a: str(a.graph))
+        self.inferred = inferred
+        graphs: list[NamedGraph] = [*self.articles, *([inferred] if inferred else [])]
+        self.graphs = sorted(graphs, key=lambda g: str(g.graph))
         # each article's distinct triples, keyed and sorted by their N-Triples text
         self.article_triples = {a.slug: _distinct_triples(a) for a in self.articles}
         # the curated names' graph (not an article's): published with the articles, described on its own
         self.names_triples = _distinct_triples(names) if names else []
-        self.graphs = sorted([*self.articles, *([names] if names else [])], key=lambda a: str(a.graph))
+        self.inferred_triples = _distinct_triples(inferred) if inferred else []
 
     def quads(self) -> list[Quad]:
         return [quad for graph in self.graphs for _, quad in graph.sorted_quads]
 
     def triples(self) -> list[Triple]:
-        """The union of the article graphs and the names graph: each distinct triple once."""
+        """The union of the article graphs, the names graph and the inferred graph: each distinct triple once."""
         unique: dict[str, Triple] = {}
-        for triples in [*self.article_triples.values(), self.names_triples]:
+        for triples in [*self.article_triples.values(), self.names_triples, self.inferred_triples]:
             for key, triple in triples:
                 unique.setdefault(key, triple)
         return [unique[key] for key in sorted(unique)]
@@ -55,14 +72,14 @@ class Dataset:
         """The IRIs of every subject."""
         return {
             key[1 : key.index(">")]
-            for triples in [*self.article_triples.values(), self.names_triples]
+            for triples in [*self.article_triples.values(), self.names_triples, self.inferred_triples]
             for key, _ in triples
             if key.startswith("<")
         }
 
 
-def _distinct_triples(article: ArticleGraph) -> list[tuple[str, Triple]]:
-    """The article's triples, each once, with their N-Triples text, in the order of that text.
+def _distinct_triples(article: NamedGraph) -> list[tuple[str, Triple]]:
+    """The graph's triples, each once, with their N-Triples text, in the order of that text.
 
     A quad's text is its triple's text followed by " <graph>", and " " sorts before any character that can end
     a term, so the sorted quads are also the sorted triples.

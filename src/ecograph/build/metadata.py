@@ -47,7 +47,7 @@ class Distribution:
 DISTRIBUTIONS = (
     Distribution(
         "ecograph.trig",
-        "All article graphs (TriG, one named graph per article)",
+        "All article graphs and the inferred graph (TriG, one named graph each)",
         "application/trig",
         "RDF_TRIG",
         RdfFormat.TRIG,
@@ -63,7 +63,7 @@ DISTRIBUTIONS = (
     ),
     Distribution(
         "ecograph.jsonld",
-        "All article graphs (JSON-LD, compact with context.jsonld)",
+        "All article graphs and the inferred graph (JSON-LD, compact with context.jsonld)",
         "application/ld+json",
         "JSON_LD",
         None,
@@ -173,6 +173,8 @@ class _Describer:
             self.subset(slug, len(triples))
         if dataset.names_triples:
             self.names_subset(len(dataset.names_triples), publisher)
+        if dataset.inferred is not None:
+            self.inferred_subset(dataset.inferred.graph, len(dataset.inferred_triples))
 
     def _license(self, subject: NamedNode) -> None:
         if self.project.facts.license:
@@ -196,6 +198,24 @@ class _Describer:
         self.add(subset, DCT + "title", self.text("Curated names"))
         self.add(subset, DCT + "description", self.text(NAMES_DESCRIPTION))
         self.add(subset, DCT + "creator", publisher)
+        self.add(subset, VOID + "triples", _integer(triples))
+
+    def inferred_subset(self, graph: NamedNode, triples: int) -> None:
+        """The graph of the statements the ontology's property axioms imply (see build/inference.py)."""
+        subset = NamedNode(f"{self.project.base}dataset/graph/inferred")
+        self.add(self.root, VOID + "subset", subset)
+        self.add(subset, RDF_TYPE, NamedNode(VOID + "Dataset"))
+        self.add(subset, SD + "name", graph)
+        self.add(subset, DCT + "title", self.text("Inferred statements"))
+        self.add(
+            subset,
+            DCT + "description",
+            self.text(
+                "Statements implied by the ontology's inverse, symmetric and transitive properties that no article "
+                "states, each with an eco:Inference record naming its axiom and the claims it rests on."
+            ),
+        )
+        self.add(subset, DCT + "source", NamedNode(f"{self.project.base}def"))
         self.add(subset, VOID + "triples", _integer(triples))
 
     def distribution(self, distribution: Distribution, path: Path, statements: int) -> None:
