@@ -49,7 +49,7 @@ class Dataset:
     ) -> None:
         self.articles = sorted(articles, key=lambda a: str(a.graph))
         self.inferred = inferred
-        graphs: list[NamedGraph] = [*self.articles, *([inferred] if inferred else [])]
+        graphs: list[NamedGraph] = [*self.articles, *([names] if names else []), *([inferred] if inferred else [])]
         self.graphs = sorted(graphs, key=lambda g: str(g.graph))
         # each article's distinct triples, keyed and sorted by their N-Triples text
         self.article_triples = {a.slug: _distinct_triples(a) for a in self.articles}
