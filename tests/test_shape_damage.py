@@ -30,8 +30,8 @@ ID = "https://w3id.org/ecograph/id/"
 ONTOLOGY = load_ontology(Project.open(REPO))
 SHAPES = Graph().parse(REPO / "shapes" / "ecograph.ttl")
 SUBJECT = "facility/micronit-pilot-line"
-# entities of the good contribution, each of a kind that is outside some ranges
-CANDIDATES = {"place/enschede": ECO.City, "organisation/micronit": ECO.Company}
+# entities of the good contribution and the seed build, each of a kind that is outside some ranges
+CANDIDATES = {"place/enschede": ECO.City, "organisation/micronit": ECO.Company, "programme/topfit": ECO.Programme}
 
 
 def classes_of(node: URIRef | BNode) -> set[URIRef]:
