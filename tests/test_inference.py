@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib import OWL, RDF, Dataset, Graph, Namespace, URIRef
 from test_mapping_errors import write_one_article_project
@@ -19,6 +20,7 @@ from ecograph.build.dumps import build_dist
 from ecograph.build.inference import INFERRED_GRAPH, Rule, infer, rules_of
 from ecograph.build.mapping import ArticleGraph
 from ecograph.build.shacl import class_hierarchy, load_shapes, problems_in
+from ecograph.cli import main
 from ecograph.errors import BuildError
 from ecograph.findings import Severity
 from ecograph.ontology import load_ontology
@@ -149,6 +151,22 @@ def test_an_article_may_not_take_the_slug_of_the_inferred_graph(tmp_path: Path) 
     metadata.write_text(metadata.read_text(encoding="utf-8").replace("slug: micronit-clean-room", "slug: inferred"))
     with pytest.raises(BuildError, match="slug 'inferred'.*another slug"):
         build_dist(Project.open(root, cache_dir=tmp_path / "cache"), tmp_path / "dist")
+
+
+def test_the_build_refuses_an_axiom_that_implies_an_invalid_statement(tmp_path: Path) -> None:
+    root = write_one_article_project(tmp_path / "project", queries=False)
+    ontology = root / "ontology" / "ecograph.ttl"
+    transitive = "eco:locatedIn a owl:ObjectProperty , owl:TransitiveProperty ;"
+    line = ontology.read_text().splitlines().index(transitive) + 1
+    # symmetric by mistake: "Micronit is in Enschede" would imply "Enschede is in Micronit", a company
+    ontology.write_text(ontology.read_text().replace(transitive, transitive.replace("Transitive", "Symmetric")))
+    result = CliRunner().invoke(main, ["--project", str(root), "build"])
+    assert result.exit_code == 1
+    assert (
+        f"ontology/ecograph.ttl:{line}: the axiom of locatedIn, which implies place/enschede locatedIn "
+        "organisation/micronit: Violation: A place lies in another place"
+    ) in result.output
+    assert not (root / "dist").exists()
 
 
 # ---- the seed build: every dump and the endpoint answer both ways ---------------------------------------------

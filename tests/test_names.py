@@ -218,3 +218,18 @@ def test_an_id_only_entry_for_an_unknown_id_gets_the_missing_type_error(project:
     [problem] = caught.value.findings
     assert str(problem.location).endswith("101_test.yaml:7: place/hengelo")
     assert "the field 'type' is missing" in problem.message and "no other mapping declares" in problem.hint
+
+
+def test_the_build_refuses_a_curated_name_that_makes_an_entity_invalid_and_names_its_line(project: Project) -> None:
+    second_label = """  - id: organisation/micronit
+    kind: official-name
+    label: {en: Micronit Microtechnologies}
+    who: Ecosystem Graph editors
+    why: the company's official name
+"""
+    project.names_file.write_text(NAMES + second_label)  # the mapping already gives Micronit an English label
+    result = CliRunner().invoke(main, ["--project", str(project.root), "build"])
+    assert result.exit_code == 1
+    curated_name = f"(and the curated name at {project.names_file}:9)"
+    assert f"mappings/100_test.yaml:3: organisation/micronit.label {curated_name}" in result.output
+    assert "An entity has one label per language" in result.output

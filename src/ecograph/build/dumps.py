@@ -162,16 +162,17 @@ def build_dist(project: Project, out: Path, progress: Progress | None = None) ->
         names = curated_names(project, articles)
     with progress.step("checking the stored queries"):
         load_queries(project)
+    with progress.step("inferring what the ontology's property axioms imply"):
+        inferred = infer(project, vocabulary.graph, articles)
     with progress.step("validating with the SHACL shapes"):
-        warnings = validate_articles(project, vocabulary, articles, names)
+        warnings = validate_articles(project, vocabulary, articles, names, inferred)
     staging: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with _publishing_lock(out):
             _remove_leftovers(out)
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-            with progress.step("inferring what the ontology's property axioms imply"):
-                dataset = Dataset(articles, names, infer(project, vocabulary.graph, articles))
+            dataset = Dataset(articles, names, inferred)
             result = _write_all(project, dataset, staging, progress)
             with progress.step("publishing"):
                 _publish(staging, out)

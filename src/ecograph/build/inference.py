@@ -79,10 +79,14 @@ class InferredGraph:
         """Each quad with its N-Quads text, sorted by that text and without repeats (axioms are shared)."""
         return sorted({str(q): q for q in self.quads}.items(), key=itemgetter(0))
 
+    def record_iri(self, inference: Inference) -> str:
+        """The IRI of the eco:Inference that records why the statement holds."""
+        return self.project.entity_iri("inference/" + _hash(inference.statement))
+
     def _quads(self, inference: Inference) -> Iterator[Quad]:
         vocab, graph = self.project.vocab, self.graph
         subject, predicate, obj = (NamedNode(iri) for iri in inference.statement)
-        record = NamedNode(self.project.entity_iri("inference/" + _hash(inference.statement)))
+        record = NamedNode(self.record_iri(inference))
         axiom = NamedNode(self.project.entity_iri("axiom/" + _hash(inference.rule.axiom)))
         yield Quad(subject, predicate, obj, graph)
         yield Quad(record, NamedNode(RDF_NS + "type"), NamedNode(vocab + "Inference"), graph)

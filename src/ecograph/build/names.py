@@ -82,7 +82,7 @@ class CuratedNames:
         for name in self.names:
             entity, predicate = NamedNode(project.entity_iri(name.entity_id)), NamedNode(name.predicate)
             value = Literal(name.text, language=name.language)
-            node = NamedNode(project.entity_iri("name/" + _name_hash(entity, predicate, value)))
+            node = NamedNode(project.entity_iri(record_id(project, name)))
             statements: list[tuple[NamedNode, NamedNode | Literal]] = [
                 (NamedNode(RDF + "type"), NamedNode(project.vocab + "CuratedName")),
                 (NamedNode(RDF + "subject"), entity),
@@ -116,7 +116,14 @@ def declared_ids(project: Project, leaving_out: Path | None = None) -> set[str]:
 def names_graph(project: Project, names: CuratedNames) -> ArticleGraph:
     """The names graph, in the form the dataset takes its article graphs."""
     graph = NamedNode(project.graph_iri(NAMES_SLUG))
-    return ArticleGraph(NAMES_SLUG, NAMES_SLUG, names.path, graph, graph, names.quads(project))
+    lines = {record_id(project, name): name.location.line or 1 for name in names.names}  # where shape findings point
+    return ArticleGraph(NAMES_SLUG, NAMES_SLUG, names.path, graph, graph, names.quads(project), lines)
+
+
+def record_id(project: Project, name: CuratedName) -> str:
+    """The id (under <base>id/) of the eco:CuratedName that records a name."""
+    entity = NamedNode(project.entity_iri(name.entity_id))
+    return "name/" + _name_hash(entity, NamedNode(name.predicate), Literal(name.text, language=name.language))
 
 
 def read_names(

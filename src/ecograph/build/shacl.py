@@ -15,8 +15,10 @@ ontology, so an unchanged article is not validated again. Entries carry the SHA-
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +36,7 @@ from ..namespaces import RDFS as RDFS_NS
 from ..namespaces import SKOS as SKOS_NS
 from ..ontology import Vocabulary, read_turtle
 from ..project import Project
+from .inference import INFERRED_GRAPH, Inference, InferredGraph
 from .mapping import ArticleGraph
 
 PARALLEL_FROM = 16  # below this many articles, process start-up costs more than it saves
@@ -96,10 +99,15 @@ def problems_in(data: Graph, shapes: Graph, hierarchy: Graph) -> list[Finding]:
 
 
 def validate_articles(
-    project: Project, vocabulary: Vocabulary, articles: list[ArticleGraph], names: ArticleGraph | None = None
+    project: Project,
+    vocabulary: Vocabulary,
+    articles: list[ArticleGraph],
+    names: ArticleGraph | None = None,
+    inferred: InferredGraph | None = None,
 ) -> list[Finding]:
     """Raise ShapesViolated listing every violation; return the warnings and infos (they do not stop a build),
-    each located at the mapping entry it is about.
+    each located at the mapping entry it is about (a curated name's at its line of the names file, an inferred
+    statement's at the ontology's axiom it follows from).
 
     An article that conforms is cached with its warnings, so an unchanged article is not validated again.
     """
@@ -118,8 +126,9 @@ def validate_articles(
         )
     ).hexdigest()
     cache = project.cache_dir / "shacl"
-    graphs = [*articles, *([names] if names else [])]
-    data = _with_context(project, articles, names)
+    implied = _Inferred(project, inferred) if inferred else None
+    graphs = [*articles, *([names] if names else []), *([implied.graph] if implied else [])]
+    data = _with_context(project, articles, names, implied.graph if implied else None)
     known = {a.slug: _cached(cache / _key(data[a.slug], context_key)) for a in graphs}
     todo = [a for a in graphs if known[a.slug] is None]
     if todo:  # parse the shapes only when something is left to validate
@@ -131,11 +140,12 @@ def validate_articles(
             known[article.slug] = problems
             if not any(p.severity is Severity.VIOLATION for p in problems):
                 _store(cache / _key(data[article.slug], context_key), problems)
+    curated = _curated_name_lines(project, names)
     found = [
-        replace(p, location=_where(project, a, p))
+        replace(p, location=implied.where(p) if implied and a is implied.graph else _where(project, a, p, curated))
         for a in graphs
         for p in known[a.slug] or []
-        if _reported(project, a, p, names)
+        if (implied.reported(p) if implied and a is implied.graph else _reported(project, a, p, names))
     ]
     violations = [f for f in found if f.severity is Severity.VIOLATION]
     if violations:
@@ -163,11 +173,11 @@ NAME_PREDICATES = (RDFS_NS + "label", SKOS_NS + "altLabel")
 
 
 def _with_context(
-    project: Project, articles: list[ArticleGraph], names: ArticleGraph | None
+    project: Project, articles: list[ArticleGraph], names: ArticleGraph | None, inferred: ArticleGraph | None
 ) -> dict[str, list[Triple]]:
     """Each graph's triples, sorted, with what it is validated in the context of: the names the names graph and
     the other articles give the entities an article mentions, and the types of the entities it uses without
-    declaring them."""
+    declaring them; for the inferred graph, the types of every entity and claim it mentions."""
     names_of: dict[str, list[Triple]] = {}  # every entity's names, in the names graph and in every article
     for quad in names.quads if names else []:
         if quad.predicate.value in NAME_PREDICATES:
@@ -187,6 +197,11 @@ def _with_context(
         for entity_id in article.borrowed:
             triples.update(types.get(project.entity_iri(entity_id), ()))
         data[article.slug] = sorted(triples, key=str)
+    if inferred:
+        triples = {q.triple for q in inferred.quads}
+        for node in _entities(project, inferred.quads):
+            triples.update(types.get(node, ()))
+        data[inferred.slug] = sorted(triples, key=str)
     return data
 
 
@@ -250,18 +265,101 @@ def _parse(ntriples: bytes) -> Graph:
     return graph
 
 
-def _where(project: Project, article: ArticleGraph, problem: Finding) -> Location:
-    """The mapping entry responsible for a focus node: the entity it describes, or the file."""
+def _where(
+    project: Project, article: ArticleGraph, problem: Finding, curated: dict[tuple[str, str], Location]
+) -> Location:
+    """The mapping entry responsible for a focus node: the entity it describes, or the file; for a finding about
+    an entity's names, also where the names file names it."""
     prefix = f"{project.base}id/"
     entity_id = problem.focus[len(prefix) :] if problem.focus.startswith(prefix) else None
-    path_label = problem.path.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if problem.path else None
+    path_label = _local(problem.path) if problem.path else None
     lines = {**article.borrowed, **article.entity_lines}
     if entity_id in lines:
+        also = curated.get((problem.focus, problem.path or ""))
         return Location(
             article.mapping_path,
             lines[entity_id],
-            f"{entity_id}" + (f".{path_label}" if path_label else ""),
+            f"{entity_id}"
+            + (f".{path_label}" if path_label else "")
+            + (f" (and the curated name at {also})" if also else ""),
         )
     if problem.focus == str(article.article):
         return Location(project.seed_metadata(article.stem), None, path_label)
     return Location(article.mapping_path, None, problem.focus)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _curated_name_lines(project: Project, names: ArticleGraph | None) -> dict[tuple[str, str], Location]:
+    """For each entity and naming property the names file gives it, the line of the (first) entry."""
+    if names is None:
+        return {}
+    parts: dict[str, dict[str, str]] = {}  # record -> rdf:subject/rdf:predicate -> IRI
+    for quad in names.quads:
+        if quad.predicate.value in (RDF_NS + "subject", RDF_NS + "predicate"):
+            parts.setdefault(_iri(quad.subject), {})[quad.predicate.value] = _iri(quad.object)
+    prefix = project.entity_iri("")
+    found: dict[tuple[str, str], Location] = {}
+    for record, part in sorted(parts.items(), key=lambda item: names.entity_lines.get(item[0][len(prefix) :], 0)):
+        line = names.entity_lines.get(record[len(prefix) :])
+        key = (part.get(RDF_NS + "subject", ""), part.get(RDF_NS + "predicate", ""))
+        found.setdefault(key, Location(names.mapping_path, line))
+    return found
+
+
+class _Inferred:
+    """The inferred graph as the shapes see it, and how its findings are told apart and located: at the line of
+    the ontology that states the axiom an invalid statement follows from."""
+
+    def __init__(self, project: Project, inferred: InferredGraph) -> None:
+        self.project = project
+        slug = INFERRED_GRAPH.rsplit("/", 1)[-1]
+        ontology = project.ontology_files()[0] if project.ontology_files() else project.ontology_dir
+        self.graph = ArticleGraph(slug, slug, ontology, inferred.graph, inferred.graph, inferred.quads)
+        self.by_statement = {(i.statement[0], i.statement[1]): i for i in inferred.inferences}
+        self.by_triple = {i.statement: i for i in inferred.inferences}
+        self.by_record = {inferred.record_iri(i): i for i in inferred.inferences}
+
+    def _about(self, problem: Finding) -> Inference | None:
+        """The inference a finding is about: its record, or the statement it adds (subject and property, and
+        the object when the finding names a value)."""
+        if problem.focus in self.by_record:
+            return self.by_record[problem.focus]
+        if problem.value is not None:
+            return self.by_triple.get((problem.focus, problem.path or "", problem.value))
+        return self.by_statement.get((problem.focus, problem.path or ""))
+
+    def reported(self, problem: Finding) -> bool:
+        """Only findings about what the build inferred: the entities themselves are checked with their articles."""
+        return self._about(problem) is not None
+
+    def where(self, problem: Finding) -> Location:
+        inference = self._about(problem)
+        assert inference is not None  # only reported findings are located
+        source, owl_property, target = inference.rule.axiom
+        path, line = _axiom_line(
+            self.project, source, _local(target if owl_property == RDF_NS + "type" else owl_property)
+        )
+        subject, predicate, obj = (self._short(iri) for iri in inference.statement)
+        return Location(path, line, f"the axiom of {self._short(source)}, which implies {subject} {predicate} {obj}")
+
+    def _short(self, iri: str) -> str:
+        for prefix in (self.project.entity_iri(""), self.project.vocab):
+            if iri.startswith(prefix):
+                return iri[len(prefix) :]
+        return iri
+
+
+def _axiom_line(project: Project, source: str, keyword: str) -> tuple[Path, int | None]:
+    """The ontology file and line that state an axiom: the line with `keyword` (inverseOf, SymmetricProperty…)
+    in the description of the property `source` (found by its local name), else that description's first line."""
+    start = re.compile(r"^\S*[:#/]" + re.escape(_local(source)) + r">?\s")
+    for path in project.ontology_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, text in enumerate(lines, 1):
+            if start.match(text):
+                block = itertools.takewhile(lambda item: item[1].strip(), enumerate(lines[number - 1 :], number))
+                return path, next((n for n, line in block if keyword in line), number)
+    return project.ontology_dir, None
