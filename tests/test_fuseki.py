@@ -26,6 +26,9 @@ CONFIG = REPO / "deploy" / "fuseki" / "config.ttl"
 DOCUMENTED_LOCATION = "/var/lib/ecograph/tdb2"
 QUERIES = sorted((REPO / "queries").glob("*.rq"))
 
+BASE = "https://w3id.org/ecograph/"
+ECO = BASE + "def#"
+RDF_SCHEMA = "http://www.w3.org/2000/01/rdf-schema#"
 FUSEKI = Namespace("http://jena.apache.org/fuseki#")
 JA = Namespace("http://jena.hpl.hp.com/2005/11/Assembler#")
 TDB2 = Namespace("http://jena.apache.org/2016/tdb#")
@@ -146,6 +149,44 @@ def test_the_database_has_every_named_graph_and_a_union_default_graph(
     assert int(counts["graphs"]["value"]) == len(graphs) > 1
     assert int(counts["quads"]["value"]) == len(oxigraph)
     assert int(counts["triples"]["value"]) == len({quad.triple for quad in oxigraph})
+
+
+def ask(jena: Jena, config: Path, tmp_path: Path, query: str) -> bool:
+    """An ASK query on the config's dataset, without GRAPH: on its union default graph."""
+    (tmp_path / "ask.rq").write_text(query, encoding="utf-8")
+    return jena.sparql(config, tmp_path / "ask.rq")["boolean"]
+
+
+def first(oxigraph: ox.Store, query: str) -> ox.QuerySolution:
+    solutions = oxigraph.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return next(iter(solutions))
+
+
+def test_the_union_default_graph_answers_has_member_both_ways(
+    jena: Jena, config: Path, oxigraph: ox.Store, tmp_path: Path
+) -> None:
+    """An article says "X is a member of Y"; the inferred graph adds "Y has member X"."""
+    fact = first(
+        oxigraph,
+        f"""PREFIX eco: <{ECO}> SELECT ?organisation ?member WHERE {{
+            GRAPH <{BASE}graph/inferred> {{ ?organisation eco:hasMember ?member }} }} ORDER BY ?member""",
+    )
+    organisation, member = fact["organisation"], fact["member"]
+    both_ways = f"ASK {{ {organisation} <{ECO}hasMember> {member} . {member} <{ECO}memberOf> {organisation} }}"
+    assert ask(jena, config, tmp_path, both_ways)
+
+
+def test_the_union_default_graph_answers_curated_labels(
+    jena: Jena, config: Path, oxigraph: ox.Store, tmp_path: Path
+) -> None:
+    """A Dutch name no article states is in the names graph, and so in the default graph."""
+    fact = first(
+        oxigraph,
+        f"""PREFIX rdfs: <{RDF_SCHEMA}> SELECT ?entity ?name WHERE {{
+            GRAPH <{BASE}graph/names> {{ ?entity rdfs:label ?name FILTER(lang(?name) = "nl") }} }} ORDER BY ?entity""",
+    )
+    assert ask(jena, config, tmp_path, f"ASK {{ {fact['entity']} <{RDF_SCHEMA}label> {fact['name']} }}")
 
 
 # What the config refuses -----------------------------------------------------------------------------------------
