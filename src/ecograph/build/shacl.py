@@ -6,7 +6,9 @@ give its entities and the types of the entities it uses without declaring them (
 an entity's label may come from the names file or another article, and a link to another article's entity has
 its class. An
 entity the article only links to is checked in the article that declares it. The names graph is validated on
-its own (its curated-name records; the entities are checked with their articles). A result
+its own (its curated-name records; the entities are checked with their articles), and so is the inferred graph,
+with the types of the entities and claims it mentions (its statements and their records: a finding names the
+ontology's axiom). A result
 is cached in the project's cache folder (Project.cache_dir) by the hash of the article's triples, the shapes and the
 ontology, so an unchanged article is not validated again. Entries carry the SHA-256 of their content
 (cachefile.py): an entry that was damaged or edited is validated afresh, never trusted.
