@@ -72,7 +72,7 @@ class InferredGraph:
 
     @cached_property
     def quads(self) -> list[Quad]:
-        return [quad for inference in self.inferences for quad in self._quads(inference)]
+        return [quad for inference in self.inferences for quad in self.quads_of(inference)]
 
     @cached_property
     def sorted_quads(self) -> list[tuple[str, Quad]]:
@@ -83,7 +83,8 @@ class InferredGraph:
         """The IRI of the eco:Inference that records why the statement holds."""
         return self.project.entity_iri("inference/" + _hash(inference.statement))
 
-    def _quads(self, inference: Inference) -> Iterator[Quad]:
+    def quads_of(self, inference: Inference) -> Iterator[Quad]:
+        """The implied statement, its record and the record's axiom."""
         vocab, graph = self.project.vocab, self.graph
         subject, predicate, obj = (NamedNode(iri) for iri in inference.statement)
         record = NamedNode(self.record_iri(inference))

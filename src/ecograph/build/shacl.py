@@ -129,8 +129,10 @@ def validate_articles(
     ).hexdigest()
     cache = project.cache_dir / "shacl"
     implied = _Inferred(project, inferred) if inferred else None
-    graphs = [*articles, *([names] if names else []), *([implied.graph] if implied else [])]
-    data = _with_context(project, articles, names, implied.graph if implied else None)
+    parts = implied.parts if implied else []
+    inferred_slugs = {part.slug for part in parts}
+    graphs = [*articles, *([names] if names else []), *parts]
+    data = _with_context(project, articles, names, parts)
     known = {a.slug: _cached(cache / _key(data[a.slug], context_key)) for a in graphs}
     todo = [a for a in graphs if known[a.slug] is None]
     if todo:  # parse the shapes only when something is left to validate
@@ -144,10 +146,12 @@ def validate_articles(
                 _store(cache / _key(data[article.slug], context_key), problems)
     curated = _curated_name_lines(project, names)
     found = [
-        replace(p, location=implied.where(p) if implied and a is implied.graph else _where(project, a, p, curated))
+        replace(
+            p, location=implied.where(p) if implied and a.slug in inferred_slugs else _where(project, a, p, curated)
+        )
         for a in graphs
         for p in known[a.slug] or []
-        if (implied.reported(p) if implied and a is implied.graph else _reported(project, a, p, names))
+        if (implied.reported(p) if implied and a.slug in inferred_slugs else _reported(project, a, p, names))
     ]
     violations = [f for f in found if f.severity is Severity.VIOLATION]
     if violations:
@@ -175,11 +179,11 @@ NAME_PREDICATES = (RDFS_NS + "label", SKOS_NS + "altLabel")
 
 
 def _with_context(
-    project: Project, articles: list[ArticleGraph], names: ArticleGraph | None, inferred: ArticleGraph | None
+    project: Project, articles: list[ArticleGraph], names: ArticleGraph | None, inferred: list[ArticleGraph]
 ) -> dict[str, list[Triple]]:
     """Each graph's triples, sorted, with what it is validated in the context of: the names the names graph and
     the other articles give the entities an article mentions, and the types of the entities it uses without
-    declaring them; for the inferred graph, the types of every entity and claim it mentions."""
+    declaring them; for each part of the inferred graph, the types of every entity and claim it mentions."""
     names_of: dict[str, list[Triple]] = {}  # every entity's names, in the names graph and in every article
     for quad in names.quads if names else []:
         if quad.predicate.value in NAME_PREDICATES:
@@ -199,11 +203,11 @@ def _with_context(
         for entity_id in article.borrowed:
             triples.update(types.get(project.entity_iri(entity_id), ()))
         data[article.slug] = sorted(triples, key=str)
-    if inferred:
-        triples = {q.triple for q in inferred.quads}
-        for node in _entities(project, inferred.quads):
+    for part in inferred:
+        triples = {q.triple for q in part.quads}
+        for node in _entities(project, part.quads):
             triples.update(types.get(node, ()))
-        data[inferred.slug] = sorted(triples, key=str)
+        data[part.slug] = sorted(triples, key=str)
     return data
 
 
@@ -311,15 +315,30 @@ def _curated_name_lines(project: Project, names: ArticleGraph | None) -> dict[tu
     return found
 
 
+INFERENCES_PER_PART = 500  # the inferred graph is validated in parts: in parallel, and cached part by part
+
+
 class _Inferred:
     """The inferred graph as the shapes see it, and how its findings are told apart and located: at the line of
-    the ontology that states the axiom an invalid statement follows from."""
+    the ontology that states the axiom an invalid statement follows from.
+
+    It is validated in parts, each the statements about some subjects (all of a subject's in one part) with
+    their records: a change to one article re-validates only the parts its inferences are in.
+    """
 
     def __init__(self, project: Project, inferred: InferredGraph) -> None:
         self.project = project
-        slug = INFERRED_GRAPH.rsplit("/", 1)[-1]
+        count = -(-len(inferred.inferences) // INFERENCES_PER_PART)
+        quads: list[list[Quad]] = [[] for _ in range(count)]
+        for inference in inferred.inferences:
+            part = int(hashlib.sha256(inference.statement[0].encode()).hexdigest()[:8], 16) % count
+            quads[part].extend(inferred.quads_of(inference))
         ontology = project.ontology_files()[0] if project.ontology_files() else project.ontology_dir
-        self.graph = ArticleGraph(slug, slug, ontology, inferred.graph, inferred.graph, inferred.quads)
+        slug = INFERRED_GRAPH.rsplit("/", 1)[-1]
+        self.parts = [
+            ArticleGraph(f"{slug}/{n}", f"{slug}/{n}", ontology, inferred.graph, inferred.graph, part)
+            for n, part in enumerate(quads)
+        ]
         self.by_statement = {(i.statement[0], i.statement[1]): i for i in inferred.inferences}
         self.by_triple = {i.statement: i for i in inferred.inferences}
         self.by_record = {inferred.record_iri(i): i for i in inferred.inferences}
