@@ -28,7 +28,7 @@ from .build.graph import Dataset
 from .build.mapcache import map_article_cached
 from .errors import EcographError, InputError, Location, ProjectError
 from .ontology import Vocabulary
-from .project import Project
+from .project import MAPPING_SUFFIXES, Project
 from .text import ArticleText
 from .validate.published import DUMP, RDF_TYPE, Published, PublishedGraphMissing
 
@@ -181,6 +181,12 @@ def _refuse_overwrite(result: ScaffoldResult) -> None:
     for path in (result.metadata, result.mapping):
         if path.exists():
             raise ProjectError(f"{path} already exists: edit it, or delete it to scaffold the article again")
+    for suffix in MAPPING_SUFFIXES:
+        if (written := result.mapping.with_suffix(suffix)).exists():
+            raise ProjectError(
+                f"{written} already exists: it holds the article's facts in RDF, and an article has one mapping "
+                "file. Edit it, or delete it to scaffold a YAML mapping instead"
+            )
 
 
 def _published(project: Project, against: Path | None, result: ScaffoldResult) -> Published:
