@@ -18,6 +18,7 @@ from ecograph.errors import Code
 from ecograph.project import Project
 from ecograph.serve.app import create_app
 from ecograph.serve.site import Site
+from ecograph.validate.published import Published
 from ecograph.validate.run import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
@@ -208,6 +209,20 @@ def test_an_id_only_entry_uses_an_entity_another_mapping_declares(project: Proje
 
 def test_validate_accepts_an_id_only_entry_for_an_entity_of_the_project(project: Project, published_dist: Path) -> None:
     report = validate([second_article(project)], published_dist, project=project)
+    assert report.exit_code == 0, [str(f) for f in report.findings]
+
+
+def test_validate_uses_the_type_and_label_of_an_entity_another_unpublished_mapping_declares(
+    project: Project, published_dist: Path
+) -> None:
+    unpublished = "organisation/micronit-enschede"  # declared by 100_test.yaml, which the published graph lacks
+    mapping(project).write_text(GOOD_MAPPING.replace("organisation/micronit", unpublished))
+    assert not Published.load(published_dist).knows(project.entity_iri(unpublished))
+    report = validate(
+        [second_article(project, USES_MICRONIT.replace("organisation/micronit", unpublished))],
+        published_dist,
+        project=project,
+    )
     assert report.exit_code == 0, [str(f) for f in report.findings]
 
 

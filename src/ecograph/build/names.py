@@ -99,20 +99,6 @@ class CuratedNames:
         return quads
 
 
-def declared_ids(project: Project, leaving_out: Path | None = None) -> set[str]:
-    """The ids of the entities the project's mappings declare (entries with a type), but for one mapping."""
-    found: set[str] = set()
-    for path in project.mapping_files():
-        if leaving_out is not None and path.resolve() == leaving_out.resolve():
-            continue
-        document = load_yaml(path)
-        entities = document.get("entities") if isinstance(document, Map) else None
-        for entity in entities if isinstance(entities, Seq) else []:
-            if isinstance(entity, Map) and isinstance(entity.get("id"), str) and "type" in entity:
-                found.add(entity["id"])
-    return found
-
-
 def names_graph(project: Project, names: CuratedNames) -> ArticleGraph:
     """The names graph, in the form the dataset takes its article graphs."""
     graph = NamedNode(project.graph_iri(NAMES_SLUG))

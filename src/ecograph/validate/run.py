@@ -44,7 +44,7 @@ from .checks import (
     references,
     unchecked_articles,
 )
-from .contribution import read_contribution, to_rdflib_term
+from .contribution import Contribution, read_contribution, to_rdflib_term
 from .published import Published
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Report, value_text
@@ -72,7 +72,7 @@ def validate(
     vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
-    ctx.data = _with_context(contribution.normalised or contribution.graph, published, project)
+    ctx.data = _with_context(contribution, published, project)
     notes: list[str] = []
     if published.built_store is not None:
         notes.append(
@@ -86,20 +86,27 @@ def validate(
     clashes = _clashes(ctx)
     findings += _shape_findings(ctx, notes)  # last: pySHACL adds the class hierarchy to ctx.data
     findings += _consistency_findings(ctx, clashes, pending, findings, notes)
+    notes += contribution.project.notes
     notes += [
         f"the quotes of {a} were not checked: its text is not in {project.seeds_dir}" for a in unchecked_articles(ctx)
     ]
     return _report(ctx, _own_and_unique(ctx, findings), paths, published, notes)
 
 
-def _with_context(contribution: Graph, published: Published, project: Project) -> Graph:
-    """The contribution plus the published types and labels of every IRI it uses, and the names the project's
-    names file gives them (its own problems are reported when it is validated itself)."""
+def _with_context(contribution: Contribution, published: Published, project: Project) -> Graph:
+    """The contribution plus the published types and labels of every IRI it uses, those that the project's other
+    mappings give the IRIs not published yet, and the names the project's names file gives them (its own
+    problems are reported when it is validated itself)."""
     data = Graph()
-    for triple in contribution:
+    own = contribution.normalised or contribution.graph
+    for triple in own:
         data.add(triple)
-    iris = {str(t) for triple in contribution for t in triple if isinstance(t, URIRef)}
-    for s, p, o in published.context(iris):
+    iris = {str(t) for triple in own for t in triple if isinstance(t, URIRef)}
+    context = published.context(iris)
+    unpublished = {iri for iri in iris if iri.startswith(f"{project.base}id/") and not published.knows(iri)}
+    if unpublished - {str(s) for s in own.subjects(RDF.type)}:
+        context.update((q.subject, q.predicate, q.object) for q in contribution.project.context(unpublished))
+    for s, p, o in context:
         data.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
     for name in read_names(project, lambda _: True, collect=True).names:
         if (iri := project.entity_iri(name.entity_id)) in iris:
