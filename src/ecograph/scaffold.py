@@ -200,13 +200,17 @@ def _published(project: Project, against: Path | None, result: ScaffoldResult) -
         return Published.empty()
 
 
-def published_from_mappings(project: Project, notes: list[str]) -> Published:
-    """The graph a build would publish, mapped in memory from mappings/ (what `new` uses in a fresh clone).
+def published_from_mappings(project: Project, notes: list[str], leaving_out: Sequence[Path] = ()) -> Published:
+    """The graph a build would publish, mapped in memory from mappings/ but `leaving_out` (what `new` and
+    `validate` use in a fresh clone).
 
     A mapping that does not map yet (say, an unfinished scaffold) is left out, with a note."""
     vocabulary = Vocabulary.of(project)
     articles = []
+    left_out = {path.resolve() for path in leaving_out}
     for path in project.mapping_files():
+        if path.resolve() in left_out:
+            continue
         try:
             articles.append(map_article_cached(project, vocabulary, path))
         except InputError as error:

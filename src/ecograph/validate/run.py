@@ -45,7 +45,7 @@ from .checks import (
     unchecked_articles,
 )
 from .contribution import Contribution, read_contribution, to_rdflib_term
-from .published import Published
+from .published import DUMP, Published
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Report, value_text
 
@@ -68,12 +68,12 @@ def validate(
 ) -> Report:
     """Validate the files of one contribution; raise an EcographError only for input that cannot be read."""
     project = project or Project.open(Path.cwd())
-    published = Published.load(against or project.default_dist)
+    notes: list[str] = []
+    published = _published(project, against, paths, notes)
     vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
     ctx.data = _with_context(contribution, published, project)
-    notes: list[str] = []
     if published.built_store is not None:
         notes.append(
             f"the on-disk store of {published.source} was built once, in {published.built_store:.0f} s; "
@@ -91,6 +91,19 @@ def validate(
         f"the quotes of {a} were not checked: its text is not in {project.seeds_dir}" for a in unchecked_articles(ctx)
     ]
     return _report(ctx, _own_and_unique(ctx, findings), paths, published, notes)
+
+
+def _published(project: Project, against: Path | None, paths: Sequence[Path], notes: list[str]) -> Published:
+    """`against`, else the project's build, else (in a fresh clone) the project's other mappings mapped now."""
+    if against is None and not (project.default_dist / DUMP).is_file():
+        from ..scaffold import published_from_mappings  # the scaffold's look-up, imported only without a build
+
+        notes.append(
+            f"no published graph in {project.default_dist}: checked against the project's other mappings, "
+            "mapped now (`ecograph build` writes it)"
+        )
+        return published_from_mappings(project, notes, leaving_out=paths)
+    return Published.load(against or project.default_dist)
 
 
 def _with_context(contribution: Contribution, published: Published, project: Project) -> Graph:
