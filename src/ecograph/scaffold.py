@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
-from .build.dumps import MappingErrors, curated_names
 from .build.graph import Dataset
 from .build.mapcache import map_article_cached
+from .build.mapping import ArticleGraph
+from .build.names import names_graph, read_names
 from .errors import EcographError, InputError, Location, ProjectError
 from .ontology import Vocabulary
 from .project import MAPPING_SUFFIXES, Project
@@ -215,14 +216,20 @@ def published_from_mappings(project: Project, notes: list[str], leaving_out: Seq
             articles.append(map_article_cached(project, vocabulary, path))
         except InputError as error:
             notes.append(f"{path.name} was left out of the look-up: it does not map yet ({error})")
-    try:
-        names = curated_names(project, articles)
-    except MappingErrors as error:
-        names = None
-        notes.append(f"{project.names_file.name} was left out of the look-up: {error}")
     store = Store()
-    store.bulk_extend(Dataset(articles, names).quads())
+    store.bulk_extend(Dataset(articles, _looked_up_names(project, articles, notes)).quads())
     return Published(store, None)
+
+
+def _looked_up_names(project: Project, articles: list[ArticleGraph], notes: list[str]) -> ArticleGraph | None:
+    """The curated names of the mapped articles' entities (those of a mapping left out are not looked up)."""
+    names = read_names(project, lambda _: True, collect=True)
+    if names.findings:
+        notes.append(f"{project.names_file.name} was left out of the look-up: {names.findings[0]}")
+        return None
+    declared = {entity_id for article in articles for entity_id in article.entity_lines}
+    names.names = [name for name in names.names if name.entity_id in declared]
+    return names_graph(project, names)
 
 
 def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> None:
