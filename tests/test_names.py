@@ -233,3 +233,10 @@ def test_an_id_only_entry_for_an_unknown_id_gets_the_missing_type_error(project:
     [problem] = caught.value.findings
     assert str(problem.location).endswith("101_test.yaml:7: place/hengelo")
     assert "the field 'type' is missing" in problem.message and "no other mapping declares" in problem.hint
+
+
+def test_validate_in_a_fresh_clone_checks_against_the_projects_other_mappings(project: Project) -> None:
+    assert not project.default_dist.exists()
+    report = validate([second_article(project)], project=project)
+    assert report.exit_code == 0, [str(f) for f in report.findings]
+    assert any("no published graph" in note and "other mappings" in note for note in report.notes)
