@@ -192,3 +192,31 @@ def test_the_build_names_the_line_of_the_entity_in_json_ld(tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"@id": "funding:' in text)
     assert f"{STEM}.jsonld:{line}: eco:amount: '2 million' is not a number" in result.output
+
+
+USES_THE_COMPANY = """article: 901_micronit-again
+entities:
+  - id: organisation/micronit-microtechnologies
+    facts:
+      - locatedIn: place/enschede
+        quote: "The Enschede-based company Micronit Microtechnologies B.V."
+  - id: place/enschede
+"""
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_a_mapping_uses_by_its_id_an_entity_a_handwritten_article_declares(
+    suffix: str, tmp_path: Path, published_dist: Path
+) -> None:
+    project = example_project(tmp_path / "project", f"mappings/{STEM}{suffix}")
+    hand_written = project.mappings_dir / f"{STEM}{suffix}"
+    unpublished = "organisation:micronit-microtechnologies"  # the published graph has organisation/micronit
+    hand_written.write_text(hand_written.read_text(encoding="utf-8").replace("organisation:micronit", unpublished))
+    for kind in ("txt", "yaml"):
+        seed = project.seeds_dir / f"{STEM}.{kind}"
+        text = seed.read_text(encoding="utf-8").replace("slug: micronit-clean-room", "slug: micronit-again")
+        (project.seeds_dir / f"901_micronit-again.{kind}").write_text(text, encoding="utf-8")
+    mapping = project.mappings_dir / "901_micronit-again.yaml"
+    mapping.write_text(USES_THE_COMPANY, encoding="utf-8")
+    result = validate(project, published_dist, mapping)
+    assert result.exit_code == 0, result.output

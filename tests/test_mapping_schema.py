@@ -1,7 +1,8 @@
-"""The mapping format as a JSON Schema and a reference, generated from the ontology and the mapping engine.
+"""The mapping format as a JSON Schema and a reference, generated from the ontology and the mapping engine; the
+curated names file's JSON Schema, generated from the names reader's rules.
 
-mappings/mapping.schema.json and mappings/README.md are committed; after a deliberate change of the engine or the
-ontology, regenerate them with ECOGRAPH_UPDATE_SCHEMA=1 pytest tests/test_mapping_schema.py.
+mappings/mapping.schema.json, mappings/names.schema.json and mappings/README.md are committed; after a deliberate
+change of the engine or the ontology, regenerate them with ECOGRAPH_UPDATE_SCHEMA=1 pytest tests/test_mapping_schema.py.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from contribution_helpers import REPO, scratch_project
 from jsonschema import Draft202012Validator
 
 from ecograph.cli import main
-from ecograph.mappingformat import mapping_reference, mapping_schema, schema_text
+from ecograph.mappingformat import mapping_reference, mapping_schema, names_schema_text, schema_text
 from ecograph.project import Project
 from ecograph.scaffold import scaffold
 
 SCHEMA = REPO / "mappings" / "mapping.schema.json"
 REFERENCE = REPO / "mappings" / "README.md"
+NAMES_SCHEMA = REPO / "mappings" / "names.schema.json"
 UPDATE = os.environ.get("ECOGRAPH_UPDATE_SCHEMA") == "1"
 
 
@@ -93,7 +95,11 @@ def test_a_wrong_key_or_value_fails_the_schema(
 
 
 def test_the_committed_schema_and_reference_are_current(seed_project: Project) -> None:
-    generated = {SCHEMA: schema_text(seed_project), REFERENCE: mapping_reference(seed_project)}
+    generated = {
+        SCHEMA: schema_text(seed_project),
+        NAMES_SCHEMA: names_schema_text(seed_project),
+        REFERENCE: mapping_reference(seed_project),
+    }
     if UPDATE:
         for path, text in generated.items():
             path.write_text(text, encoding="utf-8")
@@ -117,8 +123,9 @@ def test_ecograph_schema_prints_the_schema_and_the_reference(seed_project: Proje
     assert reference.exit_code == 0 and reference.output == mapping_reference(seed_project)
 
 
-def test_the_build_writes_the_schema_into_dist(built_dist: Path, seed_project: Project) -> None:
+def test_the_build_writes_the_schemas_into_dist(built_dist: Path, seed_project: Project) -> None:
     assert (built_dist / "mapping.schema.json").read_text(encoding="utf-8") == schema_text(seed_project)
+    assert (built_dist / "names.schema.json").read_text(encoding="utf-8") == names_schema_text(seed_project)
 
 
 def test_a_scaffold_names_the_schema_beside_it(built_dist: Path, tmp_path: Path) -> None:
@@ -129,3 +136,57 @@ def test_a_scaffold_names_the_schema_beside_it(built_dist: Path, tmp_path: Path)
     first = (project.root / result.mapping).read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=mapping.schema.json"
     assert (SCHEMA.parent / first.rsplit("=", 1)[1]).is_file()  # resolved beside the mapping, as editors do
+
+
+# the names file ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def names_validator() -> Draft202012Validator:
+    schema = json.loads(NAMES_SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def test_the_names_file_validates_against_its_schema(names_validator: Draft202012Validator) -> None:
+    names = Project.open(REPO).names_file
+    assert names.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=names.schema.json"
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in names_validator.iter_errors(as_an_editor_reads_it(names))
+    ]
+    assert errors == []
+
+
+NAME = """\
+names:
+  - id: organisation/university-of-twente
+    kind: translation
+    label: {nl: Universiteit Twente}
+    who: Ecosystem Graph editors
+    why: Dutch name of an entity the English articles name
+"""
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        ("kind: translation", "kind: nickname"),  # not a kind of name
+        ("    who: Ecosystem Graph editors\n", ""),  # who is missing
+        ("label: {nl: Universiteit Twente}", "label: Universiteit Twente"),  # a name without its language
+        ("label: {nl: Universiteit Twente}", "lable: {nl: Universiteit Twente}"),  # an unknown key
+        ("id: organisation/university-of-twente", "id: University of Twente"),  # not kind/slug
+    ],
+    ids=["kind", "who", "language", "key", "id"],
+)
+def test_a_wrong_names_entry_fails_the_names_schema(
+    wrong: tuple[str, str], names_validator: Draft202012Validator, tmp_path: Path
+) -> None:
+    old, new = wrong
+    assert errors_of(names_validator, NAME, tmp_path) == []
+    assert errors_of(names_validator, NAME.replace(old, new), tmp_path) != []
+
+
+def test_the_reference_documents_the_names_file(seed_project: Project) -> None:
+    reference = mapping_reference(seed_project)
+    assert "## The names file" in reference and "[names.schema.json](names.schema.json)" in reference
+    assert "Kinds of name: `translation`, `official-name`, `abbreviation`, `display-label`, `other-name`." in reference

@@ -18,6 +18,7 @@ from ecograph.errors import Code
 from ecograph.project import Project
 from ecograph.serve.app import create_app
 from ecograph.serve.site import Site
+from ecograph.validate.published import Published
 from ecograph.validate.run import validate
 
 pytest_plugins = ["contribution_fixtures"]  # published_dist
@@ -211,6 +212,20 @@ def test_validate_accepts_an_id_only_entry_for_an_entity_of_the_project(project:
     assert report.exit_code == 0, [str(f) for f in report.findings]
 
 
+def test_validate_uses_the_type_and_label_of_an_entity_another_unpublished_mapping_declares(
+    project: Project, published_dist: Path
+) -> None:
+    unpublished = "organisation/micronit-enschede"  # declared by 100_test.yaml, which the published graph lacks
+    mapping(project).write_text(GOOD_MAPPING.replace("organisation/micronit", unpublished))
+    assert not Published.load(published_dist).knows(project.entity_iri(unpublished))
+    report = validate(
+        [second_article(project, USES_MICRONIT.replace("organisation/micronit", unpublished))],
+        published_dist,
+        project=project,
+    )
+    assert report.exit_code == 0, [str(f) for f in report.findings]
+
+
 def test_an_id_only_entry_for_an_unknown_id_gets_the_missing_type_error(project: Project) -> None:
     second_article(project, USES_MICRONIT.replace("place/enschede", "place/hengelo"))
     with pytest.raises(MappingErrors) as caught:
@@ -233,3 +248,10 @@ def test_the_build_refuses_a_curated_name_that_makes_an_entity_invalid_and_names
     curated_name = f"(and the curated name at {project.names_file}:9)"
     assert f"mappings/100_test.yaml:3: organisation/micronit.label {curated_name}" in result.output
     assert "An entity has one label per language" in result.output
+
+
+def test_validate_in_a_fresh_clone_checks_against_the_projects_other_mappings(project: Project) -> None:
+    assert not project.default_dist.exists()
+    report = validate([second_article(project)], project=project)
+    assert report.exit_code == 0, [str(f) for f in report.findings]
+    assert any("no published graph" in note and "other mappings" in note for note in report.notes)

@@ -210,6 +210,19 @@ def test_new_refuses_to_overwrite_a_mapping(project: Project, article: Path, pub
     assert again.exit_code == 2 and "already exists" in again.output
 
 
+@pytest.mark.parametrize("suffix", ["ttl", "jsonld"])
+def test_new_refuses_an_article_whose_facts_are_written_in_rdf(
+    project: Project, article: Path, published_dist: Path, suffix: str
+) -> None:
+    hand_written = project.mappings_dir / f"900_clean-room.{suffix}"
+    hand_written.write_text("# the article's facts, written by hand\n", encoding="utf-8")
+    refused = cli(project, "new", article, "--id", "900_clean-room", "--against", published_dist)
+    assert refused.exit_code == 2
+    assert f"{hand_written} already exists" in refused.output and "an article has one mapping file" in refused.output
+    assert not (project.mappings_dir / "900_clean-room.yaml").exists()
+    assert not project.seed_text("900_clean-room").exists()
+
+
 def test_new_without_a_published_graph_still_scaffolds(project: Project, article: Path, tmp_path: Path) -> None:
     result = scaffold(project, article, stem="900_clean-room", against=tmp_path / "no-dist")
     assert result.entities == [] and result.todos

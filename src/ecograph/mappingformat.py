@@ -6,7 +6,9 @@ and for each type of entity the fact keys its properties' domains allow. Keys, p
 `build/mapping.py` (ENTITY_KEYS, ID_PATTERN, LANG_PATTERN, INTEGER_RANGES, WEB_ADDRESS, how `_values` reads a
 value), the id kinds from the shapes, the classes, properties, names and definitions from the ontology. So a
 change of the engine or the ontology shows in both when they are generated again: `ecograph schema` prints the
-schema (`--reference` the Markdown), and the build writes the schema into dist/.
+schema (`--reference` the Markdown), and the build writes the schema into dist/. `names_schema` is the JSON
+Schema of the curated names file, from the names reader's rules (build/names.py: KINDS, ENTRY_KEYS); the build
+writes it into dist/ too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
+from .build import names
 from .build.mapping import ENTITY_KEYS, ID_PATTERN, INTEGER_RANGES, LANG_PATTERN, WEB_ADDRESS
 from .namespaces import REUSED_LABELS
 from .ontology import LANG_STRING, Property, Vocabulary
@@ -26,6 +29,7 @@ from .project import Project
 from .shapefacts import ENGINE_KINDS, shape_facts
 
 SCHEMA_FILE = "mapping.schema.json"  # in dist/ and beside the mappings
+NAMES_SCHEMA_FILE = "names.schema.json"  # in dist/ and beside mappings/names.yaml
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # With id, what an entry that declares an entity states (the engine requires each when it maps the entity).
 DECLARING_KEYS = ("type", "quote")
@@ -297,12 +301,77 @@ def schema_text(project: Project) -> str:
     return json.dumps(mapping_schema(project), indent=2, ensure_ascii=False) + "\n"
 
 
+# the names file ----------------------------------------------------------------------------------------------
+
+NAME_KEY_DOCS = {
+    "id": "the id of an entity a mapping declares, kind/slug",
+    "kind": "what kind of name it is",
+    "label": "the entity's name, one per language",
+    "alt": "other names, per language (a text or a list)",
+    "who": "who curated the names",
+    "why": "why the entity has this name",
+    "source": "where the name comes from (optional)",
+}
+NAME_KEY_EXAMPLES = {
+    "id": "organisation/university-of-twente",
+    "kind": "translation",
+    "label": "{nl: Universiteit Twente}",
+    "alt": "{en: [UT]}",
+    "who": "Ecosystem Graph editors",
+    "why": "Dutch name of an entity the English articles name",
+    "source": "https://www.utwente.nl/",
+}
+NAME_TEXT = {"type": "string", "pattern": "\\S"}
+
+
+def names_schema(project: Project) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the curated names file (mappings/names.yaml), from the names reader's rules."""
+    by_language = {"type": "object", "minProperties": 1, "propertyNames": {"pattern": LANG_PATTERN.pattern}}
+    shapes: dict[str, Any] = {
+        "id": ID,
+        "kind": {"enum": list(names.KINDS)},
+        "label": {**by_language, "additionalProperties": NAME_TEXT},
+        "alt": {
+            **by_language,
+            "additionalProperties": {"anyOf": [NAME_TEXT, {"type": "array", "minItems": 1, "items": NAME_TEXT}]},
+        },
+        "who": NAME_TEXT,
+        "why": NAME_TEXT,
+        "source": {"type": "string", "pattern": WEB_ADDRESS.pattern},
+    }
+    entry = {
+        "type": "object",
+        "required": ["id", "kind", "who", "why"],
+        "anyOf": [{"required": ["label"]}, {"required": ["alt"]}],
+        "additionalProperties": False,
+        "properties": {key: {**shapes[key], "description": NAME_KEY_DOCS[key]} for key in sorted(names.ENTRY_KEYS)},
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": f"{project.base}dumps/{NAMES_SCHEMA_FILE}",
+        "title": f"{project.facts.title} curated names",
+        "description": "Names no article states — translations, official names, abbreviations, display labels — "
+        "each with who curated it and why (mappings/names.yaml). Generated from the names reader's rules "
+        "with the mapping schema.",
+        "type": "object",
+        "required": ["names"],
+        "additionalProperties": False,
+        "properties": {"names": {"type": "array", "items": {"$ref": "#/$defs/name"}}},
+        "$defs": {"name": entry},
+    }
+
+
+def names_schema_text(project: Project) -> str:
+    """The names schema as the file names.schema.json holds it."""
+    return json.dumps(names_schema(project), indent=2, ensure_ascii=False) + "\n"
+
+
 # the reference -----------------------------------------------------------------------------------------------
 
 REFERENCE_NOTE = (
     "<!-- Generated from the ontology and the mapping engine: do not edit. Regenerate with\n"
     "     ecograph schema --reference > mappings/README.md && ecograph schema > mappings/mapping.schema.json\n"
-    "     (or ECOGRAPH_UPDATE_SCHEMA=1 pytest tests/test_mapping_schema.py). -->"
+    f"     (or ECOGRAPH_UPDATE_SCHEMA=1 pytest tests/test_mapping_schema.py, which writes {NAMES_SCHEMA_FILE} too). -->"
 )
 
 
@@ -322,6 +391,7 @@ def mapping_reference(project: Project) -> str:
         _kinds_section(),
         _keys_section(terms),
         _types_section(terms),
+        _names_section(),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -406,3 +476,22 @@ def _types_section(terms: Terms) -> str:
             f"{terms.definition(cls)} Ids: `{kind}/<slug>`.\n\nFact keys: {keys}."
         )
     return "\n\n".join(sections)
+
+
+def _names_section() -> str:
+    how_many = {"label": "label, alt or both", "alt": "label, alt or both", "source": "optional"}
+    rows = [
+        [f"`{key}`", NAME_KEY_DOCS[key], how_many.get(key, "one, required"), f"`{NAME_KEY_EXAMPLES[key]}`"]
+        for key in sorted(names.ENTRY_KEYS, key=list(NAME_KEY_DOCS).index)
+    ]
+    kinds = ", ".join(f"`{kind}`" for kind in names.KINDS)
+    return (
+        "## The names file\n\n"
+        "`mappings/names.yaml` holds the names no article states — a translation, an official name, an "
+        "abbreviation, a display label composed for a Funding, Position or Figure — each with who curated it and "
+        "why; the build publishes them in their own graph, `<base>graph/names`. One key, `names:`, a list of "
+        f"entries; editors that read its first line check it against [{NAMES_SCHEMA_FILE}]({NAMES_SCHEMA_FILE}).\n\n"
+        + _table(["key", "value", "how many", "example"], rows)
+        + f"\n\nKinds of name: {kinds}. An entry gives `label:`, `alt:` or both; an entity has one label per "
+        "language in the file."
+    )

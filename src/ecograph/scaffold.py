@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
-from .build.dumps import MappingErrors, curated_names
 from .build.graph import Dataset
 from .build.mapcache import map_article_cached
+from .build.mapping import ArticleGraph
+from .build.names import names_graph, read_names
 from .errors import EcographError, InputError, Location, ProjectError
 from .ontology import Vocabulary
-from .project import Project
+from .project import MAPPING_SUFFIXES, Project
 from .text import ArticleText
 from .validate.published import DUMP, RDF_TYPE, Published, PublishedGraphMissing
 
@@ -181,6 +182,12 @@ def _refuse_overwrite(result: ScaffoldResult) -> None:
     for path in (result.metadata, result.mapping):
         if path.exists():
             raise ProjectError(f"{path} already exists: edit it, or delete it to scaffold the article again")
+    for suffix in MAPPING_SUFFIXES:
+        if (written := result.mapping.with_suffix(suffix)).exists():
+            raise ProjectError(
+                f"{written} already exists: it holds the article's facts in RDF, and an article has one mapping "
+                "file. Edit it, or delete it to scaffold a YAML mapping instead"
+            )
 
 
 def _published(project: Project, against: Path | None, result: ScaffoldResult) -> Published:
@@ -194,25 +201,35 @@ def _published(project: Project, against: Path | None, result: ScaffoldResult) -
         return Published.empty()
 
 
-def published_from_mappings(project: Project, notes: list[str]) -> Published:
-    """The graph a build would publish, mapped in memory from mappings/ (what `new` uses in a fresh clone).
+def published_from_mappings(project: Project, notes: list[str], leaving_out: Sequence[Path] = ()) -> Published:
+    """The graph a build would publish, mapped in memory from mappings/ but `leaving_out` (what `new` and
+    `validate` use in a fresh clone).
 
     A mapping that does not map yet (say, an unfinished scaffold) is left out, with a note."""
     vocabulary = Vocabulary.of(project)
     articles = []
+    left_out = {path.resolve() for path in leaving_out}
     for path in project.mapping_files():
+        if path.resolve() in left_out:
+            continue
         try:
             articles.append(map_article_cached(project, vocabulary, path))
         except InputError as error:
             notes.append(f"{path.name} was left out of the look-up: it does not map yet ({error})")
-    try:
-        names = curated_names(project, articles)
-    except MappingErrors as error:
-        names = None
-        notes.append(f"{project.names_file.name} was left out of the look-up: {error}")
     store = Store()
-    store.bulk_extend(Dataset(articles, names).quads())
+    store.bulk_extend(Dataset(articles, _looked_up_names(project, articles, notes)).quads())
     return Published(store, None)
+
+
+def _looked_up_names(project: Project, articles: list[ArticleGraph], notes: list[str]) -> ArticleGraph | None:
+    """The curated names of the mapped articles' entities (those of a mapping left out are not looked up)."""
+    names = read_names(project, lambda _: True, collect=True)
+    if names.findings:
+        notes.append(f"{project.names_file.name} was left out of the look-up: {names.findings[0]}")
+        return None
+    declared = {entity_id for article in articles for entity_id in article.entity_lines}
+    names.names = [name for name in names.names if name.entity_id in declared]
+    return names_graph(project, names)
 
 
 def _place_seed(article: Path, text: ArticleText, result: ScaffoldResult) -> None:

@@ -31,7 +31,7 @@ from pyoxigraph import RdfFormat, Triple
 from ..cachefile import read_entry, write_entry
 from ..errors import BuildError, InputError, Location
 from ..findings import Finding
-from ..mappingformat import SCHEMA_FILE, schema_text
+from ..mappingformat import NAMES_SCHEMA_FILE, SCHEMA_FILE, names_schema_text, schema_text
 from ..namespaces import dump_prefixes
 from ..ontology import Vocabulary
 from ..project import FOLDERS, Project
@@ -251,6 +251,7 @@ def _write_all(project: Project, dataset: Dataset, folder: Path, progress: Progr
                 project.rebase(query.read_text(encoding="utf-8")), encoding="utf-8"
             )
         (folder / SCHEMA_FILE).write_text(schema_text(project), encoding="utf-8")
+        (folder / NAMES_SCHEMA_FILE).write_text(names_schema_text(project), encoding="utf-8")
     with progress.step("writing the search index and the article texts"):
         write_index(triples, folder / INDEX_FILE)
         _copy_texts(project, dataset, folder / TEXTS)

@@ -19,7 +19,6 @@ says" (an `eco:Claim`).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,16 +31,13 @@ from ..findings import Finding
 from ..namespaces import DCTERMS, RDF, RDFS, SKOS
 from ..project import Project
 from ..yamlfile import Map, Seq, load_yaml
-from .mapping import ArticleGraph
+from .mapping import ID_PATTERN, LANG_PATTERN, WEB_ADDRESS, ArticleGraph
 
 NAMES_SLUG = "names"  # the graph <base>graph/names
 #: the kinds of curated name (the values of eco:nameKind)
 KINDS = ("translation", "official-name", "abbreviation", "display-label", "other-name")
 ENTRY_KEYS = {"id", "kind", "label", "alt", "who", "why", "source"}
 NAME_PROPERTIES = {"label": RDFS + "label", "alt": SKOS + "altLabel"}
-_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
-_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-_ID = re.compile(r"^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -97,20 +93,6 @@ class CuratedNames:
             quads.append(Quad(entity, predicate, value, graph))
             quads.extend(Quad(node, p, o, graph) for p, o in statements)
         return quads
-
-
-def declared_ids(project: Project, leaving_out: Path | None = None) -> set[str]:
-    """The ids of the entities the project's mappings declare (entries with a type), but for one mapping."""
-    found: set[str] = set()
-    for path in project.mapping_files():
-        if leaving_out is not None and path.resolve() == leaving_out.resolve():
-            continue
-        document = load_yaml(path)
-        entities = document.get("entities") if isinstance(document, Map) else None
-        for entity in entities if isinstance(entities, Seq) else []:
-            if isinstance(entity, Map) and isinstance(entity.get("id"), str) and "type" in entity:
-                found.add(entity["id"])
-    return found
 
 
 def names_graph(project: Project, names: CuratedNames) -> ArticleGraph:
@@ -211,7 +193,7 @@ class _Reader:
 
     def entity_id(self, entry: Map, field_path: str) -> str:
         entity_id = self.text(entry, "id", field_path, "the id of an entity a mapping declares, e.g. place/enschede")
-        if not _ID.match(entity_id):
+        if not ID_PATTERN.match(entity_id):
             raise InputError(
                 self.at(entry, "id", field_path),
                 f"'{entity_id}' is not a valid id",
@@ -252,7 +234,7 @@ class _Reader:
 
     def source(self, entry: Map, field_path: str) -> str | None:
         source = entry.get("source")
-        if source is not None and (not isinstance(source, str) or not _URL.match(source)):
+        if source is not None and (not isinstance(source, str) or not WEB_ADDRESS.match(source)):
             raise InputError(
                 self.at(entry, "source", field_path),
                 f"{source!r} is not a web address",
@@ -271,7 +253,7 @@ def _names(value: Any, where: Location, many: bool) -> list[tuple[str, str]]:
         raise InputError(where, "expected names by language, e.g. {nl: Universiteit Twente}", "write language: name")
     found = []
     for language, texts in value.items():
-        if not _LANG.match(str(language)):
+        if not LANG_PATTERN.match(str(language)):
             raise InputError(
                 Location(where.path, value.key_lines.get(language, where.line), f"{where.field}.{language}"),
                 f"'{language}' is not a language code",

@@ -22,7 +22,7 @@ from rdflib import RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from ..build.mapping import MappingEngine, Policy, open_article, open_seed
-from ..build.names import declared_ids, read_names
+from ..build.names import read_names
 from ..build.rdfmapping import RdfMapping, Statements, article_stems, normal_value, split, subject_lines
 from ..errors import Code, InputError, Location
 from ..findings import Check, Finding, Severity
@@ -33,6 +33,7 @@ from ..text import ArticleText
 from ..userfile import excerpt, parser_message, read_user_file
 from ..yamlfile import Map, Seq, load_yaml
 from .duplicates import normalise
+from .projectentities import ProjectEntities
 from .published import Published
 
 MAX_BYTES = 10_000_000
@@ -73,6 +74,7 @@ class UnreadableInput(InputError):
 class Contribution:
     """The triples of a contribution, where each entity is written, and what reading it already found wrong."""
 
+    project: ProjectEntities  # the entities the project's other mappings declare
     graph: Graph = field(default_factory=Graph)
     files: list[Path] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
@@ -90,7 +92,7 @@ def read_contribution(
         raise UnreadableInput(
             Location("."), "no file to validate", "give one or more files, e.g. ecograph validate mappings/005_new.yaml"
         )
-    contribution = Contribution()
+    contribution = Contribution(project=ProjectEntities(project, vocabulary, paths))
     for path in paths:
         contribution.files.append(path)
         if str(path) == "-":
@@ -336,7 +338,8 @@ def _read_mapping(
         found.append(Finding.from_error(error))
         found.extend(_todo_findings(path, todo))
         return
-    engine = MappingEngine(project, vocabulary, path, text, metadata, Policy.COLLECT, _known(project, published, path))
+    known = _known(project, published, contribution)
+    engine = MappingEngine(project, vocabulary, path, text, metadata, Policy.COLLECT, known)
     result = engine.run(entities)
     found.extend(_explained(finding, project, published, engine) for finding in engine.findings)
     found.extend(_todo_findings(path, todo))
@@ -347,16 +350,11 @@ def _read_mapping(
     contribution.locations.setdefault(result.article.value, Location(project.seed_metadata(text.path.stem)))
 
 
-def _known(project: Project, published: Published, path: Path) -> Callable[[str], bool]:
-    """Whether an id is published or declared by another mapping of the project (read only when needed)."""
-    declared: list[set[str]] = []
+def _known(project: Project, published: Published, contribution: Contribution) -> Callable[[str], bool]:
+    """Whether an id is published or declared by another mapping of the project (mapped only when needed)."""
 
     def known(entity_id: str) -> bool:
-        if published.knows(project.entity_iri(entity_id)):
-            return True
-        if not declared:
-            declared.append(declared_ids(project, leaving_out=path))
-        return entity_id in declared[0]
+        return published.knows(project.entity_iri(entity_id)) or contribution.project.declares(entity_id)
 
     return known
 
@@ -364,7 +362,7 @@ def _known(project: Project, published: Published, path: Path) -> Callable[[str]
 def _read_names(project: Project, published: Published, contribution: Contribution) -> None:
     """The curated names file: every problem of it, with file, line and field."""
     _checked_text(project.names_file)
-    names = read_names(project, _known(project, published, project.names_file), collect=True)
+    names = read_names(project, _known(project, published, contribution), collect=True)
     contribution.findings.extend(names.findings)
 
 

@@ -44,8 +44,8 @@ from .checks import (
     references,
     unchecked_articles,
 )
-from .contribution import read_contribution, to_rdflib_term
-from .published import Published
+from .contribution import Contribution, read_contribution, to_rdflib_term
+from .published import DUMP, Published
 from .reasoning import Axioms, Clash, ReasonerOutcome, disjoint_clashes, reasoner_input, start_consistency_check
 from .report import Entity, Report, value_text
 
@@ -68,12 +68,12 @@ def validate(
 ) -> Report:
     """Validate the files of one contribution; raise an EcographError only for input that cannot be read."""
     project = project or Project.open(Path.cwd())
-    published = Published.load(against or project.default_dist)
+    notes: list[str] = []
+    published = _published(project, against, paths, notes)
     vocabulary = Vocabulary(_ontology(project), project.vocab)
     contribution = read_contribution(list(paths), project, vocabulary, published)
     ctx = Context(project, vocabulary, Axioms(vocabulary.graph), published, contribution)
-    ctx.data = _with_context(contribution.normalised or contribution.graph, published, project)
-    notes: list[str] = []
+    ctx.data = _with_context(contribution, published, project)
     if published.built_store is not None:
         notes.append(
             f"the on-disk store of {published.source} was built once, in {published.built_store:.0f} s; "
@@ -86,20 +86,40 @@ def validate(
     clashes = _clashes(ctx)
     findings += _shape_findings(ctx, notes)  # last: pySHACL adds the class hierarchy to ctx.data
     findings += _consistency_findings(ctx, clashes, pending, findings, notes)
+    notes += contribution.project.notes
     notes += [
         f"the quotes of {a} were not checked: its text is not in {project.seeds_dir}" for a in unchecked_articles(ctx)
     ]
     return _report(ctx, _own_and_unique(ctx, findings), paths, published, notes)
 
 
-def _with_context(contribution: Graph, published: Published, project: Project) -> Graph:
-    """The contribution plus the published types and labels of every IRI it uses, and the names the project's
-    names file gives them (its own problems are reported when it is validated itself)."""
+def _published(project: Project, against: Path | None, paths: Sequence[Path], notes: list[str]) -> Published:
+    """`against`, else the project's build, else (in a fresh clone) the project's other mappings mapped now."""
+    if against is None and not (project.default_dist / DUMP).is_file():
+        from ..scaffold import published_from_mappings  # the scaffold's look-up, imported only without a build
+
+        notes.append(
+            f"no published graph in {project.default_dist}: checked against the project's other mappings, "
+            "mapped now (`ecograph build` writes it)"
+        )
+        return published_from_mappings(project, notes, leaving_out=paths)
+    return Published.load(against or project.default_dist)
+
+
+def _with_context(contribution: Contribution, published: Published, project: Project) -> Graph:
+    """The contribution plus the published types and labels of every IRI it uses, those that the project's other
+    mappings give the IRIs not published yet, and the names the project's names file gives them (its own
+    problems are reported when it is validated itself)."""
     data = Graph()
-    for triple in contribution:
+    own = contribution.normalised or contribution.graph
+    for triple in own:
         data.add(triple)
-    iris = {str(t) for triple in contribution for t in triple if isinstance(t, URIRef)}
-    for s, p, o in published.context(iris):
+    iris = {str(t) for triple in own for t in triple if isinstance(t, URIRef)}
+    context = published.context(iris)
+    unpublished = {iri for iri in iris if iri.startswith(f"{project.base}id/") and not published.knows(iri)}
+    if unpublished - {str(s) for s in own.subjects(RDF.type)}:
+        context.update((q.subject, q.predicate, q.object) for q in contribution.project.context(unpublished))
+    for s, p, o in context:
         data.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
     for name in read_names(project, lambda _: True, collect=True).names:
         if (iri := project.entity_iri(name.entity_id)) in iris:
