@@ -115,6 +115,14 @@ def test_the_reference_lists_every_key_with_its_english_and_dutch_name(seed_proj
     assert "Fact keys: `amount`, `currency`," in reference
 
 
+def test_the_properties_only_the_build_writes_are_no_fact_keys(seed_project: Project) -> None:
+    schema = mapping_schema(seed_project)
+    reference = mapping_reference(seed_project)
+    for key in ("quoteLine", "sha256", "nameKind", "axiom"):  # of claims, articles, curated names, inferences
+        assert f"`{key}`" not in reference
+        assert key not in json.dumps(schema)
+
+
 def test_ecograph_schema_prints_the_schema_and_the_reference(seed_project: Project) -> None:
     runner = CliRunner()
     printed = runner.invoke(main, ["--project", str(seed_project.root), "schema"])

@@ -28,6 +28,8 @@ from .ontology import LANG_STRING, Property, Vocabulary
 from .project import Project
 from .shapefacts import ENGINE_KINDS, shape_facts
 
+# Classes whose instances only the build writes: a mapping never states their properties.
+BUILD_RECORDS = ("Claim", "Article", "CuratedName", "Inference")
 SCHEMA_FILE = "mapping.schema.json"  # in dist/ and beside the mappings
 NAMES_SCHEMA_FILE = "names.schema.json"  # in dist/ and beside mappings/names.yaml
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -177,7 +179,13 @@ class Terms:
 
     @property
     def properties(self) -> dict[str, Property]:
-        return dict(sorted(self.vocabulary.properties.items()))
+        """The properties a mapping states: not those of the records the build makes (claims, articles, …)."""
+        records = {URIRef(self.vocabulary.namespace + name) for name in BUILD_RECORDS}
+        return {
+            key: prop
+            for key, prop in sorted(self.vocabulary.properties.items())
+            if not ((domain := self.domain(prop)) and domain <= records)
+        }
 
     @property
     def classes(self) -> dict[str, URIRef]:
