@@ -179,3 +179,42 @@ def test_a_link_the_build_inferred_is_not_shown_twice(pages_dist: Path, tmp_path
 def test_records_about_a_statement_are_not_shown_as_incoming_links(http: httpx.Client) -> None:
     incoming = section(page(http, "/id/organisation/university-of-twente"), "incoming")
     assert "/id/name/" not in incoming  # a curated name's record names the entity as its rdf:subject
+
+
+def fact_row(html: str, heading_id: str, property_label: str) -> str:
+    facts = section(html, heading_id)
+    start = facts.index(f">{property_label}</a></th>")
+    return facts[start : facts.index("</tr>", start)]
+
+
+def test_a_curated_name_says_who_named_it_and_why_instead_of_a_quote(http: httpx.Client) -> None:
+    labels = fact_row(page(http, "/id/programme/technical-medicine"), "facts", "label")
+    english = labels[labels.index("Technical Medicine (degree programme)") :]
+    english = english[: english.index('<div class="fact">') if '<div class="fact">' in english else None]
+    assert '<span class="pill">curated name</span> · translation' in english
+    assert "— Ecosystem Graph editors: English name of an entity the Dutch article names" in english
+    assert "<q>" not in english
+
+
+def test_a_curated_name_in_dutch(http: httpx.Client) -> None:
+    labels = fact_row(page(http, "/id/programme/technical-medicine?lang=nl"), "facts", "label")
+    assert '<span class="pill">redactionele naam</span> · vertaling' in labels
+
+
+def test_an_inferred_statement_names_its_axiom_and_the_claims_it_rests_on(http: httpx.Client) -> None:
+    places = fact_row(page(http, "/id/facility/connect-u-campus"), "facts", "located in")
+    netherlands = places[places.index(">the Netherlands</a>") :]
+    netherlands = netherlands[
+        : netherlands.index('<div class="fact">') if '<div class="fact">' in netherlands else None
+    ]
+    assert re.search(r'inferred from</strong> <a href="/id/axiom/\w+">located in is transitive</a>', netherlands)
+    claims = re.findall(r'<a class="claim" href="(/id/claim/\w+)"><q>([^<]+)</q></a>', netherlands)
+    assert len(claims) >= 2  # each link of the chain: campus in Enschede, Enschede in the Netherlands
+    assert all(quote.strip() for _href, quote in claims)
+    for href, _quote in claims:
+        assert http.get(href, headers={"Accept": BROWSER}).status_code == 200
+
+
+def test_an_inferred_statement_in_dutch(http: httpx.Client) -> None:
+    html = page(http, "/id/facility/connect-u-campus?lang=nl")
+    assert re.search(r'afgeleid uit</strong> <a href="/id/axiom/\w+">[^<]+ is transitief</a>, dat volgt uit:', html)

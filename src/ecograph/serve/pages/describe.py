@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, RDF, RDFS, dump_prefixes
+from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, OWL, RDF, RDFS, dump_prefixes
 from ..endpoint import conneg
 from ..endpoint.results import write_rdf_xml
 from .present import literal
@@ -74,6 +74,32 @@ QUOTED = (
 } LIMIT 5000"""
 )
 
+CURATED = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?kind ?creator ?note WHERE {
+  ?r a ECO_CURATED ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o .
+  BIND(?e AS ?s)
+  OPTIONAL { ?r ECO_KIND ?kind }
+  OPTIONAL { ?r <http://purl.org/dc/terms/creator> ?creator }
+  OPTIONAL { ?r <http://www.w3.org/2004/02/skos/core#editorialNote> ?note }
+} LIMIT 5000"""
+)
+
+DERIVED = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?axiom ?source ?kind ?target ?claim ?quote ?article ?title ?line WHERE {
+  { ?r rdf:subject ?e ; rdf:object ?o . BIND(?e AS ?s) } UNION { ?r rdf:object ?e ; rdf:subject ?s . BIND(?e AS ?o) }
+  ?r a ECO_INFERENCE ; rdf:predicate ?p ; ECO_AXIOM ?axiom .
+  OPTIONAL { ?axiom OWL_SOURCE ?source ; OWL_PROPERTY ?kind ; OWL_TARGET ?target }
+  OPTIONAL {
+    ?r prov:wasDerivedFrom ?claim .
+    OPTIONAL { ?claim ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article
+               OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title } }
+    OPTIONAL { ?claim ECO_LINE ?line }
+  }
+} LIMIT 5000"""
+)
+
 GRAPH = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -125,9 +151,30 @@ class Value:
 
 @dataclass
 class Support:
+    """A quote and the article (and line) it is from; `claim` links the claim when a page shows it."""
+
     quote: str
     article: Link
     line: str = ""
+    claim: Link | None = None
+
+
+@dataclass
+class Curation:
+    """Why a name no article states is in the data: its kind ("translation"), who curated it, and why."""
+
+    kind: str
+    creator: str
+    note: str
+
+
+@dataclass
+class Derivation:
+    """Why the build inferred a statement: the axiom (and how it reads), and the claims it rests on."""
+
+    axiom: Link
+    reads: str
+    grounds: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +185,8 @@ class Fact:
     values: list[Value]
     supports: list[Support] = field(default_factory=list)
     inferred: bool = False
+    curations: list[Curation] = field(default_factory=list)
+    derivations: list[Derivation] = field(default_factory=list)
 
 
 @dataclass
@@ -242,6 +291,13 @@ def _sparql(template: str, base: str) -> str:
         .replace("ECO_HELD_BY", f"<{eco}heldBy>")
         .replace("ECO_JOB_TITLE", f"<{eco}jobTitle>")
         .replace("ECO_AT", f"<{eco}atOrganisation>")
+        .replace("ECO_CURATED", f"<{eco}CuratedName>")
+        .replace("ECO_KIND", f"<{eco}nameKind>")
+        .replace("ECO_INFERENCE", f"<{eco}Inference>")
+        .replace("ECO_AXIOM", f"<{eco}axiom>")
+        .replace("OWL_SOURCE", f"<{OWL}annotatedSource>")
+        .replace("OWL_PROPERTY", f"<{OWL}annotatedProperty>")
+        .replace("OWL_TARGET", f"<{OWL}annotatedTarget>")
     )
 
 
