@@ -218,3 +218,46 @@ def test_an_inferred_statement_names_its_axiom_and_the_claims_it_rests_on(http: 
 def test_an_inferred_statement_in_dutch(http: httpx.Client) -> None:
     html = page(http, "/id/facility/connect-u-campus?lang=nl")
     assert re.search(r'afgeleid uit</strong> <a href="/id/axiom/\w+">[^<]+ is transitief</a>, dat volgt uit:', html)
+
+
+def test_the_names_graph_page_shows_each_name_with_its_curation(http: httpx.Client) -> None:
+    html = page(http, "/graph/names")
+    assert "<h1>Curated names</h1>" in html
+    rows = section_rows(html)
+    assert len(rows) == 100 and all('<span class="pill">curated name</span>' in row for row in rows)
+    assert not any(">id:name/" in row for row in rows)  # the statement, not the record's IRI
+    dutch = next(row for row in rows if '<span lang="nl">(bio)farmaceutica</span>' in row)
+    assert "· translation — Ecosystem Graph editors: Dutch name of an entity the English article names" in dutch
+    assert 'rel="next" href="?page=2#facts"' in html
+
+
+def test_the_inferred_graph_page_shows_each_statement_with_its_axiom_and_claims(http: httpx.Client) -> None:
+    html = page(http, "/graph/inferred")
+    assert "<h1>Inferred statements</h1>" in html
+    rows = section_rows(html)
+    assert rows and all(re.search(r'inferred from</strong> <a href="/id/axiom/\w+">[^<]+ is ', row) for row in rows)
+    assert all(re.search(r'<a class="claim" href="/id/claim/\w+"><q>[^<]+</q></a>', row) for row in rows)
+    assert not any(">id:inference/" in row or ">id:ecosystem/" in row for row in rows)  # labels, not ids
+    assert any("member of is the inverse of has member" in row for row in rows)
+
+
+def test_graph_pages_speak_dutch(http: httpx.Client) -> None:
+    html = page(http, GRAPH + "?lang=nl")
+    assert "<h1>Graaf van " in html and "Feiten 1–100 van " in html
+    assert "volgende →</a>" in html and "pagina 1 van " in html
+    assert "<h1>Afgeleide uitspraken</h1>" in page(http, "/graph/inferred?lang=nl")
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_the_rdf_of_a_graph_is_the_whole_graph_whatever_the_page(http: httpx.Client, suffix: str) -> None:
+    whole = http.get(GRAPH + suffix)
+    second = http.get(GRAPH + suffix + "?page=2")
+    assert whole.status_code == second.status_code == 200
+    assert second.content == whole.content
+    assert 'rel="next"' not in whole.headers["link"] and 'rel="next"' not in second.headers["link"]
+    assert whole.text.count("eco:Claim") + whole.text.count("def#Claim>") > 100  # more than one HTML page of facts
+
+
+def section_rows(html: str) -> list[str]:
+    table = html[html.index('<table class="facts">') :]
+    return re.findall(r"<tr><td>.*?</td></tr>", table[: table.index("</table>")], flags=re.S)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
+from ...namespaces import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 from .describe import (
     CLAIMS,
     CURATED,
@@ -43,6 +43,7 @@ from .describe import (
     Value,
     _key,
     _sparql,
+    axiom_words,
 )
 from .present import money, word
 from .vocab import pick_label
@@ -229,7 +230,7 @@ def _derivations(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[FactKe
     found: dict[FactKey, dict[str, Derivation]] = defaultdict(dict)
     for _e, s, p, o, axiom, source, kind, target, claim, quote, article, title, line in rows:
         derivation = found[(_key(s), _key(p), _key(o))].setdefault(
-            axiom.value, Derivation(axiom=linker.link(axiom.value), reads=_axiom_words(source, kind, target, linker))
+            axiom.value, Derivation(axiom=linker.link(axiom.value), reads=axiom_words(source, kind, target, linker))
         )
         if claim is not None and claim.value not in {g.claim.iri for g in derivation.grounds if g.claim}:
             titles = {title.language or "": title.value} if title is not None else {}
@@ -242,19 +243,6 @@ def _derivations(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[FactKe
                 )
             )
     return {key: list(by_axiom.values()) for key, by_axiom in found.items()}
-
-
-def _axiom_words(source: Any, kind: Any, target: Any, linker: Linker) -> str:
-    """An owl:Axiom as words: "member of is the inverse of has member", "located in is transitive"."""
-    if source is None or kind is None or target is None:
-        return ""
-    name = linker.vocab.label(source.value, linker.lang)
-    if kind.value == OWL + "inverseOf":
-        return word("axiom inverse", linker.lang).format(name, linker.vocab.label(target.value, linker.lang))
-    characteristic = {OWL + "TransitiveProperty": "axiom transitive", OWL + "SymmetricProperty": "axiom symmetric"}
-    if kind.value == RDF + "type" and target.value in characteristic:
-        return word(characteristic[target.value], linker.lang).format(name)
-    return ""
 
 
 def _group(

@@ -32,7 +32,7 @@ from ...searchindex import MAX_QUERY, fold
 from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
-from .describe import Linker, SiteLike, entity_triples, graph_triples, graph_view, serialize
+from .describe import Linker, SiteLike, entity_triples, graph_context, graph_triples, graph_view, serialize
 from .editor import editor_config
 from .entitypage import entity_view
 from .landing import dataset_title, landing, query_cards, search_example
@@ -296,12 +296,16 @@ class Pages:
         triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None
-        lang = self.language(request)
-        view = graph_view(iri, triples, Linker(self.site.base, self.vocab, lang), page)
+        linker = Linker(self.site.base, self.vocab, self.language(request))
+        view = graph_view(iri, triples, linker, page, await graph_context(self.site, iri, linker))
         if view is None:
             return None
         return self.render(
-            "graph.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
+            "graph.html",
+            headers=headers,
+            view=view,
+            lang=linker.lang,
+            alternates=_alternate_links(self.linker.href(iri)),
         )
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
