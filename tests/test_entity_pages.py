@@ -261,3 +261,8 @@ def test_the_rdf_of_a_graph_is_the_whole_graph_whatever_the_page(http: httpx.Cli
 def section_rows(html: str) -> list[str]:
     table = html[html.index('<table class="facts">') :]
     return re.findall(r"<tr><td>.*?</td></tr>", table[: table.index("</table>")], flags=re.S)
+
+
+def test_the_article_text_carries_its_own_language(http: httpx.Client) -> None:
+    assert '<div class="article-text" lang="nl">' in page(http, ARTICLE)  # a Dutch text on an English page
+    assert '<div class="article-text">' in page(http, "/id/article/personalised-implants-closing-event")  # en + nl

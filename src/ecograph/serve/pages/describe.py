@@ -223,6 +223,7 @@ class ArticleText:
     pieces: list[tuple[str, int]]
     passages: list[QuotedPassage]
     unplaced: int = 0  # quotes not found in the text
+    lang: str = ""  # the text's language, when it has one
 
 
 @dataclass

@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ...namespaces import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
+from ...projectfacts import LANGUAGES
 from .describe import (
     CLAIMS,
     CURATED,
@@ -113,6 +114,7 @@ INFOBOX = [
 MONEY = ("amount", "minimumAmount", "budget", "annualTurnover")
 PROVENANCE = {"sourceArticle", "seedFile", "sha256", "quote", "quoteLine"}
 Row = tuple[Any, Any, Any, Any]  # (predicate, node, label of node, graph)
+EU_CODES = {eu: code for code, (eu, _name) in LANGUAGES.items()}  # ENG -> en, the EU authority's codes
 FactKey = tuple[str, str, str]  # (subject, predicate, object) as _key gives them
 
 
@@ -437,7 +439,10 @@ async def _article_text(
         return None
     text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     quoted = await site.query(_sparql(QUOTED, site.base), bindings={"e": ox.NamedNode(iri)})
-    return mark_quotes(text, _passages(quoted.rows, linker))
+    article = mark_quotes(text, _passages(quoted.rows, linker))
+    codes = {EU_CODES.get(n.value.rsplit("/", 1)[-1], "") for p, n, _l, _g in rows if p.value == DCTERMS + "language"}
+    article.lang = codes.pop() if len(codes) == 1 else ""  # a text in two languages gets no lang attribute
+    return article
 
 
 def _passages(rows: Sequence[tuple[Any, ...]], linker: Linker) -> list[QuotedPassage]:
