@@ -179,3 +179,90 @@ def test_a_link_the_build_inferred_is_not_shown_twice(pages_dist: Path, tmp_path
 def test_records_about_a_statement_are_not_shown_as_incoming_links(http: httpx.Client) -> None:
     incoming = section(page(http, "/id/organisation/university-of-twente"), "incoming")
     assert "/id/name/" not in incoming  # a curated name's record names the entity as its rdf:subject
+
+
+def fact_row(html: str, heading_id: str, property_label: str) -> str:
+    facts = section(html, heading_id)
+    start = facts.index(f">{property_label}</a></th>")
+    return facts[start : facts.index("</tr>", start)]
+
+
+def test_a_curated_name_says_who_named_it_and_why_instead_of_a_quote(http: httpx.Client) -> None:
+    labels = fact_row(page(http, "/id/programme/technical-medicine"), "facts", "label")
+    english = labels[labels.index("Technical Medicine (degree programme)") :]
+    english = english[: english.index('<div class="fact">') if '<div class="fact">' in english else None]
+    assert '<span class="pill">curated name</span> · translation' in english
+    assert "— Ecosystem Graph editors: English name of an entity the Dutch article names" in english
+    assert "<q>" not in english
+
+
+def test_a_curated_name_in_dutch(http: httpx.Client) -> None:
+    labels = fact_row(page(http, "/id/programme/technical-medicine?lang=nl"), "facts", "label")
+    assert '<span class="pill">redactionele naam</span> · vertaling' in labels
+
+
+def test_an_inferred_statement_names_its_axiom_and_the_claims_it_rests_on(http: httpx.Client) -> None:
+    places = fact_row(page(http, "/id/facility/connect-u-campus"), "facts", "located in")
+    netherlands = places[places.index(">the Netherlands</a>") :]
+    netherlands = netherlands[
+        : netherlands.index('<div class="fact">') if '<div class="fact">' in netherlands else None
+    ]
+    assert re.search(r'inferred from</strong> <a href="/id/axiom/\w+">located in is transitive</a>', netherlands)
+    claims = re.findall(r'<a class="claim" href="(/id/claim/\w+)"><q>([^<]+)</q></a>', netherlands)
+    assert len(claims) >= 2  # each link of the chain: campus in Enschede, Enschede in the Netherlands
+    assert all(quote.strip() for _href, quote in claims)
+    for href, _quote in claims:
+        assert http.get(href, headers={"Accept": BROWSER}).status_code == 200
+
+
+def test_an_inferred_statement_in_dutch(http: httpx.Client) -> None:
+    html = page(http, "/id/facility/connect-u-campus?lang=nl")
+    assert re.search(r'afgeleid uit</strong> <a href="/id/axiom/\w+">[^<]+ is transitief</a>, dat volgt uit:', html)
+
+
+def test_the_names_graph_page_shows_each_name_with_its_curation(http: httpx.Client) -> None:
+    html = page(http, "/graph/names")
+    assert "<h1>Curated names</h1>" in html
+    rows = section_rows(html)
+    assert len(rows) == 100 and all('<span class="pill">curated name</span>' in row for row in rows)
+    assert not any(">id:name/" in row for row in rows)  # the statement, not the record's IRI
+    dutch = next(row for row in rows if '<span lang="nl">(bio)farmaceutica</span>' in row)
+    assert "· translation — Ecosystem Graph editors: Dutch name of an entity the English article names" in dutch
+    assert 'rel="next" href="?page=2#facts"' in html
+
+
+def test_the_inferred_graph_page_shows_each_statement_with_its_axiom_and_claims(http: httpx.Client) -> None:
+    html = page(http, "/graph/inferred")
+    assert "<h1>Inferred statements</h1>" in html
+    rows = section_rows(html)
+    assert rows and all(re.search(r'inferred from</strong> <a href="/id/axiom/\w+">[^<]+ is ', row) for row in rows)
+    assert all(re.search(r'<a class="claim" href="/id/claim/\w+"><q>[^<]+</q></a>', row) for row in rows)
+    assert not any(">id:inference/" in row or ">id:ecosystem/" in row for row in rows)  # labels, not ids
+    assert any("member of is the inverse of has member" in row for row in rows)
+
+
+def test_graph_pages_speak_dutch(http: httpx.Client) -> None:
+    html = page(http, GRAPH + "?lang=nl")
+    assert "<h1>Graaf van " in html and "Feiten 1–100 van " in html
+    assert "volgende →</a>" in html and "pagina 1 van " in html
+    assert "<h1>Afgeleide uitspraken</h1>" in page(http, "/graph/inferred?lang=nl")
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_the_rdf_of_a_graph_is_the_whole_graph_whatever_the_page(http: httpx.Client, suffix: str) -> None:
+    whole = http.get(GRAPH + suffix)
+    second = http.get(GRAPH + suffix + "?page=2")
+    assert whole.status_code == second.status_code == 200
+    assert second.content == whole.content
+    assert 'rel="next"' not in whole.headers["link"] and 'rel="next"' not in second.headers["link"]
+    assert whole.text.count("eco:Claim") + whole.text.count("def#Claim>") > 100  # more than one HTML page of facts
+
+
+def section_rows(html: str) -> list[str]:
+    table = html[html.index('<table class="facts">') :]
+    return re.findall(r"<tr><td>.*?</td></tr>", table[: table.index("</table>")], flags=re.S)
+
+
+def test_the_article_text_carries_its_own_language(http: httpx.Client) -> None:
+    assert '<div class="article-text" lang="nl">' in page(http, ARTICLE)  # a Dutch text on an English page
+    assert '<div class="article-text">' in page(http, "/id/article/personalised-implants-closing-event")  # en + nl

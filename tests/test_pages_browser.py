@@ -238,3 +238,16 @@ def test_editor_wide_results_scroll_inside_their_panel(browser_page: tuple[Any, 
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
     assert stayed_home(seen)
+
+
+@pytest.mark.parametrize("path", ["/", "/id/organisation/" + "no-such-organisation-" * 4, "/dumps/"])
+def test_pages_fit_a_phone(browser_page: tuple[Any, dict], pages_server: str, path: str) -> None:
+    """At 390 px nothing widens the page: wide tables scroll or stack, long IRIs wrap."""
+    page, seen = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.goto(pages_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert seen["outside"] == [] and seen["csp"] == []

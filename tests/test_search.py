@@ -155,3 +155,20 @@ def test_a_build_without_an_index_says_so(pages_dist: Path, tmp_path: Path) -> N
         response = client.get("/search", params={"q": "micronit"}, headers={"Accept": BROWSER})
     assert response.status_code == 500
     assert "no search index" in response.text and "ecograph build" in response.text
+
+
+def test_the_search_page_speaks_the_chosen_language(http: httpx.Client) -> None:
+    html = http.get("/search", params={"q": "UT", "lang": "nl"}, headers={"Accept": "text/html"}).text
+    assert '<html lang="nl">' in html
+    assert "<h1>Zoeken</h1>" in html and ">alle soorten</a>" in html
+    assert "1 resultaat voor <strong>UT</strong>" in html and "ook bekend als UT" in html
+    assert ">SPARQL-editor</a>" in html and "Naar de inhoud" in html  # the header too
+    for english in ("all types", "result for", "also known as", "Search labels", "Skip to content"):
+        assert english not in html
+    empty = http.get("/search", params={"lang": "nl"}, headers={"Accept": "text/html"}).text
+    assert "Typ een naam, of een deel ervan." in empty
+
+
+def test_the_search_page_has_one_search_box(http: httpx.Client) -> None:
+    html = http.get("/search", params={"q": "twente"}, headers={"Accept": "text/html"}).text
+    assert html.count('type="search"') == 1  # the page's own form, not the header's as well

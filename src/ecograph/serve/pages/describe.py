@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, RDF, RDFS, dump_prefixes
+from ...namespaces import DCTERMS, DESCRIPTION_PREFIXES, OWL, RDF, RDFS, dump_prefixes
 from ..endpoint import conneg
 from ..endpoint.results import write_rdf_xml
-from .present import literal
+from .present import literal, word
 from .vocab import Vocabulary, pick_label
 
 LABELS = f"<{RDFS}label>|<{DCTERMS}title>"
+PROV_QUOTED = "http://www.w3.org/ns/prov#wasQuotedFrom"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 PREFIXES = f"""PREFIX rdf: <{RDF}>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
@@ -71,6 +74,32 @@ QUOTED = (
   ?c prov:wasQuotedFrom ?e ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ECO_QUOTE ?quote .
   OPTIONAL { ?s LABELS ?sLabel }
   OPTIONAL { ?o LABELS ?oLabel }
+} LIMIT 5000"""
+)
+
+CURATED = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?kind ?creator ?note WHERE {
+  ?r a ECO_CURATED ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o .
+  BIND(?e AS ?s)
+  OPTIONAL { ?r ECO_KIND ?kind }
+  OPTIONAL { ?r <http://purl.org/dc/terms/creator> ?creator }
+  OPTIONAL { ?r <http://www.w3.org/2004/02/skos/core#editorialNote> ?note }
+} LIMIT 5000"""
+)
+
+DERIVED = (
+    PREFIXES
+    + """SELECT ?e ?s ?p ?o ?axiom ?source ?kind ?target ?claim ?quote ?article ?title ?line WHERE {
+  { ?r rdf:subject ?e ; rdf:object ?o . BIND(?e AS ?s) } UNION { ?r rdf:object ?e ; rdf:subject ?s . BIND(?e AS ?o) }
+  ?r a ECO_INFERENCE ; rdf:predicate ?p ; ECO_AXIOM ?axiom .
+  OPTIONAL { ?axiom OWL_SOURCE ?source ; OWL_PROPERTY ?kind ; OWL_TARGET ?target }
+  OPTIONAL {
+    ?r prov:wasDerivedFrom ?claim .
+    OPTIONAL { ?claim ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article
+               OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title } }
+    OPTIONAL { ?claim ECO_LINE ?line }
+  }
 } LIMIT 5000"""
 )
 
@@ -125,9 +154,30 @@ class Value:
 
 @dataclass
 class Support:
+    """A quote and the article (and line) it is from; `claim` links the claim when a page shows it."""
+
     quote: str
     article: Link
     line: str = ""
+    claim: Link | None = None
+
+
+@dataclass
+class Curation:
+    """Why a name no article states is in the data: its kind ("translation"), who curated it, and why."""
+
+    kind: str
+    creator: str
+    note: str
+
+
+@dataclass
+class Derivation:
+    """Why the build inferred a statement: the axiom (and how it reads), and the claims it rests on."""
+
+    axiom: Link
+    reads: str
+    grounds: list[Support] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +188,8 @@ class Fact:
     values: list[Value]
     supports: list[Support] = field(default_factory=list)
     inferred: bool = False
+    curations: list[Curation] = field(default_factory=list)
+    derivations: list[Derivation] = field(default_factory=list)
 
 
 @dataclass
@@ -171,6 +223,7 @@ class ArticleText:
     pieces: list[tuple[str, int]]
     passages: list[QuotedPassage]
     unplaced: int = 0  # quotes not found in the text
+    lang: str = ""  # the text's language, when it has one
 
 
 @dataclass
@@ -189,15 +242,19 @@ class EntityView:
 
 @dataclass
 class GraphView:
+    """A page of a named graph's records: an article graph's claims (with their quotes), the names graph's
+    curated names (kind, who, why) or the inferred graph's inferences (axiom, claims); `kind` says which."""
+
     iri: str
     article: Link | None
     entities: list[Link]
-    facts: list[tuple[Link, Link, Value, list[Support]]]
+    facts: list[tuple[Link, Link, Value, Fact]]
     triples: int
     page: int = 1
     pages: int = 1
     total: int = 0
     per_page: int = 100
+    kind: str = "claims"
 
 
 class Linker:
@@ -242,6 +299,13 @@ def _sparql(template: str, base: str) -> str:
         .replace("ECO_HELD_BY", f"<{eco}heldBy>")
         .replace("ECO_JOB_TITLE", f"<{eco}jobTitle>")
         .replace("ECO_AT", f"<{eco}atOrganisation>")
+        .replace("ECO_CURATED", f"<{eco}CuratedName>")
+        .replace("ECO_KIND", f"<{eco}nameKind>")
+        .replace("ECO_INFERENCE", f"<{eco}Inference>")
+        .replace("ECO_AXIOM", f"<{eco}axiom>")
+        .replace("OWL_SOURCE", f"<{OWL}annotatedSource>")
+        .replace("OWL_PROPERTY", f"<{OWL}annotatedProperty>")
+        .replace("OWL_TARGET", f"<{OWL}annotatedTarget>")
     )
 
 
@@ -284,9 +348,69 @@ def _read_turtle(path: Path) -> list[ox.Triple]:
     return [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
-def graph_view(iri: str, triples: list[ox.Triple], linker: Linker, page: int = 1) -> GraphView | None:
-    """An article graph's page: its article, the entities it declares, and page `page` of its facts with their
-    quotes (GRAPH_PAGE a page); None past the last page."""
+RECORDS = {"Claim": "claims", "CuratedName": "names", "Inference": "inferences"}
+
+GROUNDS = (
+    PREFIXES
+    + """SELECT ?g ?claim ?quote ?article ?title ?line WHERE {
+  GRAPH ?g { ?r prov:wasDerivedFrom ?claim }
+  ?claim ECO_QUOTE ?quote ; prov:wasQuotedFrom ?article .
+  OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
+  OPTIONAL { ?claim ECO_LINE ?line }
+} LIMIT 100000"""
+)
+
+
+NAMED = (
+    PREFIXES
+    + """SELECT ?g ?x ?label WHERE {
+  GRAPH ?g { ?r rdf:subject|rdf:object ?x }
+  ?x LABELS ?label
+} LIMIT 100000"""
+)
+
+
+@dataclass
+class GraphContext:
+    """What a graph's page needs from the other graphs: the quotes of the claims its inferences rest on (by
+    claim IRI), and the labels of the resources its records are about (a graph of inferences holds none)."""
+
+    grounds: dict[str, Support] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+async def graph_context(site: SiteLike, iri: str, linker: Linker) -> GraphContext:
+    """The GraphContext of graph `iri`, from the whole dataset."""
+    graph = {"g": ox.NamedNode(iri)}
+    derived, named = await asyncio.gather(
+        site.query(_sparql(GROUNDS, site.base), bindings=graph), site.query(_sparql(NAMED, site.base), bindings=graph)
+    )
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for _g, node, label in named.rows:
+        labels[_key(node)].setdefault(label.language or "", label.value)
+    return GraphContext(_grounds(derived.rows, linker), labels)
+
+
+def _grounds(rows: Iterable[tuple[Any, ...]], linker: Linker) -> dict[str, Support]:
+    grounds = {}
+    for _g, claim, quote, article, title, line in rows:
+        titles = {title.language or "": title.value} if title is not None else {}
+        grounds[claim.value] = Support(
+            quote=quote.value,
+            article=linker.link(article.value, titles),
+            line=line.value if line is not None else "",
+            claim=linker.link(claim.value),
+        )
+    return grounds
+
+
+def graph_view(
+    iri: str, triples: list[ox.Triple], linker: Linker, page: int = 1, context: GraphContext | None = None
+) -> GraphView | None:
+    """A named graph's page: its article, the entities it declares, and page `page` of its records (GRAPH_PAGE
+    a page) with why each is there; None past the last page. `context` gives what the graph lacks: the quotes
+    of the claims its inferences rest on and the labels of what it is about (graph_context)."""
+    context = context or GraphContext()
     eco = f"{linker.base}def#"
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
@@ -295,17 +419,23 @@ def graph_view(iri: str, triples: list[ox.Triple], linker: Linker, page: int = 1
         s: {o.language or "": o.value for p in (RDFS + "label", DCTERMS + "title") for o in props.get(p, [])}
         for s, props in by_subject.items()
     }
-    claim_ids = {s for s, props in by_subject.items() if any(_key(o) == eco + "Claim" for o in props[RDF + "type"])}
-    pages = max(1, -(-len(claim_ids) // GRAPH_PAGE))
+    for node, more in context.labels.items():
+        labels[node] = {**more, **labels.get(node, {})}
+    kinds = {s: _record_kind(props, eco) for s, props in by_subject.items()}
+    records = {s for s, kind in kinds.items() if kind}
+    axioms = {s for s, props in by_subject.items() if any(_key(o) == OWL + "Axiom" for o in props[RDF + "type"])}
+    pages = max(1, -(-len(records) // GRAPH_PAGE))
     if page > pages:
         return None
     article = next((_key(o[0]) for o in [by_subject[iri].get(eco + "sourceArticle", [])] if o), None)
-    facts = [_graph_fact(by_subject[c], eco, labels, linker) for c in claim_ids]
+    rows = _RecordContext(by_subject, labels, eco, linker, context.grounds)
+    facts = [rows.fact(r) for r in records]
     facts.sort(key=lambda f: (f[0].label.lower(), f[1].label.lower(), _shown_value(f[2]).lower()))
     entities = sorted(
-        (linker.link(s, labels.get(s)) for s in by_subject if s not in claim_ids and s != iri),
+        (linker.link(s, labels.get(s)) for s in by_subject if s not in records | axioms and s != iri),
         key=lambda link: link.label.lower(),
     )
+    found = {kinds[r] for r in records}
     return GraphView(
         iri=iri,
         article=linker.link(article, labels.get(article)) if article else None,
@@ -316,29 +446,91 @@ def graph_view(iri: str, triples: list[ox.Triple], linker: Linker, page: int = 1
         pages=pages,
         total=len(facts),
         per_page=GRAPH_PAGE,
+        kind=found.pop() if len(found) == 1 else "claims",
     )
+
+
+def _record_kind(props: dict[str, list[Any]], eco: str) -> str:
+    """ "claims", "names" or "inferences" for a record about a statement, "" for anything else."""
+    return next((RECORDS[t] for o in props.get(RDF + "type", []) if (t := _key(o).removeprefix(eco)) in RECORDS), "")
 
 
 def _shown_value(value: Value) -> str:
     return value.link.label if value.link else value.text
 
 
-def _graph_fact(
-    claim: dict[str, list[Any]], eco: str, labels: dict[str, dict[str, str]], linker: Linker
-) -> tuple[Link, Link, Value, list[Support]]:
-    subject, predicate, obj = (claim[RDF + k][0] for k in ("subject", "predicate", "object"))
-    article = _key(claim["http://www.w3.org/ns/prov#wasQuotedFrom"][0])
-    quote = claim[eco + "quote"][0].value
-    line = claim.get(eco + "quoteLine", [None])[0]
-    support = Support(
-        quote=quote, article=linker.link(article, labels.get(article)), line=line.value if line is not None else ""
-    )
-    return (
-        linker.link(_key(subject), labels.get(_key(subject))),
-        linker.link(predicate.value),
-        linker.value(obj, labels.get(_key(obj))),
-        [support],
-    )
+@dataclass
+class _RecordContext:
+    """What turning a record of a graph into a row needs: the graph by subject, labels, and claim quotes."""
+
+    by_subject: dict[str, dict[str, list[Any]]]
+    labels: dict[str, dict[str, str]]
+    eco: str
+    linker: Linker
+    grounds: dict[str, Support]
+
+    def fact(self, record: str) -> tuple[Link, Link, Value, Fact]:
+        """The statement a record is about, and why it is there: its quote, its curation or its derivation."""
+        props, linker = self.by_subject[record], self.linker
+        subject, predicate, obj = (props[RDF + k][0] for k in ("subject", "predicate", "object"))
+        value = linker.value(obj, self.labels.get(_key(obj)))
+        why = Fact(
+            values=[value],
+            supports=self._supports(props),
+            inferred=bool(props.get(self.eco + "axiom")),
+            curations=self._curations(props),
+            derivations=[self._derivation(props, _key(a)) for a in props.get(self.eco + "axiom", [])],
+        )
+        return linker.link(_key(subject), self.labels.get(_key(subject))), linker.link(predicate.value), value, why
+
+    def _curations(self, props: dict[str, list[Any]]) -> list[Curation]:
+        if _record_kind(props, self.eco) != "names":
+            return []
+        text = [
+            props[p][0].value if props.get(p) else "" for p in (self.eco + "nameKind", DCTERMS + "creator", SKOS_NOTE)
+        ]
+        return [Curation(*text)]
+
+    def _supports(self, props: dict[str, list[Any]]) -> list[Support]:
+        if not props.get(self.eco + "quote"):
+            return []
+        article = _key(props[PROV_QUOTED][0])
+        line = props.get(self.eco + "quoteLine", [None])[0]
+        return [
+            Support(
+                quote=props[self.eco + "quote"][0].value,
+                article=self.linker.link(article, self.labels.get(article)),
+                line=line.value if line is not None else "",
+            )
+        ]
+
+    def _derivation(self, props: dict[str, list[Any]], axiom: str) -> Derivation:
+        about = self.by_subject.get(axiom, {})
+        source, kind, target = (
+            about.get(OWL + k, [None])[0] for k in ("annotatedSource", "annotatedProperty", "annotatedTarget")
+        )
+        claims = sorted(_key(c) for c in props.get(PROV_DERIVED, []))
+        return Derivation(
+            axiom=self.linker.link(axiom),
+            reads=axiom_words(source, kind, target, self.linker),
+            grounds=[
+                self.grounds.get(c) or Support(quote="", article=self.linker.link(c), claim=self.linker.link(c))
+                for c in claims
+            ],
+        )
+
+
+def axiom_words(source: Any, kind: Any, target: Any, linker: Linker) -> str:
+    """An owl:Axiom as words: "member of is the inverse of has member", "located in is transitive"."""
+    if source is None or kind is None or target is None:
+        return ""
+    name = linker.vocab.label(source.value, linker.lang)
+    if kind.value == OWL + "inverseOf":
+        return word("axiom inverse", linker.lang).format(name, linker.vocab.label(target.value, linker.lang))
+    characteristic = {OWL + "TransitiveProperty": "axiom transitive", OWL + "SymmetricProperty": "axiom symmetric"}
+    if kind.value == RDF + "type" and target.value in characteristic:
+        return word(characteristic[target.value], linker.lang).format(name)
+    return ""
 
 
 # ------------------------------------------------------------------------------------- serialisation --

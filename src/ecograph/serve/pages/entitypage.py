@@ -13,19 +13,25 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ...namespaces import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
+from ...projectfacts import LANGUAGES
 from .describe import (
     CLAIMS,
+    CURATED,
+    DERIVED,
     INCOMING,
     OUTGOING,
     POSITIONS,
     QUOTED,
     ArticleText,
+    Curation,
+    Derivation,
     EntityView,
     Fact,
     InfoRow,
@@ -38,6 +44,7 @@ from .describe import (
     Value,
     _key,
     _sparql,
+    axiom_words,
 )
 from .present import money, word
 from .vocab import pick_label
@@ -107,26 +114,38 @@ INFOBOX = [
 MONEY = ("amount", "minimumAmount", "budget", "annualTurnover")
 PROVENANCE = {"sourceArticle", "seedFile", "sha256", "quote", "quoteLine"}
 Row = tuple[Any, Any, Any, Any]  # (predicate, node, label of node, graph)
+EU_CODES = {eu: code for code, (eu, _name) in LANGUAGES.items()}  # ENG -> en, the EU authority's codes
+FactKey = tuple[str, str, str]  # (subject, predicate, object) as _key gives them
+
+
+@dataclass
+class Provenance:
+    """Why each fact is in the data: the quotes that state it, the curation of a name no article states, or
+    the axiom and claims it was inferred from."""
+
+    supports: dict[FactKey, list[Support]]
+    curations: dict[FactKey, list[Curation]] = field(default_factory=dict)
+    derivations: dict[FactKey, list[Derivation]] = field(default_factory=dict)
 
 
 async def entity_view(site: SiteLike, iri: str, linker: Linker, dist: Path) -> EntityView | None:
     """The entity page's content in the linker's language, or None when the IRI occurs nowhere in the data."""
     node = {"e": ox.NamedNode(iri)}
-    outgoing, incoming, claims, positions = await asyncio.gather(
-        site.query(_sparql(OUTGOING, site.base), bindings=node),
-        site.query(_sparql(INCOMING, site.base), bindings=node),
-        site.query(_sparql(CLAIMS, site.base), bindings=node),
-        site.query(_sparql(POSITIONS, site.base), bindings=node),
+    outgoing, incoming, claims, positions, curated, derived = await asyncio.gather(
+        *(
+            site.query(_sparql(q, site.base), bindings=node)
+            for q in (OUTGOING, INCOMING, CLAIMS, POSITIONS, CURATED, DERIVED)
+        )
     )
     if not outgoing.rows and not incoming.rows:
         return None
     out_rows = [(r[1], r[2], r[3], r[4]) for r in outgoing.rows]
     in_rows = [(r[2], r[1], r[3], r[4]) for r in incoming.rows]
     out_rows, in_rows = _without_restated(out_rows, in_rows, site.base, linker)
-    supports = _supports(claims.rows, linker)
+    why = Provenance(_supports(claims.rows, linker), _curations(curated.rows), _derivations(derived.rows, linker))
     eco = f"{site.base}def#"
-    out = _group(out_rows, supports, linker, lambda p, v: (iri, p, v))
-    inc = _group(in_rows, supports, linker, lambda p, v: (v, p, iri), incoming=True)
+    out = _group(out_rows, why, linker, lambda p, v: (iri, p, v))
+    inc = _group(in_rows, why, linker, lambda p, v: (v, p, iri), incoming=True)
     _as_money(out, eco, linker.lang)
     labels = _own_labels(out_rows)
     types = [v.link for g in out if g.predicate.iri == RDF + "type" for f in g.facts for v in f.values if v.link]
@@ -198,9 +217,39 @@ def _supports(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[tuple[str
     return found
 
 
+def _curations(rows: Sequence[tuple[Any, ...]]) -> dict[FactKey, list[Curation]]:
+    """The curation records of names (kind, who, why) by fact."""
+    found: dict[FactKey, list[Curation]] = defaultdict(list)
+    for _e, s, p, o, kind, creator, note in rows:
+        found[(_key(s), _key(p), _key(o))].append(
+            Curation(*(term.value if term is not None else "" for term in (kind, creator, note)))
+        )
+    return found
+
+
+def _derivations(rows: Sequence[tuple[Any, ...]], linker: Linker) -> dict[FactKey, list[Derivation]]:
+    """The inference records by fact: the axiom, as words, and the claims (with their quotes) it rests on."""
+    found: dict[FactKey, dict[str, Derivation]] = defaultdict(dict)
+    for _e, s, p, o, axiom, source, kind, target, claim, quote, article, title, line in rows:
+        derivation = found[(_key(s), _key(p), _key(o))].setdefault(
+            axiom.value, Derivation(axiom=linker.link(axiom.value), reads=axiom_words(source, kind, target, linker))
+        )
+        if claim is not None and claim.value not in {g.claim.iri for g in derivation.grounds if g.claim}:
+            titles = {title.language or "": title.value} if title is not None else {}
+            derivation.grounds.append(
+                Support(
+                    quote=quote.value if quote is not None else "",
+                    article=linker.link(article.value, titles) if article is not None else linker.link(claim.value),
+                    line=line.value if line is not None else "",
+                    claim=linker.link(claim.value),
+                )
+            )
+    return {key: list(by_axiom.values()) for key, by_axiom in found.items()}
+
+
 def _group(
     rows: Iterable[Row],
-    supports: dict[tuple[str, str, str], list[Support]],
+    why: Provenance,
     linker: Linker,
     fact_key: Any,
     *,
@@ -222,8 +271,10 @@ def _group(
         facts = [
             Fact(
                 values=[linker.value(node, labels.get((predicate, key)))],
-                supports=supports.get(fact_key(predicate, key), []),
+                supports=why.supports.get(fact_key(predicate, key), []),
                 inferred=graphs[(predicate, key)] == {inferred},
+                curations=why.curations.get(fact_key(predicate, key), []),
+                derivations=why.derivations.get(fact_key(predicate, key), []),
             )
             for key, node in nodes[predicate].items()
         ]
@@ -388,7 +439,10 @@ async def _article_text(
         return None
     text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     quoted = await site.query(_sparql(QUOTED, site.base), bindings={"e": ox.NamedNode(iri)})
-    return mark_quotes(text, _passages(quoted.rows, linker))
+    article = mark_quotes(text, _passages(quoted.rows, linker))
+    codes = {EU_CODES.get(n.value.rsplit("/", 1)[-1], "") for p, n, _l, _g in rows if p.value == DCTERMS + "language"}
+    article.lang = codes.pop() if len(codes) == 1 else ""  # a text in two languages gets no lang attribute
+    return article
 
 
 def _passages(rows: Sequence[tuple[Any, ...]], linker: Linker) -> list[QuotedPassage]:

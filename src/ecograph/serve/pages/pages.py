@@ -32,14 +32,14 @@ from ...searchindex import MAX_QUERY, fold
 from ..endpoint import conneg
 from ..errors import error_for, error_response
 from . import api
-from .describe import Linker, SiteLike, entity_triples, graph_triples, graph_view, serialize
+from .describe import Linker, SiteLike, entity_triples, graph_context, graph_triples, graph_view, serialize
 from .editor import editor_config
 from .entitypage import entity_view
 from .landing import dataset_title, landing, query_cards, search_example
 from .language import choose
 from .network import draw, ecosystem_network
 from .ontodoc import make_html
-from .present import WORDS
+from .present import WORDS, word
 from .search import Found, find
 from .storedqueries import ParameterError, StoredQuery, bind_arguments, load_queries
 from .vocab import Vocabulary
@@ -296,12 +296,16 @@ class Pages:
         triples = await graph_triples(self.site, iri, self.dist)
         if not triples:
             return None
-        lang = self.language(request)
-        view = graph_view(iri, triples, Linker(self.site.base, self.vocab, lang), page)
+        linker = Linker(self.site.base, self.vocab, self.language(request))
+        view = graph_view(iri, triples, linker, page, await graph_context(self.site, iri, linker))
         if view is None:
             return None
         return self.render(
-            "graph.html", headers=headers, view=view, lang=lang, alternates=_alternate_links(self.linker.href(iri))
+            "graph.html",
+            headers=headers,
+            view=view,
+            lang=linker.lang,
+            alternates=_alternate_links(self.linker.href(iri)),
         )
 
     async def _graph_rdf(self, iri: str, media_type: str, page: int) -> tuple[bytes, bool] | None:
@@ -334,7 +338,7 @@ class Pages:
         return self._rdf_response(triples, decision.media_type, headers)
 
     async def _ontology_html(self) -> str:
-        header = self.env.get_template("header.html").render(site_title=self.title, active="/def")
+        header = self.env.get_template("header.html").render(site_title=self.title, active="/def", words=WORDS)
         return await asyncio.to_thread(make_html, self.dist / "ontology.ttl", self.site.base, header)
 
     async def _ontology_triples(self) -> list[ox.Triple]:
@@ -357,7 +361,7 @@ class Pages:
         decision = conneg.negotiate(request.headers.get("accept"), (conneg.HTML, conneg.JSON), hint)
         if decision.media_type is None:
             return self.not_acceptable(request, (conneg.HTML, conneg.JSON))
-        problem = _search_problem(text)
+        problem = _search_problem(text, lang)
         try:
             found = await find(self.dist, text, kind, lang, self.linker) if not problem else None
         except EcographError as error:
@@ -442,14 +446,14 @@ class Pages:
             return self.failed(request, error, offered)
 
 
-def _search_problem(text: str) -> str:
-    """Why the text cannot be searched for ("" when it can)."""
+def _search_problem(text: str, lang: str) -> str:
+    """Why the text cannot be searched for ("" when it can), in the page's language."""
     if not text:
-        return "Type a name, or part of one."
+        return word("problem empty", lang)
     if len(text) > MAX_QUERY:
-        return f"That is {len(text)} characters long; names are shorter. Search for at most {MAX_QUERY} characters."
+        return word("problem long", lang).format(len(text), MAX_QUERY)
     if not fold(text):
-        return "That holds no letters or digits to look for; type a name, or part of one."
+        return word("problem no letters", lang)
     return ""
 
 
