@@ -255,3 +255,25 @@ def test_validate_in_a_fresh_clone_checks_against_the_projects_other_mappings(pr
     report = validate([second_article(project)], project=project)
     assert report.exit_code == 0, [str(f) for f in report.findings]
     assert any("no published graph" in note and "other mappings" in note for note in report.notes)
+
+
+ADDS_TO_A_FUNDING = """article: 101_test
+entities:
+  - id: FUNDING
+    facts:
+      - currency: EUR
+        quote: "received €2 million from the Twente Board"
+"""
+
+
+@pytest.mark.parametrize(
+    "funding",
+    ["funding/twente-board-micronit", "funding/twente-board-medtech-factory"],  # declared by 100_test; published
+)
+def test_an_id_only_entry_adding_a_fact_to_a_funding_keeps_what_the_funding_already_states(
+    funding: str, project: Project, published_dist: Path
+) -> None:
+    report = validate(
+        [second_article(project, ADDS_TO_A_FUNDING.replace("FUNDING", funding))], published_dist, project=project
+    )
+    assert report.exit_code == 0, [str(f) for f in report.findings]  # not "a funding must say who gives the money"

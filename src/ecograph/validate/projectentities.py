@@ -60,14 +60,16 @@ class ProjectEntities:
     def declares(self, entity_id: str) -> bool:
         return entity_id in self.ids
 
-    def context(self, iris: set[str]) -> list[Quad]:
-        """The types, labels and aliases the other mappings give these IRIs."""
+    def context(self, iris: set[str], described: set[str] = frozenset()) -> list[Quad]:  # type: ignore[assignment]
+        """The types, labels and aliases the other mappings give these IRIs, and every fact they state about the
+        `described` ones (the entities the contribution adds facts to)."""
         wanted = {NamedNode(iri) for iri in iris}
+        every = {NamedNode(iri) for iri in described}
         return [
             quad
             for article in self.articles
             for quad in article.quads
-            if quad.subject in wanted and quad.predicate in (RDF_TYPE, LABEL, ALT_LABEL)
+            if quad.subject in every or (quad.subject in wanted and quad.predicate in (RDF_TYPE, LABEL, ALT_LABEL))
         ]
 
 

@@ -111,12 +111,16 @@ class Published:
         return {q.object for q in self._quads(NamedNode(iri), predicate)}
 
     def context(
-        self, iris: set[str]
+        self,
+        iris: set[str],
+        described: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> set[tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]]:
-        """The published types and labels of these IRIs: what a contribution's references need."""
+        """The published types and labels of these IRIs: what a contribution's references need; and every published
+        fact of the `described` ones, the entities the contribution adds facts to (so a shape that needs one of
+        their facts, such as a funding's funder, sees it)."""
         found = set()
         for iri in iris:
-            for predicate in (RDF_TYPE, LABEL, ALT_LABEL):
+            for predicate in (None,) if iri in described else (RDF_TYPE, LABEL, ALT_LABEL):
                 for quad in self._quads(NamedNode(iri), predicate):
                     found.add((quad.subject, quad.predicate, quad.object))
         return found

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -115,16 +115,34 @@ def _with_context(contribution: Contribution, published: Published, project: Pro
     for triple in own:
         data.add(triple)
     iris = {str(t) for triple in own for t in triple if isinstance(t, URIRef)}
-    context = published.context(iris)
-    unpublished = {iri for iri in iris if iri.startswith(f"{project.base}id/") and not published.knows(iri)}
-    if unpublished - {str(s) for s in own.subjects(RDF.type)}:
-        context.update((q.subject, q.predicate, q.object) for q in contribution.project.context(unpublished))
+    typed = {str(s) for s in own.subjects(RDF.type)}
+    described = {str(s) for s in own.subjects() if isinstance(s, URIRef)} - typed  # id-only entries with facts
+    context = _context(iris, typed, described, contribution, published, project)
+    linked = {o.value for _, _, o in context if isinstance(o, NamedNode)} - iris  # by the facts brought along
+    context |= _context(linked, typed, set(), contribution, published, project)
     for s, p, o in context:
         data.add((to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o)))
     for name in read_names(project, lambda _: True, collect=True).names:
         if (iri := project.entity_iri(name.entity_id)) in iris:
             data.add((URIRef(iri), URIRef(name.predicate), Literal(name.text, lang=name.language)))
     return data
+
+
+def _context(
+    iris: set[str],
+    typed: set[str],
+    described: set[str],
+    contribution: Contribution,
+    published: Published,
+    project: Project,
+) -> set[tuple[Any, Any, Any]]:
+    """What the published graph says of these IRIs (published.context), and the project's other mappings of those
+    it lacks, when the contribution does not declare all of them itself (`typed`)."""
+    context = published.context(iris, described)
+    unpublished = {iri for iri in iris if iri.startswith(f"{project.base}id/") and not published.knows(iri)}
+    if unpublished - typed:
+        context.update((q.subject, q.predicate, q.object) for q in contribution.project.context(unpublished, described))
+    return context
 
 
 # the ontology and the shapes, parsed once per content -----------------------------------------------------
