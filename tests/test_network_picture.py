@@ -196,3 +196,29 @@ def test_landing_page_screenshots(landing: tuple[Any, dict, str], width: int, tm
     assert page.locator("figure.network").bounding_box()["width"] <= width
     page.set_viewport_size({"width": 1280, "height": 900})
     assert seen == {"outside": [], "errors": []}
+
+
+ACTIVE_AND_AT_LEAST = """
+graph:cluster-news {
+  graph:cluster-news eco:sourceArticle article:cluster-news .
+  article:cluster-news a eco:Article ; dcterms:title "The cluster grows"@en .
+  ecosystem:twente-cluster a eco:Ecosystem ; rdfs:label "Twente cluster"@en .
+  organisation:demo-devices a eco:Company ; rdfs:label "Demo Devices"@en ; eco:activeIn ecosystem:twente-cluster .
+  organisation:react-fund a eco:Funder ; rdfs:label "REACT fund"@en .
+  funding:react-cluster a eco:Funding ; eco:funder organisation:react-fund ; eco:recipient ecosystem:twente-cluster ;
+      eco:minimumAmount 11000000.0 ; eco:currency "EUR" .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster_svg(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return picture(make_pages_dist(tmp_path_factory.mktemp("cluster") / "dist", ACTIVE_AND_AT_LEAST))
+
+
+def test_a_minimum_amount_is_drawn_as_money_with_its_qualifier(cluster_svg: str) -> None:
+    assert "over €11 million" in cluster_svg
+
+
+def test_an_actor_active_in_an_ecosystem_is_drawn_in_it(cluster_svg: str) -> None:
+    assert "Demo Devices" in cluster_svg

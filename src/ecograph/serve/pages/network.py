@@ -19,11 +19,13 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .describe import Linker, SiteLike
+from .present import money
 
 MEMBERSHIP = (
     "memberOf",
     "hasMember",
     "partner",
+    "activeIn",
     "initiatedBy",
     "managedBy",
     "ledBy",
@@ -40,12 +42,14 @@ TYPES = """SELECT ?s ?t ?label WHERE {
   OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
 }"""
 LINKS = """SELECT ?a ?p ?b WHERE { ?a ?p ?b VALUES ?p { PROPERTIES } }"""
-FUNDING = """SELECT ?f ?funder ?instrument ?recipient ?amount WHERE {
+FUNDING = """SELECT ?f ?funder ?instrument ?recipient ?amount ?minimum ?currency WHERE {
   ?f a <ECO#Funding> .
   OPTIONAL { ?f <ECO#recipient> ?recipient }
   OPTIONAL { ?f <ECO#funder> ?funder }
   OPTIONAL { ?f <ECO#instrument> ?instrument }
   OPTIONAL { ?f <ECO#amount> ?amount }
+  OPTIONAL { ?f <ECO#minimumAmount> ?minimum }
+  OPTIONAL { ?f <ECO#currency> ?currency }
 }"""
 
 
@@ -113,10 +117,18 @@ class Funding:
     instruments: set[str] = field(default_factory=set)
     recipients: set[str] = field(default_factory=set)
     amount: float = 0.0
+    stated: str = ""  # the amount as the data writes it ("" when none is given)
+    minimum: bool = False  # the amount is a lower bound ("over €11 million")
+    currency: str | None = None
 
     @property
     def givers(self) -> list[str]:
         return sorted(self.sources or self.instruments)
+
+    @property
+    def money(self) -> str:
+        """The amount as the pages write money, with its currency and qualifier; "" when none is given."""
+        return money(self.stated, self.currency, "en", minimum=self.minimum) if self.stated else ""
 
 
 async def ecosystem_network(site: SiteLike, linker: Linker) -> Network:
@@ -168,7 +180,7 @@ def _membership_edges(rows: list[tuple], kinds: dict[str, str]) -> list[Edge]:
 def _fundings(rows: list[tuple]) -> dict[str, Funding]:
     """The rows of FUNDING (one per combination of funder, instrument and recipient) grouped by funding."""
     fundings: dict[str, Funding] = {}
-    for f, funder, instrument, recipient, amount in rows:
+    for f, funder, instrument, recipient, amount, minimum, currency in rows:
         funding = fundings.setdefault(f.value, Funding(f.value))
         for term, found in (
             (funder, funding.sources),
@@ -177,7 +189,11 @@ def _fundings(rows: list[tuple]) -> dict[str, Funding]:
         ):
             if isinstance(term, ox.NamedNode):
                 found.add(term.value)
-        funding.amount = max(funding.amount, _amount(amount))
+        stated = amount if amount is not None else minimum
+        if stated is not None and _amount(stated) >= funding.amount:
+            funding.amount, funding.stated, funding.minimum = _amount(stated), stated.value, amount is None
+        if isinstance(currency, ox.Literal):
+            funding.currency = currency.value
     return fundings
 
 
@@ -187,17 +203,13 @@ def _funding_edges(fundings: dict[str, Funding]) -> list[Edge]:
     for funding in fundings.values():
         givers, recipients = funding.givers, sorted(funding.recipients)
         if len(givers) == 1 and len(recipients) == 1:
-            edges.append(Edge(givers[0], recipients[0], "funding", money(funding.amount), _weight(funding.amount)))
+            edges.append(Edge(givers[0], recipients[0], "funding", funding.money, _weight(funding.amount)))
         elif (givers and recipients) or funding.amount:
             edges += [Edge(giver, funding.iri, "funding") for giver in givers]
             edges += [
                 Edge(funding.iri, recipient, "funding", weight=_weight(funding.amount)) for recipient in recipients
             ]
     return edges
-
-
-def money(value: float) -> str:
-    return f"€{value:,.0f}" if value else ""
 
 
 def _weight(value: float) -> float:
@@ -250,7 +262,7 @@ def _describe_fundings(network: Network, fundings: dict[str, Funding]) -> None:
         funding = fundings.get(node.iri)
         if funding is None:
             continue
-        node.kind, node.amount = "funding", money(funding.amount)
+        node.kind, node.amount = "funding", funding.money
         givers = ", ".join(labels.get(g, g) for g in funding.givers) or "unknown funders"
         recipients = ", ".join(labels.get(r, r) for r in sorted(funding.recipients)) or "a recipient not named"
         node.title = f"{node.label}: {node.amount or 'an amount not given'} from {givers} to {recipients}"
