@@ -9,6 +9,7 @@ graph lacks, and takes from them the types and names of what the contribution us
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class ProjectEntities:
     def declares(self, entity_id: str) -> bool:
         return entity_id in self.ids
 
-    def context(self, iris: set[str], described: set[str] = frozenset()) -> list[Quad]:  # type: ignore[assignment]
+    def context(self, iris: set[str], described: AbstractSet[str] = frozenset()) -> list[Quad]:
         """The types, labels and aliases the other mappings give these IRIs, and every fact they state about the
         `described` ones (the entities the contribution adds facts to)."""
         wanted = {NamedNode(iri) for iri in iris}

@@ -19,6 +19,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -113,7 +114,7 @@ class Published:
     def context(
         self,
         iris: set[str],
-        described: set[str] = frozenset(),  # type: ignore[assignment]
+        described: AbstractSet[str] = frozenset(),
     ) -> set[tuple[NamedNode | BlankNode | Triple, NamedNode, NamedNode | BlankNode | Literal | Triple]]:
         """The published types and labels of these IRIs: what a contribution's references need; and every published
         fact of the `described` ones, the entities the contribution adds facts to (so a shape that needs one of
